@@ -1,0 +1,97 @@
+/* dataset.h - a data set in memory, and what makes or reads one.
+ *
+ * x is (n, d) row-major float, one sample per row, d = product of shape.
+ * y is (n, ycols): for classification ycols = 1 and y holds the class index
+ * as a float (0 .. nclasses-1); for regression ycols targets.  A data set
+ * owns its buffers unless it is a view (owns = 0), which points into
+ * another's rows. */
+#ifndef NN_DATASET_H
+#define NN_DATASET_H
+
+#include "nn.h"
+#include "rng.h"
+
+#define NN_MAXDIMS 4
+
+typedef struct nn_dataset {
+    char name[64];
+    int n;                 /* samples */
+    int d;                 /* features per sample */
+    int ndim;              /* per-sample shape, e.g. (28, 28) or (2) */
+    int shape[NN_MAXDIMS];
+    float *x;              /* (n, d) */
+    int ycols;
+    float *y;              /* (n, ycols) */
+    int nclasses;          /* 0 for regression */
+    char **class_names;    /* nclasses names, or NULL */
+    char **feature_names;  /* d names, or NULL */
+    int owns;              /* frees x, y and names */
+} nn_dataset;
+
+/* Allocates an owning data set of n samples of d features (shape (d)) and
+ * ycols targets, zeroed; checked against the memory cap. */
+int nn_dataset_alloc(nn_dataset *ds, int n, int d, int ycols, nn_err *e);
+void nn_dataset_free(nn_dataset *ds);   /* frees what it owns, zeroes ds */
+int nn_dataset_copy(nn_dataset *dst, const nn_dataset *src, nn_err *e);
+/* A view of rows [from, from+count): shares x, y and names. */
+void nn_dataset_view(nn_dataset *view, const nn_dataset *src, int from, int count);
+/* Sets class_names from a list (copied). */
+int nn_dataset_set_classes(nn_dataset *ds, int nclasses,
+                           const char *const *names, nn_err *e);
+/* Copies rows idx[0..count) of src into a new owning data set. */
+int nn_dataset_take(nn_dataset *dst, const nn_dataset *src, const int *idx,
+                    int count, nn_err *e);
+/* Shuffled split: the first (1 - test_fraction) of a seeded permutation
+ * into train, the rest into test (stratified by class when stratify and the
+ * set is a classification set).  0 < test_fraction < 1. */
+int nn_dataset_split(const nn_dataset *src, double test_fraction, int stratify,
+                     nn_rng *r, nn_dataset *train, nn_dataset *test, nn_err *e);
+/* Counts per class into counts[nclasses]. */
+void nn_dataset_class_counts(const nn_dataset *ds, int *counts);
+
+/* Feature scaling fitted on one set and applied to others (scikit-learn's
+ * StandardScaler: (x - mean) / std, population std, std 0 -> 1;
+ * MinMaxScaler: (x - min) / (max - min), range 0 -> 1). */
+typedef enum nn_scale_kind { NN_SCALE_STANDARD, NN_SCALE_MINMAX } nn_scale_kind;
+typedef struct nn_scaler {
+    nn_scale_kind kind;
+    int d;
+    float *a;   /* mean or min, d */
+    float *b;   /* std or max - min, d */
+} nn_scaler;
+int nn_scaler_fit(nn_scaler *s, nn_scale_kind kind, const nn_dataset *ds, nn_err *e);
+void nn_scaler_apply(const nn_scaler *s, nn_dataset *ds);
+void nn_scaler_free(nn_scaler *s);
+
+/* Generated sets (datagen.c).  TF Playground's generators where it has
+ * them (noise in [0, 0.5] as a fraction, as in Playground's slider / 100):
+ *   xor, circles, gauss, spiral: 2 features, 2 classes ("0", "1");
+ *   moons: scikit-learn make_moons with Gaussian noise sd = noise;
+ *   plane: Playground's regression plane, y = (x1 + x2) / 10 + noise;
+ *   sine: 1 feature x in U(-3, 3), y = sin(x) + N(0, noise);
+ *   outliers: 1 feature, y = 0.5 x + 1 + N(0, 0.1) with 5% of points
+ *   shifted by +-U(5, 10) (for MSE vs MAE vs Huber).
+ * n > 0 samples; noise >= 0. */
+extern const char *const nn_datagen_names[];  /* NULL-terminated */
+int nn_datagen(nn_dataset *ds, const char *name, int n, double noise,
+               nn_rng *r, nn_err *e);
+
+/* CSV (csv.c): a header row when header is 1 (names from it; otherwise
+ * columns are named c0, c1, ...); target is a column name or a 0-based
+ * index.  task: 0 auto (text labels, or few distinct integer values ->
+ * classification), 1 classification, 2 regression.  Text labels become
+ * class numbers in sorted order (scikit-learn LabelEncoder), and
+ * the names are kept in class_names.  Handles quoted fields with commas,
+ * CRLF, a UTF-8 byte-order mark; refuses ragged rows, missing values and
+ * text in feature columns with the line number in the message. */
+int nn_csv_load(nn_dataset *ds, const char *path, const char *target,
+                int header, int task, nn_err *e);
+
+/* IDX (idx.c): Fashion-MNIST / MNIST image and label files, plain or
+ * gzip (zlib's gzread reads both).  Pixels scaled to [0, 1]; shape (rows,
+ * cols) from the file.  Checks magic, dimensions, sizes, and that the
+ * label count equals the image count. */
+int nn_idx_load(nn_dataset *ds, const char *images_path,
+                const char *labels_path, nn_err *e);
+
+#endif

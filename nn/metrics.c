@@ -1,0 +1,1 @@
+/* placeholder */ typedef int nn_placeholder_metrics;

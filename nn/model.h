@@ -1,0 +1,180 @@
+/* model.h - a network as a small directed graph of nodes.
+ *
+ * Nodes are appended in an order where every node's inputs come before it,
+ * so the array order is already a topological order: forward is a loop up
+ * the array, backward a loop down it (kann's compiled graph, without the
+ * compile).  The Sequential API appends a chain; the Functional API names
+ * the inputs of each node and may give several inputs and outputs,
+ * concatenation and shared layers.
+ *
+ * Every trainable parameter lives in one buffer, params (nparams floats);
+ * gradients in the twin buffer grads.  A Dense node's kernel is (fan_in,
+ * units) row-major at params + w_off, its bias (units) at params + b_off,
+ * as Keras stores them (get_weights()).
+ *
+ * Activations: for the last batch each node keeps its output a and the
+ * gradient of the loss with respect to it, da, both (rows, size); Dense
+ * nodes also keep the pre-activation z and its gradient dz.  All of them
+ * stay readable after training (the shell's grads and activations). */
+#ifndef NN_MODEL_H
+#define NN_MODEL_H
+
+#include <stddef.h>
+#include "nn.h"
+#include "rng.h"
+#include "init.h"
+#include "activation.h"
+#include "loss.h"
+#include "metrics.h"
+#include "optim.h"
+#include "dataset.h"
+
+#define NN_MAXIN 8       /* inputs of one node */
+#define NN_MAXOUT 4      /* outputs of a model */
+#define NN_MAXMETRICS 8
+
+typedef enum nn_node_kind {
+    NN_NODE_INPUT,
+    NN_NODE_FLATTEN,
+    NN_NODE_DENSE,
+    NN_NODE_ACTIVATION,
+    NN_NODE_CONCAT,
+    NN_NODE_KIND_COUNT
+} nn_node_kind;
+
+/* Keras class names: "InputLayer", "Flatten", "Dense", "Activation",
+ * "Concatenate". */
+extern const char *const nn_node_class[];
+
+typedef struct nn_dense_cfg {
+    int units;                    /* > 0 */
+    nn_act activation;            /* default linear, as Keras */
+    int use_bias;                 /* default 1 */
+    nn_init_kind kernel_initializer;   /* default glorot_uniform */
+    nn_init_kind bias_initializer;     /* default zeros */
+    float kernel_value, bias_value;    /* for constant */
+    int trainable;                /* default 1 */
+} nn_dense_cfg;
+
+void nn_dense_defaults(nn_dense_cfg *c, int units);
+
+typedef struct nn_node {
+    nn_node_kind kind;
+    char name[NN_NAMEMAX];
+    int nin;                      /* number of inputs */
+    int in[NN_MAXIN];             /* indices of input nodes */
+    int ndim;                     /* output shape, batch axis left out */
+    int shape[NN_MAXDIMS];
+    int size;                     /* product of shape: row width */
+    /* dense */
+    nn_dense_cfg dense;
+    int fan_in;
+    int shared;                   /* index of the node that owns the weights
+                                     (itself unless a shared layer) */
+    size_t w_off, b_off;          /* into params / grads */
+    /* activation node */
+    nn_act act;
+    /* last batch, (rows, size); a and da may alias another node's buffers
+     * (input and flatten pass through) */
+    float *a, *da, *z, *dz;
+    int fused;                    /* dz written by a fused loss */
+} nn_node;
+
+typedef struct nn_compile_cfg {
+    nn_loss loss[NN_MAXOUT];      /* one per output */
+    double loss_weights[NN_MAXOUT];   /* default 1 */
+    int nmetrics;
+    nn_metric_kind metrics[NN_MAXMETRICS];  /* as given (accuracy unresolved) */
+    nn_opt_cfg opt;
+} nn_compile_cfg;
+
+typedef struct nn_model {
+    char name[NN_NAMEMAX];
+    int sequential;               /* built with the Sequential API */
+    int n, cap;                   /* nodes */
+    nn_node *nodes;
+    int nout;
+    int out[NN_MAXOUT];           /* output nodes (Sequential: the last) */
+    size_t nparams;
+    float *params, *grads;
+    int batch_cap;                /* rows the per-batch buffers hold */
+    float *slab;                  /* one allocation behind a, da, z, dz */
+    size_t slab_len;
+    int rows;                     /* rows of the last forward */
+    int compiled;
+    nn_compile_cfg cc;
+    nn_opt opt;
+    long steps;                   /* optimizer steps taken in all */
+    int epochs_done;              /* epochs trained in all (history) */
+} nn_model;
+
+nn_model *nn_model_new(const char *name, int sequential, nn_err *e);
+void nn_model_free(nn_model *m);
+/* A deep copy: nodes, parameters, compile settings and optimizer state. */
+nn_model *nn_model_clone(const nn_model *m, nn_err *e);
+
+/* Building.  Each returns the new node's index, or NN_FAIL with e filled
+ * and the model unchanged.  name may be NULL or "" for Keras's automatic
+ * names (dense, dense_1, ...).  Weights are drawn from r at once. */
+int nn_model_add_input(nn_model *m, const int *shape, int ndim,
+                       const char *name, nn_err *e);
+int nn_model_add_flatten(nn_model *m, int input, const char *name, nn_err *e);
+int nn_model_add_dense(nn_model *m, int input, const nn_dense_cfg *c,
+                       const char *name, nn_rng *r, nn_err *e);
+int nn_model_add_activation(nn_model *m, int input, nn_act a,
+                            const char *name, nn_err *e);
+int nn_model_add_concat(nn_model *m, const int *inputs, int n,
+                        const char *name, nn_err *e);
+/* Sets the outputs (Functional API); Sequential models use their last node. */
+int nn_model_set_outputs(nn_model *m, const int *outs, int n, nn_err *e);
+/* Removes the last node (Sequential pop); fails on an empty model or when
+ * only the input is left. */
+int nn_model_pop(nn_model *m, nn_err *e);
+/* Index of the node named name, or -1. */
+int nn_model_find(const nn_model *m, const char *name);
+/* Re-draws every parameter from its initializer. */
+void nn_model_reinit(nn_model *m, nn_rng *r);
+
+/* Parameters of node i (0 for layers without weights); trainable or not. */
+size_t nn_node_params(const nn_model *m, int i);
+/* Total, trainable and non-trainable parameter counts. */
+void nn_model_count(const nn_model *m, size_t *total, size_t *trainable);
+/* Bytes the model would need with rows-row batches (params, grads,
+ * optimizer state, activations). */
+size_t nn_model_bytes(const nn_model *m, int rows);
+/* Input and output nodes of a Sequential model. */
+int nn_model_input(const nn_model *m);   /* first input node, or -1 */
+int nn_model_output(const nn_model *m);  /* first output node, or -1 */
+/* Shape as Keras prints it: "(None, 784)". */
+void nn_node_shape_str(const nn_node *n, char *buf, size_t len);
+
+/* Compiling: checks the settings against the outputs and allocates the
+ * optimizer state (resetting it). */
+void nn_compile_defaults(nn_compile_cfg *c);
+int nn_model_compile(nn_model *m, const nn_compile_cfg *c, nn_err *e);
+
+/* Forward for rows samples.  x[i] is (rows, size) for the i-th input node
+ * (in node order).  Grows the per-batch buffers when rows > batch_cap.
+ * training is 1 inside fit (no effect until layers that differ, such as
+ * dropout, arrive). */
+int nn_model_forward(nn_model *m, const float *const *x, int rows,
+                     int training, nn_err *e);
+/* Output k of the last forward, (rows, size). */
+const float *nn_model_out(const nn_model *m, int k);
+
+/* Loss of the last forward against targets y[k] (rows, ycols) for each
+ * output, with per-sample weights w (rows) or NULL: total = sum_k
+ * loss_weights[k] * L_k.  per_out[k] receives each L_k when not NULL.
+ * When grad is 1 it also writes the gradient of the total into the
+ * outputs' da (or dz when fused), ready for nn_model_backward. */
+double nn_model_loss(nn_model *m, const float *const *y, const float *w,
+                     double *per_out, int grad);
+/* Backward pass from the gradients nn_model_loss left: zeroes grads, then
+ * accumulates every parameter gradient and every node's da. */
+void nn_model_backward(nn_model *m);
+
+/* Predictions for n samples of a single-input, single-output model, in
+ * chunks: out is (n, output size). */
+int nn_model_predict(nn_model *m, const float *x, int n, float *out, nn_err *e);
+
+#endif

@@ -1,0 +1,65 @@
+/* nn.c - errors, the memory cap and small helpers every module uses. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "nn.h"
+
+static size_t memcap = NN_MEMCAP_DEFAULT;
+
+int nn_fail(nn_err *e, const char *fmt, ...)
+{
+    if (e) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        va_end(ap);
+    }
+    return NN_FAIL;
+}
+
+void nn_set_memcap(size_t bytes) { memcap = bytes; }
+size_t nn_memcap(void) { return memcap; }
+
+size_t nn_mul3(size_t a, size_t b, size_t c)
+{
+    if (a == 0 || b == 0 || c == 0)
+        return 0;
+    if (a > SIZE_MAX / b)
+        return 0;
+    size_t ab = a * b;
+    if (ab > SIZE_MAX / c)
+        return 0;
+    return ab * c;
+}
+
+void *nn_calloc(size_t n, size_t sz, nn_err *e)
+{
+    size_t bytes = nn_mul3(n, sz, 1);
+    if (n == 0 || sz == 0)
+        bytes = 1, n = 1, sz = 1;
+    else if (bytes == 0) {
+        nn_fail(e, "size overflows memory (%zu x %zu bytes)", n, sz);
+        return NULL;
+    }
+    if (bytes > memcap) {
+        nn_fail(e, "needs %.1f MiB, over the memory cap of %.1f MiB "
+                   "(raise it with: set memory_cap=BYTES)",
+                bytes / 1048576.0, memcap / 1048576.0);
+        return NULL;
+    }
+    void *p = calloc(n, sz);
+    if (!p)
+        nn_fail(e, "out of memory allocating %.1f MiB", bytes / 1048576.0);
+    return p;
+}
+
+int nn_lookup(const char *const *table, const char *name)
+{
+    if (!name)
+        return -1;
+    for (int i = 0; table[i]; i++)
+        if (strcmp(table[i], name) == 0)
+            return i;
+    return -1;
+}
