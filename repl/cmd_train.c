@@ -1,0 +1,3 @@
+/* placeholder */
+#include "repl.h"
+const repl_cmd repl_cmds_train[] = {{NULL}};

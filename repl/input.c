@@ -1,0 +1,1 @@
+/* placeholder */ typedef int repl_placeholder_input;

@@ -1,0 +1,165 @@
+/* repl.h - the shell: session state, the command table, argument access.
+ *
+ * Layers: repl/ -> plots/ -> nn/.  Only repl/ talks to the person.  One
+ * command table (assembled from one table per topic file, cmd_*.c) is the
+ * single source of truth for dispatch, completion and help. */
+#ifndef REPL_H
+#define REPL_H
+
+#include <signal.h>
+#include <stdio.h>
+#include "nn.h"
+#include "rng.h"
+#include "dataset.h"
+#include "model.h"
+#include "history.h"
+#include "fit.h"
+
+/* ---- the session: everything a person has built so far ---- */
+typedef struct repl_session {
+    uint64_t seed;            /* --seed / seed N (default 42) */
+    nn_rng rng;               /* every random draw of the session */
+    /* data: train always present once loaded; valid and test may be empty
+     * (n == 0).  Fashion-MNIST fills all three (55,000/5,000/10,000). */
+    int have_data;
+    nn_dataset train, valid, test;
+    char data_name[64];       /* "xor", "iris", "fashion_mnist", file name */
+    int scaled;               /* scale applied (fitted on train) */
+    nn_model *model;          /* NULL before `model`/`input` */
+    nn_history hist;          /* every epoch trained on this model */
+    char loss_name[64];       /* as the person typed it, for messages */
+    /* how we run */
+    int interactive;          /* stdin and stdout are a terminal */
+    int keep_going;           /* --keep-going */
+    const char *src_file;     /* script being run ("-" for stdin), or NULL */
+    int src_line;             /* its current line number */
+    int errors;               /* errors so far */
+    int quit;                 /* set by quit */
+    /* record: the successful commands so far */
+    char **log;
+    int nlog, caplog;
+    /* settings (`set`) */
+    int verbose;              /* fit's default verbose, 1 */
+    char plot_terminal[16];   /* auto | window | text | sixel */
+    int plot_w, plot_h;       /* 0 = from the terminal */
+    void *plot;               /* plots/ handle, opaque here */
+    /* last lrfind (for plot lr) */
+    int nlr;
+    double *lr_rates, *lr_losses, *lr_smooth;
+    double lr_suggest;
+} repl_session;
+
+/* Ctrl-C: set by the SIGINT handler, read by training between batches. */
+extern volatile sig_atomic_t repl_interrupted;
+
+void repl_session_init(repl_session *s, uint64_t seed);
+void repl_session_free(repl_session *s);
+/* Drops data, model and history; keeps settings and the seed. */
+void repl_session_reset(repl_session *s);
+
+/* ---- arguments of one command line ---- */
+#define REPL_MAXARGS 64
+typedef struct repl_args {
+    const char *cmd;                   /* the command word */
+    int npos;
+    char *pos[REPL_MAXARGS];           /* positional words, unquoted */
+    int nkv;
+    char *key[REPL_MAXARGS];           /* key=value pairs, unquoted */
+    char *val[REPL_MAXARGS];
+    char *buf;                         /* owns the strings */
+} repl_args;
+
+/* Splits a line into words: blanks separate, '#' outside quotes starts a
+ * comment, "..." and '...' quote (backslash escapes inside "..."), a word
+ * with '=' (outside quotes, not first char) is key=value.  Returns 0, or
+ * -1 with msg filled (unterminated quote, too many words).  An empty or
+ * comment-only line gives cmd == NULL. */
+int repl_split(const char *line, repl_args *a, char *msg, size_t msglen);
+void repl_args_free(repl_args *a);
+
+/* Typed access.  Each returns 1 when the key is present and valid (out
+ * set), 0 when absent (out = def), -1 on a bad value, after reporting
+ * "error: CMD: KEY must be ... (got VALUE)" through repl_error. */
+int repl_arg_int(repl_session *s, const repl_args *a, const char *key,
+                 long def, long min, long max, long *out);
+int repl_arg_double(repl_session *s, const repl_args *a, const char *key,
+                    double def, double min, double max, double *out);
+/* min/max exclusive variants are spelled by the message: use
+ * repl_arg_pos_double for "> 0" (rejects 0, NaN, inf). */
+int repl_arg_pos_double(repl_session *s, const repl_args *a, const char *key,
+                        double def, double *out);
+int repl_arg_bool(repl_session *s, const repl_args *a, const char *key,
+                  int def, int *out);   /* true/false/yes/no/1/0/on/off */
+/* Value must be one of table (NULL-terminated); out is its index. */
+int repl_arg_enum(repl_session *s, const repl_args *a, const char *key,
+                  const char *const *table, int def, int *out);
+const char *repl_arg_str(const repl_args *a, const char *key);  /* or NULL */
+/* Parses a number word the same way (for positionals): 0 ok, -1 bad. */
+int repl_parse_long(const char *w, long *out);
+int repl_parse_double(const char *w, double *out);
+
+/* Prints "[FILE:LINE: ]error: CMD: MESSAGE" on stderr (stdout flushed
+ * first), counts it, returns -1.  Handlers return its value. */
+int repl_error(repl_session *s, const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* "did you mean X?" for word among table (edit distance <= 2), or "". */
+const char *repl_suggest(const char *word, const char *const *table);
+
+/* ---- the command table ---- */
+typedef int (*repl_handler)(repl_session *s, const repl_args *a);
+
+/* What the positional words are, for completion. */
+typedef enum repl_pos_kind {
+    REPL_POS_NONE,
+    REPL_POS_WORDS,     /* from the entry's pos_values */
+    REPL_POS_LAYER,     /* a layer name of the current model */
+    REPL_POS_FILE,      /* a file path */
+    REPL_POS_COMMAND    /* a command name (help) */
+} repl_pos_kind;
+
+typedef struct repl_cmd {
+    const char *name;
+    const char *topic;        /* data, model, train, inspect, plot, session */
+    repl_handler run;
+    const char *usage;        /* "fit [epochs=N] [batch_size=N] ..." */
+    const char *summary;      /* one line, for the list */
+    const char *help;         /* the full text: what, an example, the Keras
+                                 or scikit-learn call it mirrors */
+    const char *keys;         /* allowed keywords, space-separated */
+    int minpos, maxpos;       /* positional word counts allowed */
+    repl_pos_kind pos_kind;
+    const char *const *pos_values;   /* for REPL_POS_WORDS */
+} repl_cmd;
+
+/* One table per topic file, each ended by an entry with name NULL. */
+extern const repl_cmd repl_cmds_session[];
+extern const repl_cmd repl_cmds_data[];
+extern const repl_cmd repl_cmds_model[];
+extern const repl_cmd repl_cmds_train[];
+extern const repl_cmd repl_cmds_inspect[];
+
+/* The assembled table: all commands, NULL-terminated array of pointers. */
+const repl_cmd *const *repl_commands(void);
+const repl_cmd *repl_find(const char *name);
+/* Enumerated values of a keyword, for completion and messages
+ * (activation= -> activations, loss= -> losses, ...), or NULL. */
+const char *const *repl_key_values(const char *key);
+
+/* ---- running lines ---- */
+/* Runs one line: split, find, check positionals and keywords, call, and
+ * on success append the line to the record.  Returns 0 or -1. */
+int repl_run_line(repl_session *s, const char *line);
+/* Runs a script from f (name for messages).  Stops at the first error
+ * unless keep_going.  Returns 0 when no error happened, else -1. */
+int repl_run_file(repl_session *s, FILE *f, const char *name);
+/* The interactive loop (readline, history, completion, Ctrl-C). */
+int repl_interactive(repl_session *s);
+
+/* Output helpers. */
+int repl_out_is_tty(void);
+int repl_term_width(void);
+
+#endif
