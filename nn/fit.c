@@ -1,1 +1,502 @@
-/* placeholder */ typedef int nn_placeholder_fit;
+/* fit.c - the training loop, evaluation and one-batch steps (Keras's
+ * Model.fit, evaluate and train_on_batch). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fit.h"
+
+void nn_fit_defaults(nn_fit_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->epochs = 1;
+    o->initial_epoch = -1;     /* -1: continue from m->epochs_done */
+    o->batch_size = 32;
+    o->shuffle = 1;
+    o->terminate_on_nan = 1;
+}
+
+const char *nn_metric_key(nn_metric_kind k)
+{
+    return (unsigned)k < NN_MET_COUNT ? nn_metric_names[k] : "?";
+}
+
+/* ---- checks ---- */
+
+static int single_io(const nn_model *m, nn_err *e)
+{
+    int nin = 0;
+    for (int i = 0; i < m->n; i++)
+        nin += m->nodes[i].kind == NN_NODE_INPUT;
+    if (nin != 1 || m->nout > 1)
+        return nn_fail(e, "training takes a model with one input and one "
+                          "output (this one has %d and %d)", nin,
+                       m->nout > 1 ? m->nout : 1);
+    return NN_OK;
+}
+
+int nn_check_data(const nn_model *m, const nn_dataset *ds, nn_err *e)
+{
+    if (!ds || ds->n <= 0)
+        return nn_fail(e, "no data: load some first (data xor, data iris, ...)");
+    int in = nn_model_input(m), on = nn_model_output(m);
+    if (in < 0 || on < 0 || on == in)
+        return nn_fail(e, "the model has no layers after its input; add dense first");
+    if (single_io(m, e) != NN_OK)
+        return NN_FAIL;
+    const nn_node *I = &m->nodes[in], *O = &m->nodes[on];
+    if (I->size != ds->d)
+        return nn_fail(e, "the model's input takes %d values per sample but "
+                          "the data has %d; start again with input %d",
+                       I->size, ds->d, ds->d);
+    const nn_loss *L = &m->cc.loss[0];
+    const char *ln = nn_loss_names[L->kind];
+    switch (L->kind) {
+    case NN_LOSS_SCCE:
+        if (ds->ycols != 1)
+            return nn_fail(e, "%s needs one integer label per sample but the "
+                              "targets have %d columns; use "
+                              "categorical_crossentropy for one-hot labels",
+                           ln, ds->ycols);
+        for (int i = 0; i < ds->n; i++) {
+            float y = ds->y[i];
+            if (!(y >= 0) || y != floorf(y) || y >= O->size)
+                return nn_fail(e, "label %g of sample %d is not a class of the "
+                                  "%d-unit output; the output layer needs one "
+                                  "unit per class%s", (double)y, i, O->size,
+                               ds->nclasses ? "" : " (is this a regression set?)");
+        }
+        break;
+    case NN_LOSS_CCE:
+        if (ds->ycols == 1 && ds->nclasses > 0)
+            return nn_fail(e, "%s needs one-hot labels but these are class "
+                              "numbers; use sparse_categorical_crossentropy",
+                           ln);
+        if (ds->ycols != O->size)
+            return nn_fail(e, "%s: targets have %d columns but the output has "
+                              "%d units", ln, ds->ycols, O->size);
+        break;
+    case NN_LOSS_BCE:
+        if (ds->nclasses > 2)
+            return nn_fail(e, "%s is for 2 classes but the data has %d; use "
+                              "sparse_categorical_crossentropy with a softmax "
+                              "output of %d units", ln, ds->nclasses, ds->nclasses);
+        if (ds->ycols != O->size)
+            return nn_fail(e, "%s: targets have %d columns but the output has "
+                              "%d units; use dense 1 activation=sigmoid",
+                           ln, ds->ycols, O->size);
+        for (size_t i = 0; i < (size_t)ds->n * ds->ycols; i++)
+            if (!(ds->y[i] >= 0 && ds->y[i] <= 1))
+                return nn_fail(e, "%s needs targets in [0, 1] (got %g)", ln,
+                               (double)ds->y[i]);
+        break;
+    default:
+        if (ds->ycols != O->size)
+            return nn_fail(e, "%s: targets have %d columns but the output has "
+                              "%d units; use dense %d", ln, ds->ycols, O->size,
+                           ds->ycols);
+        break;
+    }
+    return NN_OK;
+}
+
+/* Trainable parameter ranges, merged where contiguous. */
+static int trainable_ranges(const nn_model *m, size_t *off, size_t *len)
+{
+    int n = 0;
+    for (int i = 0; i < m->n; i++) {
+        const nn_node *nd = &m->nodes[i];
+        size_t p = nn_node_params(m, i);
+        if (!p || !nd->dense.trainable)
+            continue;
+        if (n > 0 && off[n - 1] + len[n - 1] == nd->w_off)
+            len[n - 1] += p;
+        else {
+            off[n] = nd->w_off;
+            len[n] = p;
+            n++;
+        }
+    }
+    return n;
+}
+
+static void opt_step(nn_model *m)
+{
+    size_t off[64], len[64];
+    int n = 0;
+    if (m->n <= 64)
+        n = trainable_ranges(m, off, len);
+    else {
+        off[0] = 0, len[0] = m->nparams, n = 1;   /* all, when too many */
+    }
+    nn_opt_step(&m->opt, m->params, m->grads, off, len, n);
+    m->steps++;
+}
+
+static int ensure_opt(nn_model *m, nn_err *e)
+{
+    if (!m->compiled)
+        return nn_fail(e, "the model is not compiled; run compile loss=... "
+                          "optimizer=... first");
+    if (m->opt.n != m->nparams)
+        return nn_model_compile(m, &m->cc, e);
+    return NN_OK;
+}
+
+/* ---- running means of loss and metrics ---- */
+
+typedef struct meter {
+    double loss_sum, rows;
+    int nmet;
+    nn_metric_kind kind[NN_MAXMETRICS];
+    nn_metric_kind shown[NN_MAXMETRICS];
+    nn_metric_acc acc[NN_MAXMETRICS];
+} meter;
+
+static void meter_init(meter *t, const nn_model *m)
+{
+    memset(t, 0, sizeof *t);
+    t->nmet = m->cc.nmetrics;
+    for (int j = 0; j < t->nmet; j++) {
+        t->shown[j] = m->cc.metrics[j];
+        if (nn_metric_resolve(m->cc.metrics[j], &m->cc.loss[0], &t->kind[j]) != 0)
+            t->kind[j] = m->cc.metrics[j];
+    }
+}
+
+static void meter_add(meter *t, const nn_model *m, double loss, const float *out,
+                      const float *y, const float *w, int rows, int cols)
+{
+    t->loss_sum += loss * rows;
+    t->rows += rows;
+    for (int j = 0; j < t->nmet; j++)
+        nn_metric_update(t->kind[j], &m->cc.loss[0], &t->acc[j], out, y, w, rows, cols);
+}
+
+static void meter_logs(const meter *t, nn_logs *l, const char *prefix)
+{
+    char key[NN_KEYMAX];
+    snprintf(key, sizeof key, "%sloss", prefix);
+    nn_logs_set(l, key, t->rows > 0 ? t->loss_sum / t->rows : NAN);
+    for (int j = 0; j < t->nmet; j++) {
+        snprintf(key, sizeof key, "%s%s", prefix, nn_metric_key(t->shown[j]));
+        nn_logs_set(l, key, nn_metric_value(t->kind[j], &t->acc[j]));
+    }
+}
+
+/* ---- evaluate ---- */
+
+static int eval_logs(nn_model *m, const nn_dataset *ds, int batch_size,
+                     nn_logs *logs, const char *prefix, nn_err *e)
+{
+    meter t;
+    meter_init(&t, m);
+    int on = nn_model_output(m);
+    int cols = m->nodes[on].size;
+    if (batch_size < 256)
+        batch_size = 256;   /* the same numbers, fewer calls */
+    for (int s = 0; s < ds->n; s += batch_size) {
+        int rows = ds->n - s < batch_size ? ds->n - s : batch_size;
+        const float *x = ds->x + (size_t)s * ds->d;
+        const float *y = ds->y + (size_t)s * ds->ycols;
+        if (nn_model_forward(m, &x, rows, 0, e) != NN_OK)
+            return NN_FAIL;
+        double loss = nn_model_loss(m, &y, NULL, NULL, 0);
+        meter_add(&t, m, loss, m->nodes[on].a, y, NULL, rows, cols);
+    }
+    meter_logs(&t, logs, prefix);
+    return NN_OK;
+}
+
+int nn_evaluate(nn_model *m, const nn_dataset *ds, int batch_size,
+                nn_logs *logs, nn_err *e)
+{
+    if (!m->compiled)
+        return nn_fail(e, "the model is not compiled; run compile first");
+    if (nn_check_data(m, ds, e) != NN_OK)
+        return NN_FAIL;
+    memset(logs, 0, sizeof *logs);
+    return eval_logs(m, ds, batch_size > 0 ? batch_size : 32, logs, "", e);
+}
+
+/* ---- one batch ---- */
+
+typedef struct fit_bufs fit_bufs;
+static void snapshot(fit_bufs *b, const nn_model *m);
+
+/* forward, loss, backward, step on a gathered batch; *loss gets the loss.
+ * Returns 1 when the loss is not finite (nothing updated).  When snap is
+ * given, the weights that gave this finite loss are saved in it before
+ * the step changes them. */
+static int train_step(nn_model *m, const float *x, const float *y,
+                      const float *w, int rows, double *loss, fit_bufs *snap,
+                      nn_err *e)
+{
+    if (nn_model_forward(m, &x, rows, 1, e) != NN_OK)
+        return -1;
+    *loss = nn_model_loss(m, &y, w, NULL, 1);
+    if (!isfinite(*loss))
+        return 1;
+    if (snap)
+        snapshot(snap, m);
+    nn_model_backward(m);
+    opt_step(m);
+    return 0;
+}
+
+int nn_train_batch(nn_model *m, const float *x, const float *y,
+                   const float *w, int rows, double *loss, nn_err *e)
+{
+    if (ensure_opt(m, e) != NN_OK)
+        return NN_FAIL;
+    if (single_io(m, e) != NN_OK)
+        return NN_FAIL;
+    int r = train_step(m, x, y, w, rows, loss, NULL, e);
+    if (r < 0)
+        return NN_FAIL;
+    if (r > 0)
+        return nn_fail(e, "the loss is %g: nothing was updated; try a lower "
+                          "learning_rate", *loss);
+    return NN_OK;
+}
+
+/* ---- fit ---- */
+
+struct fit_bufs {
+    float *x, *y, *w;      /* the batch, gathered */
+    float *sw;             /* per-sample weights of the training set, or NULL */
+    int *idx;
+    /* TerminateOnNaN: parameters and optimizer state before the last step,
+     * so a step that sends the weights to inf or NaN can be undone */
+    float *snap;           /* (3, nparams): params, m, v */
+    nn_opt snap_opt;       /* t and u_prod */
+    int have_snap;
+};
+
+static void bufs_free(fit_bufs *b)
+{
+    free(b->x);
+    free(b->y);
+    free(b->w);
+    free(b->sw);
+    free(b->idx);
+    free(b->snap);
+}
+
+static void snapshot(fit_bufs *b, const nn_model *m)
+{
+    size_t n = m->nparams;
+    memcpy(b->snap, m->params, n * sizeof(float));
+    if (m->opt.m)
+        memcpy(b->snap + n, m->opt.m, n * sizeof(float));
+    if (m->opt.v)
+        memcpy(b->snap + 2 * n, m->opt.v, n * sizeof(float));
+    b->snap_opt = m->opt;
+    b->have_snap = 1;
+}
+
+static void restore(const fit_bufs *b, nn_model *m)
+{
+    size_t n = m->nparams;
+    memcpy(m->params, b->snap, n * sizeof(float));
+    if (m->opt.m)
+        memcpy(m->opt.m, b->snap + n, n * sizeof(float));
+    if (m->opt.v)
+        memcpy(m->opt.v, b->snap + 2 * n, n * sizeof(float));
+    m->opt.t = b->snap_opt.t;
+    m->opt.u_prod = b->snap_opt.u_prod;
+    m->steps--;
+}
+
+static int check_opts(const nn_model *m, const nn_dataset *train,
+                      const nn_fit_opts *o, nn_err *e)
+{
+    if (o->epochs < 1 || o->epochs > 1000000)
+        return nn_fail(e, "epochs must be between 1 and 1000000 (got %d)", o->epochs);
+    if (o->batch_size < 1)
+        return nn_fail(e, "batch_size must be at least 1 (got %d)", o->batch_size);
+    if (!(o->validation_split >= 0 && o->validation_split < 1))
+        return nn_fail(e, "validation_split must be in [0, 1) (got %g)",
+                       o->validation_split);
+    if (o->class_weight) {
+        if (train->nclasses <= 0 || train->ycols != 1)
+            return nn_fail(e, "class_weight needs a classification set with "
+                              "integer labels");
+        for (int c = 0; c < o->nclass_weight; c++)
+            if (!(o->class_weight[c] >= 0) || !isfinite(o->class_weight[c]))
+                return nn_fail(e, "class_weight values must be finite and >= 0");
+    }
+    if (o->sample_weight)
+        for (int i = 0; i < train->n; i++)
+            if (!(o->sample_weight[i] >= 0) || !isfinite(o->sample_weight[i]))
+                return nn_fail(e, "sample_weight values must be finite and >= 0");
+    (void)m;
+    return NN_OK;
+}
+
+int nn_fit(nn_model *m, const nn_dataset *train, const nn_fit_opts *o,
+           nn_history *h, nn_rng *r, nn_fit_result *res, nn_err *e)
+{
+    nn_fit_result dummy;
+    if (!res)
+        res = &dummy;
+    memset(res, 0, sizeof *res);
+    if (!m->compiled)
+        return nn_fail(e, "the model is not compiled; run compile loss=... "
+                          "optimizer=... first");
+    if (nn_check_data(m, train, e) != NN_OK || check_opts(m, train, o, e) != NN_OK)
+        return NN_FAIL;
+
+    /* validation: the LAST fraction, before shuffling (Keras) */
+    nn_dataset tr, val;
+    int have_val = 0;
+    tr = *train;
+    tr.owns = 0;
+    if (o->validation_data && o->validation_data->n > 0) {
+        if (nn_check_data(m, o->validation_data, e) != NN_OK)
+            return NN_FAIL;
+        val = *o->validation_data;
+        val.owns = 0;
+        have_val = 1;
+    } else if (o->validation_split > 0) {
+        int split_at = (int)floor(train->n * (1.0 - o->validation_split));
+        if (split_at < 1 || split_at >= train->n)
+            return nn_fail(e, "validation_split=%g leaves %d training and %d "
+                              "validation samples of %d", o->validation_split,
+                           split_at, train->n - split_at, train->n);
+        nn_dataset_view(&tr, train, 0, split_at);
+        nn_dataset_view(&val, train, split_at, train->n - split_at);
+        have_val = 1;
+    }
+    if (ensure_opt(m, e) != NN_OK)
+        return NN_FAIL;
+
+    int n = tr.n;
+    int bs = o->batch_size < n ? o->batch_size : n;
+    int nb = (n + bs - 1) / bs;
+    int on = nn_model_output(m);
+    int cols = m->nodes[on].size;
+    fit_bufs b = {0};
+    b.x = nn_calloc((size_t)bs * tr.d, sizeof(float), e);
+    b.y = b.x ? nn_calloc((size_t)bs * tr.ycols, sizeof(float), e) : NULL;
+    b.w = b.y ? nn_calloc((size_t)bs, sizeof(float), e) : NULL;
+    b.idx = b.w ? nn_calloc((size_t)n, sizeof(int), e) : NULL;
+    if (!b.idx) {
+        bufs_free(&b);
+        return NN_FAIL;
+    }
+    if (o->terminate_on_nan) {
+        b.snap = nn_calloc(3 * m->nparams, sizeof(float), e);
+        if (!b.snap) {
+            bufs_free(&b);
+            return NN_FAIL;
+        }
+    }
+    if (o->class_weight || o->sample_weight) {
+        b.sw = nn_calloc((size_t)n, sizeof(float), e);
+        if (!b.sw) {
+            bufs_free(&b);
+            return NN_FAIL;
+        }
+        for (int i = 0; i < n; i++) {
+            float w = 1.0f;
+            if (o->class_weight) {
+                int c = (int)tr.y[i];
+                w *= c < o->nclass_weight ? o->class_weight[c] : 1.0f;
+            }
+            if (o->sample_weight)
+                w *= o->sample_weight[i];
+            b.sw[i] = w;
+        }
+    }
+    for (int i = 0; i < n; i++)
+        b.idx[i] = i;
+
+    int first = o->initial_epoch >= 0 ? o->initial_epoch : m->epochs_done;
+    int status = NN_OK;
+    res->stop = NN_STOP_DONE;
+    for (int ep = first; ep < first + o->epochs; ep++) {
+        if (o->interrupt && *o->interrupt) {
+            res->stop = NN_STOP_INTERRUPT;
+            break;
+        }
+        if (o->hooks.epoch_begin && o->hooks.epoch_begin(o->hooks.ctx, m, ep)) {
+            res->stop = NN_STOP_HOOK;
+            break;
+        }
+        if (o->shuffle)
+            nn_rng_shuffle(r, b.idx, n);
+        meter t;
+        meter_init(&t, m);
+        nn_logs logs;
+        memset(&logs, 0, sizeof logs);
+        int stop = 0;
+        for (int bi = 0; bi < nb && !stop; bi++) {
+            if (o->interrupt && *o->interrupt) {
+                res->stop = NN_STOP_INTERRUPT;
+                stop = 1;
+                break;
+            }
+            if (o->hooks.batch_begin && o->hooks.batch_begin(o->hooks.ctx, m, ep, bi)) {
+                res->stop = NN_STOP_HOOK;
+                stop = 1;
+                break;
+            }
+            int s = bi * bs, rows = n - s < bs ? n - s : bs;
+            for (int k = 0; k < rows; k++) {
+                int i = b.idx[s + k];
+                memcpy(b.x + (size_t)k * tr.d, tr.x + (size_t)i * tr.d,
+                       (size_t)tr.d * sizeof(float));
+                memcpy(b.y + (size_t)k * tr.ycols, tr.y + (size_t)i * tr.ycols,
+                       (size_t)tr.ycols * sizeof(float));
+                if (b.sw)
+                    b.w[k] = b.sw[i];
+            }
+            double loss;
+            int rc = train_step(m, b.x, b.y, b.sw ? b.w : NULL, rows, &loss,
+                                b.snap ? &b : NULL, e);
+            if (rc < 0) {
+                status = NN_FAIL;
+                stop = 1;
+                break;
+            }
+            if (rc > 0 && o->terminate_on_nan) {
+                /* back to the weights that gave the last finite loss */
+                if (b.have_snap)
+                    restore(&b, m);
+                res->stop = NN_STOP_NAN;
+                res->nan_epoch = ep + 1;
+                res->nan_batch = bi + 1;
+                stop = 1;
+                break;
+            }
+            meter_add(&t, m, loss, m->nodes[on].a, b.y, b.sw ? b.w : NULL, rows, cols);
+            meter_logs(&t, &logs, "");
+            if (o->hooks.batch_end &&
+                o->hooks.batch_end(o->hooks.ctx, m, ep, bi, nb, &logs)) {
+                res->stop = NN_STOP_HOOK;
+                stop = 1;
+            }
+        }
+        if (status != NN_OK || res->stop == NN_STOP_NAN ||
+            res->stop == NN_STOP_INTERRUPT || (stop && t.rows == 0))
+            break;
+        /* an epoch stopped by a batch hook still ends: its logs count */
+        if (have_val && eval_logs(m, &val, bs, &logs, "val_", e) != NN_OK) {
+            status = NN_FAIL;
+            break;
+        }
+        m->epochs_done = ep + 1;
+        res->epochs_run++;
+        if (h && nn_history_add(h, ep + 1, &logs, m->opt.cfg.learning_rate, e) != NN_OK) {
+            status = NN_FAIL;
+            break;
+        }
+        if (o->hooks.epoch_end && o->hooks.epoch_end(o->hooks.ctx, m, ep, &logs))
+            res->stop = NN_STOP_HOOK;
+        if (res->stop != NN_STOP_DONE)
+            break;
+    }
+    bufs_free(&b);
+    return status;
+}

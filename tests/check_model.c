@@ -1,3 +1,294 @@
-/* placeholder until the suite is written */
+/* check_model.c - the graph: building, names, counts, and backprop of
+ * every layer, activation and loss against finite differences. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "check_util.h"
-Suite *suite_model(void) { return suite_create("model"); }
+#include "gradcheck.h"
+#include "model.h"
+
+/* Random inputs (rows, d) and targets fitting the loss. */
+static void make_xy(nn_rng *r, float *x, float *y, int rows, int d, int k,
+                    nn_loss_kind lk)
+{
+    for (int i = 0; i < rows * d; i++)
+        x[i] = (float)nn_rng_range(r, -1, 1);
+    for (int i = 0; i < rows; i++) {
+        int c = (int)nn_rng_below(r, (uint32_t)k);
+        for (int j = 0; j < k; j++) {
+            float *t = &y[i * k + j];
+            switch (lk) {
+            case NN_LOSS_SCCE: y[i] = (float)c; break;
+            case NN_LOSS_CCE: *t = j == c ? 1.0f : 0.0f; break;
+            case NN_LOSS_BCE: *t = (float)nn_rng_uniform(r); break;
+            default: *t = (float)nn_rng_range(r, -2, 2); break;
+            }
+        }
+    }
+}
+
+/* input d -> dense h (hidden act) -> dense k (out act), compiled with lk. */
+static nn_model *mlp(int d, int h, int k, nn_act hidden, nn_act out,
+                     nn_loss_kind lk, int from_logits, nn_rng *r)
+{
+    nn_err e;
+    nn_model *m = nn_model_new(NULL, 1, &e);
+    int shape[1] = {d};
+    int i = nn_model_add_input(m, shape, 1, NULL, &e);
+    nn_dense_cfg c;
+    nn_dense_defaults(&c, h);
+    c.activation = hidden;
+    c.bias_initializer = NN_INIT_RANDOM_NORMAL;  /* non-zero bias gradients */
+    i = nn_model_add_dense(m, i, &c, NULL, r, &e);
+    nn_dense_defaults(&c, k);
+    c.activation = out;
+    c.bias_initializer = NN_INIT_RANDOM_NORMAL;
+    nn_model_add_dense(m, i, &c, NULL, r, &e);
+    nn_compile_cfg cc;
+    nn_compile_defaults(&cc);
+    cc.loss[0].kind = lk;
+    cc.loss[0].from_logits = from_logits;
+    ck_assert_msg(nn_model_compile(m, &cc, &e) == NN_OK, "compile: %s", e.msg);
+    return m;
+}
+
+static void assert_gradcheck(nn_model *m, const float *x, const float *y,
+                             int rows, double tol, const char *what)
+{
+    nn_err e;
+    nn_gradcheck_report rep;
+    ck_assert_msg(nn_gradcheck(m, x, y, rows, 1e-3, 0, &rep, &e) == NN_OK,
+                  "%s: %s", what, e.msg);
+    ck_assert_int_gt(rep.nrows, 0);
+    for (int t = 0; t < rep.nrows; t++)
+        ck_assert_msg(rep.rows[t].max_rel < tol || rep.rows[t].max_abs < 1e-4,
+                      "%s: %s worst relative error %g (abs %g) at %zu",
+                      what, rep.rows[t].tensor, rep.rows[t].max_rel,
+                      rep.rows[t].max_abs, rep.rows[t].worst);
+}
+
+/* Every activation as the hidden layer, under mse. */
+START_TEST(test_grad_activations)
+{
+    /* relu-like kinks are checked too: the seeds keep every
+     * pre-activation further than the step from a kink */
+    nn_act a = (nn_act)_i;
+    nn_rng r;
+    nn_rng_seed(&r, 7 + (uint64_t)_i);
+    float x[5 * 3], y[5 * 2];
+    make_xy(&r, x, y, 5, 3, 2, NN_LOSS_MSE);
+    nn_model *m = mlp(3, 4, 2, a, NN_ACT_LINEAR, NN_LOSS_MSE, 0, &r);
+    assert_gradcheck(m, x, y, 5, 2e-2, nn_act_names[a]);
+    nn_model_free(m);
+}
+END_TEST
+
+/* Every loss with its usual output activation, and from_logits. */
+static const struct {
+    nn_loss_kind loss;
+    nn_act out;
+    int from_logits;
+    int k;
+} loss_cases[] = {
+    {NN_LOSS_MSE, NN_ACT_LINEAR, 0, 2},
+    {NN_LOSS_MAE, NN_ACT_LINEAR, 0, 2},
+    {NN_LOSS_HUBER, NN_ACT_LINEAR, 0, 2},
+    {NN_LOSS_BCE, NN_ACT_SIGMOID, 0, 1},     /* fused */
+    {NN_LOSS_BCE, NN_ACT_SIGMOID, 0, 3},
+    {NN_LOSS_BCE, NN_ACT_LINEAR, 1, 2},
+    {NN_LOSS_CCE, NN_ACT_SOFTMAX, 0, 3},     /* fused */
+    {NN_LOSS_CCE, NN_ACT_LINEAR, 1, 3},
+    {NN_LOSS_SCCE, NN_ACT_SOFTMAX, 0, 4},    /* fused */
+    {NN_LOSS_SCCE, NN_ACT_LINEAR, 1, 4},
+    {NN_LOSS_MSE, NN_ACT_SOFTMAX, 0, 3},     /* softmax Jacobian, unfused */
+};
+
+START_TEST(test_grad_losses)
+{
+    nn_rng r;
+    nn_rng_seed(&r, 100 + (uint64_t)_i);
+    int k = loss_cases[_i].k;
+    float x[6 * 3], y[6 * 4];
+    make_xy(&r, x, y, 6, 3, k, loss_cases[_i].loss);
+    nn_model *m = mlp(3, 5, k, NN_ACT_TANH, loss_cases[_i].out,
+                      loss_cases[_i].loss, loss_cases[_i].from_logits, &r);
+    char what[96];
+    snprintf(what, sizeof what, "%s out=%s from_logits=%d k=%d",
+             nn_loss_names[loss_cases[_i].loss], nn_act_names[loss_cases[_i].out],
+             loss_cases[_i].from_logits, k);
+    assert_gradcheck(m, x, y, 6, 2e-2, what);
+    nn_model_free(m);
+}
+END_TEST
+
+/* A branching graph: x -> h -> (a, b) -> concat -> out, plus an
+ * Activation node: gradients from both branches must add up in h. */
+START_TEST(test_grad_graph)
+{
+    nn_err e;
+    nn_rng r;
+    nn_rng_seed(&r, 3);
+    nn_model *m = nn_model_new(NULL, 0, &e);
+    int shape[1] = {3};
+    int in = nn_model_add_input(m, shape, 1, "x", &e);
+    nn_dense_cfg c;
+    nn_dense_defaults(&c, 4);
+    c.activation = NN_ACT_TANH;
+    int h = nn_model_add_dense(m, in, &c, "h", &r, &e);
+    nn_dense_defaults(&c, 3);
+    int a = nn_model_add_dense(m, h, &c, "a", &r, &e);
+    int act = nn_model_add_activation(m, a, NN_ACT_SIGMOID, NULL, &e);
+    c.activation = NN_ACT_ELU;
+    int b = nn_model_add_dense(m, h, &c, "b", &r, &e);
+    int cat[3] = {act, b, in};
+    int cc_i = nn_model_add_concat(m, cat, 3, NULL, &e);
+    ck_assert_int_ge(cc_i, 0);
+    ck_assert_int_eq(m->nodes[cc_i].size, 9);
+    nn_dense_defaults(&c, 2);
+    int o = nn_model_add_dense(m, cc_i, &c, "out", &r, &e);
+    ck_assert_int_eq(nn_model_set_outputs(m, &o, 1, &e), NN_OK);
+    nn_compile_cfg cfg;
+    nn_compile_defaults(&cfg);
+    ck_assert_int_eq(nn_model_compile(m, &cfg, &e), NN_OK);
+    float x[4 * 3], y[4 * 2];
+    make_xy(&r, x, y, 4, 3, 2, NN_LOSS_MSE);
+    assert_gradcheck(m, x, y, 4, 2e-2, "branching graph");
+    nn_model_free(m);
+}
+END_TEST
+
+/* The book's Fashion-MNIST MLP: names, shapes and 266,610 parameters. */
+START_TEST(test_counts_and_names)
+{
+    nn_err e;
+    nn_rng r;
+    nn_rng_seed(&r, 1);
+    nn_model *m = nn_model_new(NULL, 1, &e);
+    ck_assert_str_eq(m->name, "sequential");
+    int shape[2] = {28, 28};
+    int i = nn_model_add_input(m, shape, 2, NULL, &e);
+    i = nn_model_add_flatten(m, i, NULL, &e);
+    ck_assert_int_eq(m->nodes[i].size, 784);
+    nn_dense_cfg c;
+    int units[3] = {300, 100, 10};
+    for (int k = 0; k < 3; k++) {
+        nn_dense_defaults(&c, units[k]);
+        i = nn_model_add_dense(m, i, &c, NULL, &r, &e);
+        ck_assert_int_ge(i, 0);
+    }
+    ck_assert_str_eq(m->nodes[2].name, "dense");
+    ck_assert_str_eq(m->nodes[3].name, "dense_1");
+    ck_assert_str_eq(m->nodes[4].name, "dense_2");
+    size_t total, trainable;
+    nn_model_count(m, &total, &trainable);
+    ck_assert_uint_eq(total, 266610);
+    ck_assert_uint_eq(trainable, 266610);
+    ck_assert_uint_eq(m->nparams, 266610);
+    ck_assert_uint_eq(nn_node_params(m, 2), 235500);
+    char buf[64];
+    nn_node_shape_str(&m->nodes[1], buf, sizeof buf);
+    ck_assert_str_eq(buf, "(None, 784)");
+    nn_node_shape_str(&m->nodes[0], buf, sizeof buf);
+    ck_assert_str_eq(buf, "(None, 28, 28)");
+    /* frozen layer */
+    m->nodes[2].dense.trainable = 0;
+    nn_model_count(m, &total, &trainable);
+    ck_assert_uint_eq(trainable, 266610 - 235500);
+    /* pop gives back the parameters */
+    ck_assert_int_eq(nn_model_pop(m, &e), NN_OK);
+    ck_assert_uint_eq(m->nparams, 266610 - 1010);
+    ck_assert_int_eq(m->n, 4);
+    nn_model_free(m);
+}
+END_TEST
+
+/* Refusals leave the model as it was. */
+START_TEST(test_refusals)
+{
+    nn_err e;
+    nn_rng r;
+    nn_rng_seed(&r, 1);
+    nn_model *m = nn_model_new(NULL, 1, &e);
+    nn_dense_cfg c;
+    nn_dense_defaults(&c, 4);
+    ck_assert_int_eq(nn_model_add_dense(m, -1, &c, NULL, &r, &e), NN_FAIL);
+    int shape[2] = {28, 28};
+    int i = nn_model_add_input(m, shape, 2, NULL, &e);
+    ck_assert_int_eq(nn_model_add_input(m, shape, 2, NULL, &e), NN_FAIL);
+    ck_assert_int_eq(nn_model_add_dense(m, i, &c, NULL, &r, &e), NN_FAIL);
+    ck_assert_msg(strstr(e.msg, "flatten"), "hint names flatten: %s", e.msg);
+    ck_assert_int_eq(m->n, 1);
+    i = nn_model_add_flatten(m, i, NULL, &e);
+    c.units = 0;
+    ck_assert_int_eq(nn_model_add_dense(m, i, &c, NULL, &r, &e), NN_FAIL);
+    c.units = 8;
+    ck_assert_int_eq(nn_model_add_dense(m, i, &c, "flatten", &r, &e), NN_FAIL);
+    ck_assert_msg(strstr(e.msg, "already"), "%s", e.msg);
+    /* over the memory cap: refused before allocating */
+    size_t cap = nn_memcap();
+    nn_set_memcap((size_t)1 << 20);
+    c.units = 100000;
+    ck_assert_int_eq(nn_model_add_dense(m, i, &c, NULL, &r, &e), NN_FAIL);
+    ck_assert_msg(strstr(e.msg, "memory cap"), "%s", e.msg);
+    nn_set_memcap(cap);
+    ck_assert_int_eq(m->n, 2);
+    ck_assert_uint_eq(m->nparams, 0);
+    /* compile needs a layer after the input; cce needs 2+ units */
+    nn_compile_cfg cc;
+    nn_compile_defaults(&cc);
+    ck_assert_int_eq(nn_model_compile(m, &cc, &e), NN_FAIL);
+    c.units = 1;
+    nn_model_add_dense(m, i, &c, NULL, &r, &e);
+    cc.loss[0].kind = NN_LOSS_SCCE;
+    ck_assert_int_eq(nn_model_compile(m, &cc, &e), NN_FAIL);
+    ck_assert_int_eq(m->compiled, 0);
+    cc.loss[0].kind = NN_LOSS_MSE;
+    cc.opt.learning_rate = -1;
+    ck_assert_int_eq(nn_model_compile(m, &cc, &e), NN_FAIL);
+    cc.opt.learning_rate = NAN;
+    ck_assert_int_eq(nn_model_compile(m, &cc, &e), NN_FAIL);
+    ck_assert_int_eq(m->compiled, 0);
+    nn_model_free(m);
+}
+END_TEST
+
+/* A clone predicts the same and is independent. */
+START_TEST(test_clone)
+{
+    nn_rng r;
+    nn_rng_seed(&r, 9);
+    nn_err e;
+    nn_model *m = mlp(3, 6, 2, NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_SCCE, 0, &r);
+    nn_model *c = nn_model_clone(m, &e);
+    ck_assert_ptr_nonnull(c);
+    float x[7 * 3], p1[7 * 2], p2[7 * 2];
+    for (int i = 0; i < 21; i++)
+        x[i] = (float)nn_rng_range(&r, -1, 1);
+    ck_assert_int_eq(nn_model_predict(m, x, 7, p1, &e), NN_OK);
+    ck_assert_int_eq(nn_model_predict(c, x, 7, p2, &e), NN_OK);
+    ck_assert_mem_eq(p1, p2, sizeof p1);
+    c->params[0] += 1.0f;
+    ck_assert_int_eq(nn_model_predict(m, x, 7, p2, &e), NN_OK);
+    ck_assert_mem_eq(p1, p2, sizeof p1);
+    for (int i = 0; i < 7; i++)
+        ck_assert_float_eq_tol(p1[2 * i] + p1[2 * i + 1], 1.0f, 1e-6f);
+    nn_model_free(c);
+    nn_model_free(m);
+}
+END_TEST
+
+Suite *suite_model(void)
+{
+    Suite *s = suite_create("model");
+    TCase *tc = tcase_create("model");
+    tcase_add_loop_test(tc, test_grad_activations, 0, NN_ACT_COUNT);
+    tcase_add_loop_test(tc, test_grad_losses, 0,
+                        (int)(sizeof loss_cases / sizeof loss_cases[0]));
+    tcase_add_test(tc, test_grad_graph);
+    tcase_add_test(tc, test_counts_and_names);
+    tcase_add_test(tc, test_refusals);
+    tcase_add_test(tc, test_clone);
+    suite_add_tcase(s, tc);
+    return s;
+}
