@@ -158,8 +158,32 @@ int repl_run_file(repl_session *s, FILE *f, const char *name);
 /* The interactive loop (readline, history, completion, Ctrl-C). */
 int repl_interactive(repl_session *s);
 
+/* Shipped files (lessons/...): $NNLAB_DATA/rel when NNLAB_DATA is set,
+ * else the source tree's NNLAB_SRCDIR/lessons/rel when it exists, else the
+ * installed NNLAB_DATADIR/rel.  Writes the path into buf and returns buf,
+ * or NULL when the file is nowhere (buf then names the installed path). */
+const char *repl_data_path(const char *rel, char *buf, size_t len);
+
+/* Prints a float matrix (rows, cols) as an aligned table, in full when
+ * small, else the corners with "..." (for weights, predict, show data). */
+void repl_print_matrix(FILE *f, const float *a, int rows, int cols,
+                       int max_rows, int max_cols);
+
 /* Output helpers. */
 int repl_out_is_tty(void);
 int repl_term_width(void);
+
+/* ---- additions (shell core) ---- */
+/* Appends a line to the record (s->log), trimmed of outer blanks. */
+int repl_log_add(repl_session *s, const char *line);
+/* Names of all commands, NULL-terminated, in table order (for
+ * suggestions and completion). */
+const char *const *repl_command_names(void);
+/* The `help` handler (help.c), for the session table. */
+int repl_cmd_help(repl_session *s, const repl_args *a);
+/* Installs the SIGINT handler for the whole session: it only sets
+ * repl_interrupted; a second Ctrl-C while the flag is still set (long work
+ * that has not stopped yet) falls back to the default action. */
+void repl_signals_init(void);
 
 #endif
