@@ -14,6 +14,7 @@
 #include "model.h"
 #include "history.h"
 #include "fit.h"
+#include "perceptron.h"
 
 /* ---- the session: everything a person has built so far ---- */
 typedef struct repl_session {
@@ -28,6 +29,8 @@ typedef struct repl_session {
     nn_model *model;          /* NULL before `model`/`input` */
     nn_history hist;          /* every epoch trained on this model */
     char loss_name[64];       /* as the person typed it, for messages */
+    nn_perceptron *perc;      /* the last `perceptron`, or NULL */
+    int perc_valid;           /* perc was trained on the current data */
     /* how we run */
     int interactive;          /* stdin and stdout are a terminal */
     int keep_going;           /* --keep-going */

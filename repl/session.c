@@ -37,6 +37,11 @@ void repl_session_reset(repl_session *s)
     s->model = NULL;
     nn_history_clear(&s->hist);
     s->loss_name[0] = 0;
+    if (s->perc) {
+        nn_perceptron_free(s->perc);
+        free(s->perc);
+        s->perc = NULL;
+    }
     drop_lr(s);
 }
 
