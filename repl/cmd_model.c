@@ -1,3 +1,486 @@
-/* placeholder */
+/* cmd_model.c - building a network layer by layer: model, input, flatten,
+ * dense, activation, concat, pop, freeze, unfreeze, summary.  Keras's
+ * Sequential API by default; naming a layer's input= gives the
+ * Functional API's wiring with the same commands. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "repl.h"
-const repl_cmd repl_cmds_model[] = {{NULL}};
+
+static const char *const api_names[] = {"sequential", "functional", NULL};
+
+/* "28x28", "28,28" or "784" into shape; 0 or -1. */
+static int parse_shape(const char *w, int *shape, int *ndim)
+{
+    char buf[128];
+    if (strlen(w) >= sizeof buf)
+        return -1;
+    strcpy(buf, w);
+    *ndim = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(buf, "x,*", &save); t; t = strtok_r(NULL, "x,*", &save)) {
+        long v;
+        if (*ndim == NN_MAXDIMS || repl_parse_long(t, &v) != 0 || v < 1 || v > 1 << 24)
+            return -1;
+        shape[(*ndim)++] = (int)v;
+    }
+    return *ndim > 0 ? 0 : -1;
+}
+
+static void model_changed(repl_session *s)
+{
+    /* a new structure trains from scratch: its history starts again */
+    nn_history_clear(&s->hist);
+}
+
+/* The node a new layer connects to: input=NAME, or the last one. */
+static int pick_input(repl_session *s, const repl_args *a, const char *cmd, int *in)
+{
+    const char *name = repl_arg_str(a, "input");
+    if (!s->model || s->model->n == 0)
+        return repl_error(s, cmd, "the model has no input yet; start with: input %s",
+                          s->have_data ? "SHAPE (or just: input, for the data's shape)"
+                                       : "SHAPE, e.g. input 2");
+    if (!name) {
+        *in = s->model->n - 1;
+        return 0;
+    }
+    int i = nn_model_find(s->model, name);
+    if (i < 0)
+        return repl_error(s, cmd, "no layer named '%s'; see summary", name);
+    if (s->model->sequential && i != s->model->n - 1)
+        return repl_error(s, cmd, "a Sequential model is a chain; to wire '%s' "
+                          "elsewhere start with: model api=functional", name);
+    *in = i;
+    return 0;
+}
+
+static int cmd_model(repl_session *s, const repl_args *a)
+{
+    int api;
+    if (repl_arg_enum(s, a, "api", api_names, 0, &api) < 0)
+        return -1;
+    const char *name = repl_arg_str(a, "name");
+    nn_err e;
+    nn_model *m = nn_model_new(name, api == 0, &e);
+    if (!m)
+        return repl_error(s, "model", "%s", e.msg);
+    if (name && strlen(name) >= NN_NAMEMAX) {
+        nn_model_free(m);
+        return repl_error(s, "model", "name '%s' is too long (at most %d characters)",
+                          name, NN_NAMEMAX - 1);
+    }
+    nn_model_free(s->model);
+    s->model = m;
+    model_changed(s);
+    printf("new %s model \"%s\"\n", api == 0 ? "Sequential" : "Functional", m->name);
+    return 0;
+}
+
+static int ensure_model(repl_session *s, const char *cmd)
+{
+    if (s->model)
+        return 0;
+    nn_err e;
+    s->model = nn_model_new(NULL, 1, &e);
+    if (!s->model)
+        return repl_error(s, cmd, "%s", e.msg);
+    return 0;
+}
+
+static int cmd_input(repl_session *s, const repl_args *a)
+{
+    int shape[NN_MAXDIMS], ndim;
+    if (a->npos == 1) {
+        if (parse_shape(a->pos[0], shape, &ndim) != 0)
+            return repl_error(s, "input", "bad shape '%s': give sizes like 2, "
+                              "784 or 28x28", a->pos[0]);
+    } else if (s->have_data) {
+        ndim = s->train.ndim > 0 ? s->train.ndim : 1;
+        if (s->train.ndim > 0)
+            memcpy(shape, s->train.shape, sizeof shape);
+        else
+            shape[0] = s->train.d;
+    } else
+        return repl_error(s, "input", "give the shape of one sample, e.g. input 2 "
+                          "or input 28x28 (or load data first)");
+    if (s->model && s->model->sequential && s->model->n > 0)
+        return repl_error(s, "input", "the Sequential model has its input already; "
+                          "start again with: model");
+    int fresh = !s->model;
+    if (ensure_model(s, "input") != 0)
+        return -1;
+    nn_err e;
+    int i = nn_model_add_input(s->model, shape, ndim, repl_arg_str(a, "name"), &e);
+    if (i < 0) {
+        if (fresh) {
+            nn_model_free(s->model);
+            s->model = NULL;
+        }
+        return repl_error(s, "input", "%s", e.msg);
+    }
+    model_changed(s);
+    char sh[96];
+    nn_node_shape_str(&s->model->nodes[i], sh, sizeof sh);
+    printf("%s: input %s\n", s->model->nodes[i].name, sh);
+    return 0;
+}
+
+/* Prints the line every layer command ends with. */
+static void added(const repl_session *s, int i)
+{
+    const nn_node *nd = &s->model->nodes[i];
+    char sh[96];
+    nn_node_shape_str(nd, sh, sizeof sh);
+    printf("%s (%s): output %s, %zu parameters\n", nd->name,
+           nn_node_class[nd->kind], sh, nn_node_params(s->model, i));
+}
+
+static int cmd_flatten(repl_session *s, const repl_args *a)
+{
+    int in;
+    if (pick_input(s, a, "flatten", &in) != 0)
+        return -1;
+    nn_err e;
+    int i = nn_model_add_flatten(s->model, in, repl_arg_str(a, "name"), &e);
+    if (i < 0)
+        return repl_error(s, "flatten", "%s", e.msg);
+    model_changed(s);
+    added(s, i);
+    return 0;
+}
+
+static int cmd_dense(repl_session *s, const repl_args *a)
+{
+    long units;
+    if (repl_parse_long(a->pos[0], &units) != 0 || units < 1 || units > 1 << 24)
+        return repl_error(s, "dense", "units must be a whole number from 1 to %d "
+                          "(got '%s')", 1 << 24, a->pos[0]);
+    nn_dense_cfg c;
+    nn_dense_defaults(&c, (int)units);
+    int act, ki, bi, use_bias, trainable;
+    double kval, bval;
+    if (repl_arg_enum(s, a, "activation", nn_act_names, NN_ACT_LINEAR, &act) < 0 ||
+        repl_arg_enum(s, a, "kernel_initializer", nn_init_names,
+                      NN_INIT_GLOROT_UNIFORM, &ki) < 0 ||
+        repl_arg_enum(s, a, "bias_initializer", nn_init_names, NN_INIT_ZEROS, &bi) < 0 ||
+        repl_arg_bool(s, a, "use_bias", 1, &use_bias) < 0 ||
+        repl_arg_bool(s, a, "trainable", 1, &trainable) < 0 ||
+        repl_arg_double(s, a, "kernel_value", 0, -1e6, 1e6, &kval) < 0 ||
+        repl_arg_double(s, a, "bias_value", 0, -1e6, 1e6, &bval) < 0)
+        return -1;
+    c.activation = (nn_act)act;
+    c.kernel_initializer = (nn_init_kind)ki;
+    c.bias_initializer = (nn_init_kind)bi;
+    c.kernel_value = (float)kval;
+    c.bias_value = (float)bval;
+    c.use_bias = use_bias;
+    c.trainable = trainable;
+    int in;
+    if (pick_input(s, a, "dense", &in) != 0)
+        return -1;
+    nn_err e;
+    int i = nn_model_add_dense(s->model, in, &c, repl_arg_str(a, "name"), &s->rng, &e);
+    if (i < 0)
+        return repl_error(s, "dense", "%s", e.msg);
+    model_changed(s);
+    added(s, i);
+    return 0;
+}
+
+/* swish and None are accepted as Keras accepts them */
+static int parse_act(repl_session *s, const char *cmd, const char *w, nn_act *out)
+{
+    if (nn_act_parse(w, out) == 0)
+        return 0;
+    const char *sug = repl_suggest(w, nn_act_names);
+    return repl_error(s, cmd, "unknown activation '%s'%s; see: help activation", w, sug);
+}
+
+static int cmd_activation(repl_session *s, const repl_args *a)
+{
+    nn_act act;
+    if (parse_act(s, "activation", a->pos[0], &act) != 0)
+        return -1;
+    int in;
+    if (pick_input(s, a, "activation", &in) != 0)
+        return -1;
+    nn_err e;
+    int i = nn_model_add_activation(s->model, in, act, repl_arg_str(a, "name"), &e);
+    if (i < 0)
+        return repl_error(s, "activation", "%s", e.msg);
+    model_changed(s);
+    added(s, i);
+    return 0;
+}
+
+static int cmd_concat(repl_session *s, const repl_args *a)
+{
+    if (!s->model || s->model->n == 0)
+        return repl_error(s, "concat", "the model has no layers yet");
+    if (s->model->sequential)
+        return repl_error(s, "concat", "a Sequential model is a chain; for "
+                          "branches start with: model api=functional");
+    int ins[NN_MAXIN], n = 0;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", a->pos[0]);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (n == NN_MAXIN)
+            return repl_error(s, "concat", "at most %d inputs", NN_MAXIN);
+        int i = nn_model_find(s->model, t);
+        if (i < 0)
+            return repl_error(s, "concat", "no layer named '%s'; see summary", t);
+        ins[n++] = i;
+    }
+    nn_err e;
+    int i = nn_model_add_concat(s->model, ins, n, repl_arg_str(a, "name"), &e);
+    if (i < 0)
+        return repl_error(s, "concat", "%s", e.msg);
+    model_changed(s);
+    added(s, i);
+    return 0;
+}
+
+static int cmd_pop(repl_session *s, const repl_args *a)
+{
+    if (!s->model)
+        return repl_error(s, "pop", "there is no model");
+    char name[NN_NAMEMAX] = "";
+    if (s->model->n > 0)
+        snprintf(name, sizeof name, "%s", s->model->nodes[s->model->n - 1].name);
+    nn_err e;
+    if (nn_model_pop(s->model, &e) != NN_OK)
+        return repl_error(s, "pop", "%s", e.msg);
+    model_changed(s);
+    printf("removed %s\n", name);
+    return 0;
+}
+
+static int set_trainable(repl_session *s, const repl_args *a, const char *cmd, int on)
+{
+    if (!s->model)
+        return repl_error(s, cmd, "there is no model");
+    int i = nn_model_find(s->model, a->pos[0]);
+    if (i < 0)
+        return repl_error(s, cmd, "no layer named '%s'; see summary", a->pos[0]);
+    nn_node *nd = &s->model->nodes[i];
+    if (nd->kind != NN_NODE_DENSE)
+        return repl_error(s, cmd, "'%s' has no weights to %s", nd->name, cmd);
+    nd->dense.trainable = on;
+    size_t total, tr;
+    nn_model_count(s->model, &total, &tr);
+    printf("%s: trainable=%s; trainable params %zu of %zu\n", nd->name,
+           on ? "True" : "False", tr, total);
+    return 0;
+}
+
+static int cmd_freeze(repl_session *s, const repl_args *a)
+{
+    return set_trainable(s, a, "freeze", 0);
+}
+
+static int cmd_unfreeze(repl_session *s, const repl_args *a)
+{
+    return set_trainable(s, a, "unfreeze", 1);
+}
+
+/* 266610 -> "266,610" */
+static const char *commas(size_t v, char *buf)
+{
+    char t[32];
+    int n = snprintf(t, sizeof t, "%zu", v), k = 0;
+    for (int i = 0; i < n; i++) {
+        buf[k++] = t[i];
+        if ((n - i - 1) % 3 == 0 && i != n - 1)
+            buf[k++] = ',';
+    }
+    buf[k] = 0;
+    return buf;
+}
+
+static void rule(char c, int n)
+{
+    for (int i = 0; i < n; i++)
+        putchar(c);
+    putchar('\n');
+}
+
+/* Keras 2's layout, as printed in the book: 65 columns for Sequential
+ * (fields at 0, 29, 55), 98 with "Connected to" for Functional. */
+static int cmd_summary(repl_session *s, const repl_args *a)
+{
+    nn_model *m = s->model;
+    if (!m || m->n == 0)
+        return repl_error(s, "summary", "there is no model; start with: input SHAPE");
+    int func = !m->sequential;
+    int width = func ? 98 : 65;
+    char field[160], sh[96], num[32];
+    printf("Model: \"%s\"\n", m->name);
+    rule('_', width);
+    if (func)
+        printf(" %-27s %-25s %-11s %s\n", "Layer (type)", "Output Shape", "Param #",
+               "Connected to");
+    else
+        printf(" %-27s %-25s %s\n", "Layer (type)", "Output Shape", "Param #");
+    rule('=', width);
+    for (int i = 0; i < m->n; i++) {
+        const nn_node *nd = &m->nodes[i];
+        if (!func && nd->kind == NN_NODE_INPUT)
+            continue;
+        snprintf(field, sizeof field, "%s (%s)", nd->name, nn_node_class[nd->kind]);
+        nn_node_shape_str(nd, sh, sizeof sh);
+        size_t p = nn_node_params(m, i);
+        if (func) {
+            char conn[256] = "";
+            size_t k = 0;
+            for (int j = 0; j < nd->nin && k < sizeof conn; j++)
+                k += (size_t)snprintf(conn + k, sizeof conn - k, "%s%s", j ? ", " : "",
+                                      m->nodes[nd->in[j]].name);
+            char shb[100];
+            snprintf(shb, sizeof shb, nd->kind == NN_NODE_INPUT ? "[%s]" : "%s", sh);
+            printf(" %-27s %-25s %-11zu %s", field, shb, p, conn);
+        } else
+            printf(" %-27s %-25s %zu", field, sh, p);
+        if (nd->kind == NN_NODE_DENSE && !nd->dense.trainable)
+            printf("  (frozen)");
+        printf("\n\n");
+    }
+    rule('=', width);
+    size_t total, tr;
+    nn_model_count(m, &total, &tr);
+    printf("Total params: %s\n", commas(total, num));
+    printf("Trainable params: %s\n", commas(tr, num));
+    printf("Non-trainable params: %s\n", commas(total - tr, num));
+    rule('_', width);
+    return 0;
+}
+
+const repl_cmd repl_cmds_model[] = {
+    {"model", "model", cmd_model, "model [name=NAME] [api=sequential|functional]",
+     "start a new, empty model",
+     "Starts a new model, dropping the current one and its history.  Layers\n"
+     "are then added one at a time (input, flatten, dense, activation).  With\n"
+     "api=functional each layer may name the layer it takes as input=, and\n"
+     "concat joins branches (the Wide & Deep network of chapter 10).\n"
+     "\n"
+     "Example:\n"
+     "  model name=my_mlp\n"
+     "\n"
+     "Keras: model = keras.Sequential(name=\"my_mlp\")\n"
+     "       (functional: keras.Model(inputs=[...], outputs=[...]))",
+     "name api", 0, 0, REPL_POS_NONE, NULL},
+    {"input", "model", cmd_input, "input [SHAPE] [name=NAME]",
+     "the shape of one sample: 2, 784, 28x28",
+     "Declares the input of the model: the shape of ONE sample, without the\n"
+     "batch axis.  Without SHAPE it takes the shape of the loaded data.  When\n"
+     "no model exists yet, a Sequential one is started.\n"
+     "\n"
+     "Example:\n"
+     "  input 28x28\n"
+     "\n"
+     "Keras: model.add(keras.layers.Input(shape=(28, 28)))",
+     "name", 0, 1, REPL_POS_NONE, NULL},
+    {"flatten", "model", cmd_flatten, "flatten [name=NAME] [input=LAYER]",
+     "turn each sample into a flat vector (28x28 -> 784)",
+     "Adds a Flatten layer: each sample's values in one row, no weights.\n"
+     "Dense layers need flat inputs.\n"
+     "\n"
+     "Example:\n"
+     "  flatten\n"
+     "\n"
+     "Keras: model.add(keras.layers.Flatten())",
+     "name input", 0, 0, REPL_POS_NONE, NULL},
+    {"dense", "model", cmd_dense,
+     "dense UNITS [activation=NAME] [kernel_initializer=NAME] "
+     "[bias_initializer=NAME] [use_bias=true] [trainable=true] [name=NAME] "
+     "[input=LAYER]",
+     "a fully connected layer: z = x W + b, a = activation(z)",
+     "Adds a Dense layer of UNITS neurons.  Each computes a weighted sum of\n"
+     "all its inputs plus a bias, then the activation:  a = f(x W + b), with\n"
+     "W of shape (inputs, UNITS).  Defaults as Keras: activation=linear,\n"
+     "kernel_initializer=glorot_uniform, bias_initializer=zeros.\n"
+     "Activations: linear sigmoid tanh relu softplus softmax elu selu\n"
+     "leaky_relu relu6 softsign silu (swish) gelu exponential hard_sigmoid.\n"
+     "Initializers: glorot_uniform glorot_normal he_uniform he_normal\n"
+     "lecun_uniform lecun_normal random_normal random_uniform\n"
+     "truncated_normal zeros ones constant (value: kernel_value=,\n"
+     "bias_value=).  Try kernel_initializer=zeros to see why weights must be\n"
+     "random: every neuron of the layer stays the same.\n"
+     "\n"
+     "Example:\n"
+     "  dense 300 activation=relu kernel_initializer=he_normal\n"
+     "\n"
+     "Keras: model.add(keras.layers.Dense(300, activation=\"relu\",\n"
+     "                                    kernel_initializer=\"he_normal\"))",
+     "activation kernel_initializer bias_initializer kernel_value bias_value "
+     "use_bias trainable name input",
+     1, 1, REPL_POS_NONE, NULL},
+    {"activation", "model", cmd_activation, "activation NAME [name=NAME] [input=LAYER]",
+     "an activation as a layer of its own",
+     "Adds an Activation layer applying NAME to its input, elementwise\n"
+     "(softmax: per sample).  The same as dense's activation=, but as a\n"
+     "separate layer, so activations LAYER can show z and f(z) apart.\n"
+     "\n"
+     "Example:\n"
+     "  activation relu\n"
+     "\n"
+     "Keras: model.add(keras.layers.Activation(\"relu\"))",
+     "name input", 1, 1, REPL_POS_WORDS, nn_act_names},
+    {"concat", "model", cmd_concat, "concat LAYER,LAYER[,...] [name=NAME]",
+     "join the outputs of several layers (Functional API)",
+     "Adds a Concatenate layer whose output is its inputs side by side.\n"
+     "Only in a Functional model (model api=functional).\n"
+     "\n"
+     "Example (Wide & Deep, Géron ch. 10):\n"
+     "  model api=functional\n"
+     "  input 8 name=input_\n"
+     "  dense 30 activation=relu name=hidden1\n"
+     "  dense 30 activation=relu name=hidden2\n"
+     "  concat input_,hidden2\n"
+     "  dense 1 name=output\n"
+     "\n"
+     "Keras: concat = keras.layers.Concatenate()([input_, hidden2])",
+     "name", 1, 1, REPL_POS_LAYER, NULL},
+    {"pop", "model", cmd_pop, "pop", "remove the last layer",
+     "Removes the last layer added (and its weights).\n"
+     "\n"
+     "Example:\n"
+     "  pop\n"
+     "\n"
+     "Keras: model.pop()",
+     "", 0, 0, REPL_POS_NONE, NULL},
+    {"freeze", "model", cmd_freeze, "freeze LAYER",
+     "keep a layer's weights fixed during training",
+     "Marks a Dense layer as not trainable: fit leaves its weights as they\n"
+     "are (transfer learning reuses lower layers this way).  summary shows\n"
+     "the trainable and non-trainable counts.\n"
+     "\n"
+     "Example:\n"
+     "  freeze dense\n"
+     "\n"
+     "Keras: model.get_layer(\"dense\").trainable = False  (then compile again)",
+     "", 1, 1, REPL_POS_LAYER, NULL},
+    {"unfreeze", "model", cmd_unfreeze, "unfreeze LAYER",
+     "let a frozen layer train again",
+     "Marks a Dense layer as trainable again.\n"
+     "\n"
+     "Example:\n"
+     "  unfreeze dense\n"
+     "\n"
+     "Keras: model.get_layer(\"dense\").trainable = True",
+     "", 1, 1, REPL_POS_LAYER, NULL},
+    {"summary", "model", cmd_summary, "summary",
+     "the layers, their output shapes and parameter counts",
+     "Prints the model as Keras 2's model.summary() does in the book: each\n"
+     "layer with its output shape (None stands for the batch size) and its\n"
+     "number of parameters: a Dense layer of n inputs and u units has\n"
+     "n*u weights plus u biases.\n"
+     "\n"
+     "Example:\n"
+     "  summary\n"
+     "\n"
+     "Keras: model.summary()",
+     "", 0, 0, REPL_POS_NONE, NULL},
+    {NULL},
+};
