@@ -13,7 +13,9 @@ static const char *const api_names[] = {"sequential", "functional", NULL};
 static int parse_shape(const char *w, int *shape, int *ndim)
 {
     char buf[128];
-    if (strlen(w) >= sizeof buf)
+    size_t len = strlen(w);
+    if (len == 0 || len >= sizeof buf || strchr("x,*", w[0]) ||
+        strchr("x,*", w[len - 1]) || strstr(w, "xx") || strstr(w, ",,"))
         return -1;
     strcpy(buf, w);
     *ndim = 0;
@@ -194,7 +196,9 @@ static int parse_act(repl_session *s, const char *cmd, const char *w, nn_act *ou
     if (nn_act_parse(w, out) == 0)
         return 0;
     const char *sug = repl_suggest(w, nn_act_names);
-    return repl_error(s, cmd, "unknown activation '%s'%s; see: help activation", w, sug);
+    return repl_error(s, cmd, "unknown activation '%s'%s%s; activations: linear sigmoid "
+                      "tanh relu softplus softmax elu selu leaky_relu relu6 softsign "
+                      "silu gelu exponential hard_sigmoid", w, *sug ? "; " : "", sug);
 }
 
 static int cmd_activation(repl_session *s, const repl_args *a)
@@ -339,7 +343,10 @@ static int cmd_summary(repl_session *s, const repl_args *a)
                                       m->nodes[nd->in[j]].name);
             char shb[100];
             snprintf(shb, sizeof shb, nd->kind == NN_NODE_INPUT ? "[%s]" : "%s", sh);
-            printf(" %-27s %-25s %-11zu %s", field, shb, p, conn);
+            if (conn[0])
+                printf(" %-27s %-25s %-11zu %s", field, shb, p, conn);
+            else
+                printf(" %-27s %-25s %zu", field, shb, p);
         } else
             printf(" %-27s %-25s %zu", field, sh, p);
         if (nd->kind == NN_NODE_DENSE && !nd->dense.trainable)

@@ -44,10 +44,11 @@ static int cmd_compile(repl_session *s, const repl_args *a)
     nn_compile_defaults(&c);
     nn_loss_kind lk;
     if (nn_loss_parse(lname, &lk) != 0)
-        return repl_error(s, "compile", "unknown loss '%s'%s; losses: mse mae huber "
+        return repl_error(s, "compile", "unknown loss '%s'%s%s; losses: mse mae huber "
                           "binary_crossentropy categorical_crossentropy "
-                          "sparse_categorical_crossentropy",
-                          lname, repl_suggest(lname, nn_loss_names));
+                          "sparse_categorical_crossentropy", lname,
+                          *repl_suggest(lname, nn_loss_names) ? "; " : "",
+                          repl_suggest(lname, nn_loss_names));
     c.loss[0].kind = lk;
     int opt, from_logits;
     double delta;
@@ -95,10 +96,11 @@ static int cmd_compile(repl_session *s, const repl_args *a)
         for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
             nn_metric_kind mk;
             if (nn_metric_parse(t, &mk) != 0)
-                return repl_error(s, "compile", "unknown metric '%s'%s; metrics: "
+                return repl_error(s, "compile", "unknown metric '%s'%s%s; metrics: "
                                   "accuracy binary_accuracy categorical_accuracy "
-                                  "sparse_categorical_accuracy mse mae rmse",
-                                  t, repl_suggest(t, nn_metric_names));
+                                  "sparse_categorical_accuracy mse mae rmse", t,
+                                  *repl_suggest(t, nn_metric_names) ? "; " : "",
+                                  repl_suggest(t, nn_metric_names));
             if (c.nmetrics == NN_MAXMETRICS)
                 return repl_error(s, "compile", "at most %d metrics", NN_MAXMETRICS);
             c.metrics[c.nmetrics++] = mk;
@@ -630,6 +632,45 @@ static int cmd_history(repl_session *s, const repl_args *a)
     return 0;
 }
 
+/* ---- expect: a lesson or test checks a result ---- */
+
+static int cmd_expect(repl_session *s, const repl_args *a)
+{
+    if (need_model_data(s, "expect", 1) != 0)
+        return -1;
+    double lo, hi;
+    int k;
+    if (repl_arg_double(s, a, "min", -INFINITY, -1e30, 1e30, &lo) < 0 ||
+        repl_arg_double(s, a, "max", INFINITY, -1e30, 1e30, &hi) < 0 ||
+        repl_arg_enum(s, a, "split", split_names, default_split(s), &k) < 0)
+        return -1;
+    if (!repl_arg_str(a, "min") && !repl_arg_str(a, "max"))
+        return repl_error(s, "expect", "give min= or max=, e.g. expect accuracy min=0.95");
+    nn_dataset *d = split_of(s, k);
+    if (d->n == 0)
+        return repl_error(s, "expect", "the %s split is empty", split_names[k]);
+    nn_logs l;
+    nn_err e;
+    if (nn_evaluate(s->model, d, 32, &l, &e) != NN_OK)
+        return repl_error(s, "expect", "%s", e.msg);
+    double v = nn_logs_get(&l, a->pos[0]);
+    if (isnan(v)) {
+        char keys[512] = "";
+        size_t n = 0;
+        for (int i = 0; i < l.n && n < sizeof keys; i++)
+            n += (size_t)snprintf(keys + n, sizeof keys - n, " %s", l.names[i]);
+        return repl_error(s, "expect", "'%s' is not measured; this model reports:%s",
+                          a->pos[0], keys);
+    }
+    char vs[32];
+    repl_format_value(vs, sizeof vs, v);
+    if (!(v >= lo && v <= hi))
+        return repl_error(s, "expect", "%s on %s is %s, outside [%g, %g]", a->pos[0],
+                          split_names[k], vs, lo, hi);
+    printf("ok: %s on %s is %s\n", a->pos[0], split_names[k], vs);
+    return 0;
+}
+
 const repl_cmd repl_cmds_train[] = {
     {"compile", "train", cmd_compile,
      "compile loss=NAME [optimizer=NAME] [learning_rate=X] [momentum=X] "
@@ -727,5 +768,17 @@ const repl_cmd repl_cmds_train[] = {
      "\n"
      "Keras: pd.DataFrame(history.history)",
      "format file", 0, 0, REPL_POS_NONE, NULL},
+    {"expect", "train", cmd_expect, "expect METRIC [min=X] [max=X] [split=train|valid|test]",
+     "check a result: an error when the metric is out of range",
+     "Evaluates the model on a split and checks that METRIC (loss, or a\n"
+     "compiled metric such as accuracy) lies within [min, max].  Outside it\n"
+     "is an error, so a lesson or a teacher's script stops there, and the\n"
+     "test suite uses it to check that training works.\n"
+     "\n"
+     "Example:\n"
+     "  expect accuracy min=0.95\n"
+     "\n"
+     "Python: assert model.evaluate(X_test, y_test)[1] >= 0.95",
+     "min max split", 1, 1, REPL_POS_NONE, NULL},
     {NULL},
 };
