@@ -187,6 +187,45 @@ static int parse_class_weight(repl_session *s, const char *v, float *w, int ncla
 
 /* ---- fit ---- */
 
+/* The hooks of one fit, in Keras's order: the progress bar, the live
+ * plot, then the callbacks the person added. */
+typedef struct fit_ctx {
+    repl_session *s;
+    repl_progress p;
+    int live;
+    repl_cb_run *cb;
+} fit_ctx;
+
+static int hook_epoch_begin(void *ctx, nn_model *m, int epoch)
+{
+    fit_ctx *f = ctx;
+    repl_progress_epoch_begin(&f->p, m, epoch);
+    return f->cb ? repl_callbacks_epoch_begin(f->cb, m, epoch) : 0;
+}
+
+static int hook_batch_begin(void *ctx, nn_model *m, int epoch, int batch)
+{
+    fit_ctx *f = ctx;
+    return f->cb ? repl_callbacks_batch_begin(f->cb, m, epoch, batch) : 0;
+}
+
+static int hook_batch_end(void *ctx, nn_model *m, int epoch, int batch, int nb,
+                          const nn_logs *logs)
+{
+    fit_ctx *f = ctx;
+    repl_progress_batch_end(&f->p, m, epoch, batch, nb, logs);
+    return f->cb ? repl_callbacks_batch_end(f->cb, m, epoch, batch, nb, logs) : 0;
+}
+
+static int hook_epoch_end(void *ctx, nn_model *m, int epoch, const nn_logs *logs)
+{
+    fit_ctx *f = ctx;
+    repl_progress_epoch_end(&f->p, m, epoch, logs);
+    if (f->live)
+        repl_plot_live_epoch(f->s);
+    return f->cb ? repl_callbacks_epoch_end(f->cb, m, epoch, logs) : 0;
+}
+
 static int cmd_fit(repl_session *s, const repl_args *a)
 {
     if (need_model_data(s, "fit", 1) != 0)
@@ -196,6 +235,10 @@ static int cmd_fit(repl_session *s, const repl_args *a)
     long epochs, bs, verbose;
     int shuffle, vd;
     double vs;
+    const char *plot = repl_arg_str(a, "plot");
+    if (plot && strcmp(plot, "live") != 0)
+        return repl_error(s, "fit", "plot= takes live (redraw the learning curves "
+                          "after each epoch); got '%s'", plot);
     int vd_def = s->valid.n > 0 ? 1 : 0;   /* 0 none, 1 valid, 2 test */
     static const char *const vd_names[] = {"none", "valid", "test", NULL};
     if (repl_arg_int(s, a, "epochs", 1, 1, 100000, &epochs) < 0 ||
@@ -232,30 +275,57 @@ static int cmd_fit(repl_session *s, const repl_args *a)
     o.validation_split = vs;
     o.validation_data = val;
     o.interrupt = &repl_interrupted;
-    repl_progress p = {0};
-    p.verbose = (int)verbose;
-    p.tty = repl_out_is_tty();
-    p.last_epoch = s->model->epochs_done + o.epochs;
-    o.hooks.ctx = &p;
-    o.hooks.epoch_begin = repl_progress_epoch_begin;
-    o.hooks.batch_end = repl_progress_batch_end;
-    o.hooks.epoch_end = repl_progress_epoch_end;
+    o.terminate_on_nan = s->terminate_on_nan;
     nn_err e;
-    nn_fit_result res;
-    if (nn_fit(s->model, &s->train, &o, &s->hist, &s->rng, &res, &e) != NN_OK) {
-        if (p.tty && verbose == 1)
-            printf("\n");
+    /* everything that can be refused is checked before any hook starts */
+    if (nn_check_data(s->model, &s->train, &e) != NN_OK ||
+        (val && nn_check_data(s->model, val, &e) != NN_OK))
         return repl_error(s, "fit", "%s", e.msg);
+    fit_ctx f = {0};
+    f.s = s;
+    f.p.verbose = (int)verbose;
+    f.p.tty = repl_out_is_tty();
+    f.p.last_epoch = s->model->epochs_done + o.epochs;
+    if (plot) {
+        if (repl_plot_live_begin(s) != 0)
+            return -1;
+        f.live = 1;
     }
+    int ntrain = vs > 0 ? (int)floor(s->train.n * (1.0 - vs)) : s->train.n;
+    int nb = ntrain > 0 ? (ntrain + o.batch_size - 1) / o.batch_size : 1;
+    if (repl_callbacks_begin(s, s->model, o.epochs, nb, &f.cb) != 0)
+        return -1;
+    o.hooks.ctx = &f;
+    o.hooks.epoch_begin = hook_epoch_begin;
+    o.hooks.batch_begin = hook_batch_begin;
+    o.hooks.batch_end = hook_batch_end;
+    o.hooks.epoch_end = hook_epoch_end;
+    s->last_fit.set = 1;
+    s->last_fit.epochs = o.epochs;
+    s->last_fit.batch_size = o.batch_size;
+    s->last_fit.shuffle = o.shuffle;
+    s->last_fit.validation_split = vs;
+    s->last_fit.validation_data = vs > 0 ? 0 : vd;
+    snprintf(s->last_fit.class_weight, sizeof s->last_fit.class_weight, "%s",
+             cws ? cws : "");
+    nn_fit_result res;
+    int rc = nn_fit(s->model, &s->train, &o, &s->hist, &s->rng, &res, &e);
+    if (rc != NN_OK && f.p.tty && verbose == 1)
+        printf("\n");
+    if (f.cb)
+        repl_callbacks_end(f.cb, s, rc == NN_OK ? &res : NULL);
+    if (rc != NN_OK)
+        return repl_error(s, "fit", "%s", e.msg);
+    int tty_bar = f.p.tty && verbose == 1;
     switch (res.stop) {
     case NN_STOP_INTERRUPT:
         printf("%sInterrupted: training stopped after %d complete epoch%s; the model "
-               "keeps the weights of its last batch.\n", p.tty && verbose == 1 ? "\n" : "",
+               "keeps the weights of its last batch.\n", tty_bar ? "\n" : "",
                res.epochs_run, res.epochs_run == 1 ? "" : "s");
         break;
     case NN_STOP_NAN:
         printf("%sBatch %d: Invalid loss, terminating training\n",
-               p.tty && verbose == 1 ? "\n" : "", res.nan_batch - 1);
+               tty_bar ? "\n" : "", res.nan_batch - 1);
         printf("The loss became NaN or infinite in epoch %d; the weights are those "
                "of the last batch with a finite loss.  Try a lower learning_rate "
                "(now %g) or scale the data.\n", res.nan_epoch,
@@ -700,7 +770,7 @@ const repl_cmd repl_cmds_train[] = {
      0, 0, REPL_POS_NONE, NULL},
     {"fit", "train", cmd_fit,
      "fit [epochs=1] [batch_size=32] [validation_split=0] [validation_data=valid|test|none] "
-     "[shuffle=true] [class_weight=C:W,...] [verbose=1]",
+     "[shuffle=true] [class_weight=C:W,...] [verbose=1] [plot=live]",
      "train for some epochs, with Keras's progress bar",
      "Trains the compiled model on the training split: each epoch shuffles\n"
      "the samples, cuts them into mini-batches of batch_size, and for each\n"
@@ -712,14 +782,15 @@ const repl_cmd repl_cmds_train[] = {
      "one.  class_weight=0:1,1:5 weighs each sample's loss by its class.\n"
      "Training continues from where it stopped; Ctrl-C stops it cleanly after\n"
      "the current batch.  A NaN or infinite loss stops it with the weights of\n"
-     "the last good batch.\n"
+     "the last good batch.  plot=live redraws the learning curves after\n"
+     "every epoch.\n"
      "\n"
      "Example:\n"
      "  fit epochs=30 validation_split=0.1\n"
      "\n"
      "Keras: history = model.fit(X_train, y_train, epochs=30,\n"
      "                           validation_split=0.1)",
-     "epochs batch_size validation_split validation_data shuffle class_weight verbose",
+     "epochs batch_size validation_split validation_data shuffle class_weight verbose plot",
      0, 0, REPL_POS_NONE, NULL},
     {"step", "train", cmd_step, "step [N] [batch_size=32]",
      "train on N single random mini-batches, printing each loss",

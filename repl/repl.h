@@ -46,6 +46,16 @@ typedef struct repl_session {
     char plot_terminal[16];   /* auto | window | text | sixel */
     int plot_w, plot_h;       /* 0 = from the terminal */
     void *plot;               /* plots/ handle, opaque here */
+    /* training settings the shell keeps between fits */
+    int terminate_on_nan;     /* default 1 (callback terminate_on_nan) */
+    void *callbacks;          /* callbacks.c's list, active for later fits */
+    struct {
+        int set;              /* a fit has run */
+        int epochs, batch_size, shuffle;
+        double validation_split;
+        int validation_data;  /* 0 none, 1 valid, 2 test */
+        char class_weight[256];
+    } last_fit;               /* for the `keras` code export */
     /* last lrfind (for plot lr) */
     int nlr;
     double *lr_rates, *lr_losses, *lr_smooth;
@@ -108,7 +118,9 @@ int repl_error(repl_session *s, const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
-/* "did you mean X?" for word among table (edit distance <= 2), or "". */
+/* "did you mean X?" for word among table (edit distance <= 2, counting
+ * a swap of neighbours as one; <= 1 for words of 4 letters or fewer), or
+ * "". */
 const char *repl_suggest(const char *word, const char *const *table);
 
 /* ---- the command table ---- */
@@ -143,6 +155,8 @@ extern const repl_cmd repl_cmds_data[];
 extern const repl_cmd repl_cmds_model[];
 extern const repl_cmd repl_cmds_train[];
 extern const repl_cmd repl_cmds_inspect[];
+extern const repl_cmd repl_cmds_plot[];
+extern const repl_cmd repl_cmds_tools[];
 
 /* The assembled table: all commands, NULL-terminated array of pointers. */
 const repl_cmd *const *repl_commands(void);
@@ -150,6 +164,32 @@ const repl_cmd *repl_find(const char *name);
 /* Enumerated values of a keyword, for completion and messages
  * (activation= -> activations, loss= -> losses, ...), or NULL. */
 const char *const *repl_key_values(const char *key);
+
+/* ---- extension points of fit (cmd_train.c calls them) ---- */
+/* callbacks.c: the callbacks a person added with `callback`, run during
+ * each fit.  Each hook returns non-zero to stop training. */
+typedef struct repl_cb_run repl_cb_run;
+/* Starts the session's callbacks for a fit of `epochs` epochs of
+ * `nbatches` batches; *run is NULL when none are active.  Returns -1 (after
+ * repl_error) when a callback cannot start (e.g. a log file). */
+int repl_callbacks_begin(repl_session *s, nn_model *m, int epochs, int nbatches,
+                         repl_cb_run **run);
+int repl_callbacks_epoch_begin(repl_cb_run *r, nn_model *m, int epoch);
+int repl_callbacks_batch_begin(repl_cb_run *r, nn_model *m, int epoch, int batch);
+int repl_callbacks_batch_end(repl_cb_run *r, nn_model *m, int epoch, int batch,
+                             int nbatches, const nn_logs *logs);
+int repl_callbacks_epoch_end(repl_cb_run *r, nn_model *m, int epoch,
+                             const nn_logs *logs);
+/* After fit (whatever stopped it): restores best weights, closes files,
+ * prints the final messages; frees r. */
+void repl_callbacks_end(repl_cb_run *r, repl_session *s, const nn_fit_result *res);
+/* Drops the session's callbacks (reset, exit). */
+void repl_callbacks_free(repl_session *s);
+
+/* cmd_plot.c: fit plot=live redraws the learning curves after each epoch.
+ * begin returns -1 (after repl_error) when plotting is impossible. */
+int repl_plot_live_begin(repl_session *s);
+void repl_plot_live_epoch(repl_session *s);
 
 /* ---- running lines ---- */
 /* Runs one line: split, find, check positionals and keywords, call, and

@@ -12,6 +12,7 @@ void repl_session_init(repl_session *s, uint64_t seed)
     nn_rng_seed(&s->rng, seed);
     nn_history_init(&s->hist);
     s->verbose = 1;
+    s->terminate_on_nan = 1;
     strcpy(s->plot_terminal, "auto");
 }
 
@@ -37,6 +38,8 @@ void repl_session_reset(repl_session *s)
     s->model = NULL;
     nn_history_clear(&s->hist);
     s->loss_name[0] = 0;
+    s->last_fit.set = 0;
+    repl_callbacks_free(s);
     if (s->perc) {
         nn_perceptron_free(s->perc);
         free(s->perc);
@@ -48,6 +51,7 @@ void repl_session_reset(repl_session *s)
 void repl_session_free(repl_session *s)
 {
     repl_session_reset(s);
+    repl_callbacks_free(s);
     nn_history_free(&s->hist);
     for (int i = 0; i < s->nlog; i++)
         free(s->log[i]);
