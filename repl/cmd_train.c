@@ -213,6 +213,7 @@ static int hook_batch_end(void *ctx, nn_model *m, int epoch, int batch, int nb,
                           const nn_logs *logs)
 {
     fit_ctx *f = ctx;
+    repl_plot_record_step(f->s, m);
     repl_progress_batch_end(&f->p, m, epoch, batch, nb, logs);
     return f->cb ? repl_callbacks_batch_end(f->cb, m, epoch, batch, nb, logs) : 0;
 }
@@ -386,6 +387,7 @@ static int cmd_step(repl_session *s, const repl_args *a)
             rc = repl_error(s, "step", "%s", e.msg);
             goto out;
         }
+        repl_plot_record_step(s, s->model);
         char v[32];
         repl_format_value(v, sizeof v, loss);
         printf("step %ld: loss %s (batch of %ld)\n", s->model->steps, v, bs);

@@ -46,6 +46,7 @@ typedef struct repl_session {
     char plot_terminal[16];   /* auto | window | text | sixel */
     int plot_w, plot_h;       /* 0 = from the terminal */
     void *plot;               /* plots/ handle, opaque here */
+    void *gradlog;            /* cmd_plot.c's record of gradient norms */
     /* training settings the shell keeps between fits */
     int terminate_on_nan;     /* default 1 (callback terminate_on_nan) */
     void *callbacks;          /* callbacks.c's list, active for later fits */
@@ -157,6 +158,7 @@ extern const repl_cmd repl_cmds_train[];
 extern const repl_cmd repl_cmds_inspect[];
 extern const repl_cmd repl_cmds_plot[];
 extern const repl_cmd repl_cmds_tools[];
+extern const repl_cmd repl_cmds_io[];
 
 /* The assembled table: all commands, NULL-terminated array of pointers. */
 const repl_cmd *const *repl_commands(void);
@@ -186,10 +188,19 @@ void repl_callbacks_end(repl_cb_run *r, repl_session *s, const nn_fit_result *re
 /* Drops the session's callbacks (reset, exit). */
 void repl_callbacks_free(repl_session *s);
 
+/* Python lines that rebuild the session's callbacks in Keras, one per
+ * callback, e.g. "keras.callbacks.EarlyStopping(patience=10)"; writes
+ * their count into *n and the list expression into buf ("[cb1, cb2]" or
+ * ""), for the `keras` command. */
+void repl_callbacks_keras(const repl_session *s, char *buf, size_t len, int *n);
+
 /* cmd_plot.c: fit plot=live redraws the learning curves after each epoch.
  * begin returns -1 (after repl_error) when plotting is impossible. */
 int repl_plot_live_begin(repl_session *s);
 void repl_plot_live_epoch(repl_session *s);
+/* After every training step (fit and step): records what `plot grads`
+ * shows (gradient norm per layer over the steps).  Must be cheap. */
+void repl_plot_record_step(repl_session *s, const nn_model *m);
 
 /* ---- running lines ---- */
 /* Runs one line: split, find, check positionals and keywords, call, and
