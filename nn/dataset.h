@@ -38,6 +38,9 @@ void nn_dataset_view(nn_dataset *view, const nn_dataset *src, int from, int coun
 /* Sets class_names from a list (copied). */
 int nn_dataset_set_classes(nn_dataset *ds, int nclasses,
                            const char *const *names, nn_err *e);
+/* Sets feature_names from a list of d names (copied). */
+int nn_dataset_set_features(nn_dataset *ds, const char *const *names,
+                            nn_err *e);
 /* Copies rows idx[0..count) of src into a new owning data set. */
 int nn_dataset_take(nn_dataset *dst, const nn_dataset *src, const int *idx,
                     int count, nn_err *e);
