@@ -1,1 +1,342 @@
-/* placeholder */ typedef int repl_placeholder_complete;
+/* complete.c - tab completion from the command table, and its readline
+ * glue.  The generator (repl_complete) knows nothing of readline, so the
+ * tests drive it with plain strings. */
+#include <stdlib.h>
+#include <string.h>
+#include <readline/readline.h>
+#include "complete.h"
+#include "activation.h"
+#include "init.h"
+#include "loss.h"
+#include "metrics.h"
+#include "optim.h"
+#include "perceptron.h"
+
+/* ---- enumerated values of keywords ---- */
+
+static const char *const bool_values[] = {"true", "false", NULL};
+static const char *const verbose_values[] = {"0", "1", "2", NULL};
+static const char *const task_values[] = {"classification", "regression",
+                                          NULL};
+static const char *const terminal_values[] = {"auto", "window", "text",
+                                              "sixel", NULL};
+
+static const char *const bool_keys[] = {
+    "shuffle", "use_bias", "nesterov", "header", "restore_best_weights",
+    "from_logits", "stratify", "trainable", "fit_intercept", "centered",
+    "early_stopping", "logits", NULL
+};
+
+const char *const *repl_key_values(const char *key)
+{
+    if (!key)
+        return NULL;
+    if (strcmp(key, "activation") == 0)
+        return nn_act_names;
+    if (strcmp(key, "kernel_initializer") == 0 ||
+        strcmp(key, "bias_initializer") == 0)
+        return nn_init_names;
+    if (strcmp(key, "loss") == 0)
+        return nn_loss_names;
+    if (strcmp(key, "optimizer") == 0)
+        return nn_opt_names;
+    if (strcmp(key, "metrics") == 0)
+        return nn_metric_names;
+    if (strcmp(key, "penalty") == 0)
+        return nn_penalty_names;
+    if (strcmp(key, "task") == 0)
+        return task_values;
+    if (strcmp(key, "verbose") == 0)
+        return verbose_values;
+    if (strcmp(key, "terminal") == 0)
+        return terminal_values;
+    if (nn_lookup(bool_keys, key) >= 0)
+        return bool_values;
+    return NULL;
+}
+
+/* Keywords whose value is a file path. */
+static const char *const file_keys[] = {"path", "file", "output", NULL};
+
+/* ---- the generator ---- */
+
+typedef struct list {
+    char **v;
+    int n, cap;
+} list;
+
+static int add(list *l, const char *s, size_t len, const char *suffix)
+{
+    if (l->n + 2 > l->cap) {
+        int cap = l->cap ? 2 * l->cap : 16;
+        char **v = realloc(l->v, (size_t)cap * sizeof *v);
+        if (!v)
+            return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    size_t sl = strlen(suffix);
+    char *w = malloc(len + sl + 1);
+    if (!w)
+        return -1;
+    memcpy(w, s, len);
+    memcpy(w + len, suffix, sl + 1);
+    l->v[l->n++] = w;
+    l->v[l->n] = NULL;
+    return 0;
+}
+
+/* Adds the names of table that start with frag. */
+static int add_table(list *l, const char *const *table, const char *frag,
+                     const char *suffix)
+{
+    size_t fl = strlen(frag);
+    for (int i = 0; table && table[i]; i++)
+        if (strncmp(table[i], frag, fl) == 0 &&
+            add(l, table[i], strlen(table[i]), suffix) < 0)
+            return -1;
+    return 0;
+}
+
+static int is_blank(int c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+void repl_comp_free(repl_comp *c)
+{
+    if (c->items)
+        for (int i = 0; i < c->n; i++)
+            free(c->items[i]);
+    free(c->items);
+    memset(c, 0, sizeof *c);
+}
+
+int repl_complete(const repl_session *s, const char *line, int point,
+                  repl_comp *c)
+{
+    memset(c, 0, sizeof *c);
+    int len = (int)strlen(line);
+    if (point < 0 || point > len)
+        point = len;
+
+    /* Find where the word at point begins, minding quotes and comments. */
+    int ws = 0, inword = 0;
+    char q = 0;
+    for (int i = 0; i < point; i++) {
+        char ch = line[i];
+        if (q) {
+            if (q == '"' && ch == '\\' && i + 1 < point)
+                i++;
+            else if (ch == q)
+                q = 0;
+        } else if (is_blank((unsigned char)ch)) {
+            inword = 0;
+        } else {
+            if (!inword) {
+                if (ch == '#')
+                    return 0;            /* inside a comment */
+                ws = i;
+                inword = 1;
+            }
+            if (ch == '"' || ch == '\'')
+                q = ch;
+        }
+    }
+    if (!inword && !q)
+        ws = point;
+
+    /* The current word: its unquoted text, where its first unquoted '='
+     * is, and the start of the fragment (after '=' and the last ','). */
+    char *word = malloc((size_t)(point - ws) + 1);
+    if (!word)
+        return -1;
+    int wl = 0, eq = -1, fstart_w = 0;    /* offsets into word */
+    int fstart = ws;                      /* offset into line */
+    q = 0;
+    for (int i = ws; i < point; i++) {
+        char ch = line[i];
+        if (q) {
+            if (ch == q) {
+                q = 0;
+                continue;
+            }
+            if (q == '"' && ch == '\\' && i + 1 < point)
+                ch = line[++i];
+        } else if (ch == '"' || ch == '\'') {
+            q = ch;
+            if (wl == fstart_w)
+                fstart = i + 1;
+            continue;
+        } else if (ch == '=' && eq < 0 && wl > 0) {
+            eq = wl;
+            fstart = i + 1;
+            fstart_w = wl + 1;
+        } else if (ch == ',' && eq >= 0) {
+            fstart = i + 1;
+            fstart_w = wl + 1;
+        }
+        word[wl++] = ch;
+    }
+    word[wl] = 0;
+    const char *frag = word + fstart_w;
+    c->start = fstart;
+
+    list l = {0};
+    int r = 0;
+    /* What came before the current word. */
+    char *head = malloc((size_t)ws + 1);
+    repl_args a;
+    char msg[160];
+    if (!head) {
+        free(word);
+        return -1;
+    }
+    memcpy(head, line, (size_t)ws);
+    head[ws] = 0;
+    int ok = repl_split(head, &a, msg, sizeof msg) == 0;
+    free(head);
+    if (!ok) {
+        free(word);
+        return 0;
+    }
+    if (!a.cmd) {
+        /* the first word: a command name */
+        r = add_table(&l, repl_command_names(), frag, "");
+        goto done;
+    }
+    const repl_cmd *cmd = repl_find(a.cmd);
+    if (!cmd)
+        goto done;
+    if (eq >= 0) {
+        /* key=value: the keyword's values */
+        word[eq] = 0;
+        const char *key = word;
+        if (nn_lookup(file_keys, key) >= 0)
+            c->files = 1;
+        else
+            r = add_table(&l, repl_key_values(key), frag, "");
+        goto done;
+    }
+    /* keywords not given yet, as "key=" */
+    const char *k = cmd->keys ? cmd->keys : "";
+    size_t fl = strlen(frag);
+    while (*k && r == 0) {
+        while (*k == ' ')
+            k++;
+        const char *e = k;
+        while (*e && *e != ' ')
+            e++;
+        size_t kl = (size_t)(e - k);
+        int given = 0;
+        for (int i = 0; i < a.nkv && !given; i++)
+            given = strlen(a.key[i]) == kl && strncmp(a.key[i], k, kl) == 0;
+        if (kl && !given && kl >= fl && strncmp(k, frag, fl) == 0)
+            r = add(&l, k, kl, "=");
+        k = e;
+    }
+    /* the next positional word */
+    if (r == 0 && a.npos < cmd->maxpos) {
+        switch (cmd->pos_kind) {
+        case REPL_POS_WORDS:
+            r = add_table(&l, cmd->pos_values, frag, "");
+            break;
+        case REPL_POS_COMMAND:
+            r = add_table(&l, repl_command_names(), frag, "");
+            break;
+        case REPL_POS_LAYER:
+            if (s && s->model)
+                for (int i = 0; i < s->model->n && r == 0; i++) {
+                    const char *nm = s->model->nodes[i].name;
+                    if (strncmp(nm, frag, fl) == 0)
+                        r = add(&l, nm, strlen(nm), "");
+                }
+            break;
+        case REPL_POS_FILE:
+            c->files = 1;
+            break;
+        case REPL_POS_NONE:
+            break;
+        }
+    }
+done:
+    repl_args_free(&a);
+    free(word);
+    if (r < 0) {
+        for (int i = 0; i < l.n; i++)
+            free(l.v[i]);
+        free(l.v);
+        return -1;
+    }
+    c->items = l.v;
+    c->n = l.n;
+    return 0;
+}
+
+/* ---- the readline glue ---- */
+
+static repl_session *comp_session;
+static char **gen_items;
+static int gen_n, gen_i, gen_files, gen_fstate;
+
+static char *gen_next(const char *text, int state)
+{
+    if (state == 0)
+        gen_i = gen_fstate = 0;
+    if (gen_i < gen_n)
+        return strdup(gen_items[gen_i++]);
+    if (gen_files)
+        return rl_filename_completion_function(text, gen_fstate++);
+    return NULL;
+}
+
+static char **attempt(const char *text, int start, int end)
+{
+    rl_attempted_completion_over = 1;    /* never the default file names */
+    repl_comp c;
+    if (repl_complete(comp_session, rl_line_buffer, end, &c) < 0)
+        return NULL;
+    /* Our fragment and readline's word may start apart (quotes): make
+     * each candidate replace readline's word instead. */
+    for (int i = 0; i < c.n; i++) {
+        char *it = c.items[i];
+        if (c.start > start) {
+            size_t pre = (size_t)(c.start - start), il = strlen(it);
+            char *w = malloc(pre + il + 1);
+            if (!w)
+                continue;
+            memcpy(w, rl_line_buffer + start, pre);
+            memcpy(w + pre, it, il + 1);
+            free(it);
+            c.items[i] = w;
+        } else if (c.start < start) {
+            size_t cut = (size_t)(start - c.start);
+            if (strlen(it) >= cut)
+                memmove(it, it + cut, strlen(it + cut) + 1);
+        }
+    }
+    gen_items = c.items;
+    gen_n = c.n;
+    gen_files = c.files;
+    char **m = rl_completion_matches(text, gen_next);
+    if (m && !m[1]) {
+        size_t l = strlen(m[0]);
+        if (l && m[0][l - 1] == '=')
+            rl_completion_suppress_append = 1;
+    }
+    gen_items = NULL;
+    gen_n = 0;
+    repl_comp_free(&c);
+    return m;
+}
+
+void repl_complete_init(repl_session *s)
+{
+    comp_session = s;
+    rl_attempted_completion_function = attempt;
+    rl_completer_word_break_characters = " \t\n=,";
+    rl_completer_quote_characters = "\"'";
+    /* file names with these are quoted ("my file.csv"), as the splitter
+     * reads them back */
+    rl_filename_quote_characters = " \t\"'#;=,\\";
+}

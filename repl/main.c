@@ -1,2 +1,188 @@
-/* placeholder */
-int main(void) { return 0; }
+/* main.c - nnlab's entry: options, then a script, -c commands, standard
+ * input, or the interactive prompt. */
+#include <config.h>
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "repl.h"
+
+static void usage(FILE *f)
+{
+    fputs("usage: nnlab [--seed N] [--keep-going] [-c 'CMD; CMD'] "
+          "[FILE.nnl]\n", f);
+}
+
+static void print_help(void)
+{
+    usage(stdout);
+    fputs("\n"
+          "A shell that teaches how neural networks train, with Keras's names.\n"
+          "\n"
+          "  FILE.nnl        run the commands of FILE, then exit (status 1 if\n"
+          "                  a command failed)\n"
+          "  -c 'CMD; CMD'   run these commands, separated by ';', then exit\n"
+          "  --seed N        seed of the random generator (default 42)\n"
+          "  --keep-going    in a script, report every error and go on\n"
+          "                  instead of stopping at the first\n"
+          "  --version       print the version and exit\n"
+          "  --help          print this help and exit\n"
+          "\n"
+          "Without FILE or -c, commands are read from the terminal (type help\n"
+          "there), or as a script from standard input when it is not one.\n",
+          stdout);
+}
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+    fputs("nnlab: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    usage(stderr);
+    return 2;
+}
+
+/* Runs 'CMD; CMD': commands end at ';' or a newline outside quotes, and a
+ * '#' starting a word comments out the rest of its line (as sh -c does).
+ * Each command is named -c:N in messages. */
+static int run_commands(repl_session *s, const char *text)
+{
+    size_t len = strlen(text);
+    char *buf = malloc(len + 1);
+    if (!buf) {
+        fputs("nnlab: out of memory\n", stderr);
+        return -1;
+    }
+    int bad = 0, n = 0;
+    const char *p = text;
+    s->src_file = "-c";
+    while (*p && !s->quit) {
+        char *o = buf, q = 0;
+        for (; *p && (q || (*p != ';' && *p != '\n')); p++) {
+            if (q == '"' && *p == '\\' && p[1]) {
+                *o++ = *p++;
+            } else if (q && *p == q) {
+                q = 0;
+            } else if (!q && (*p == '"' || *p == '\'')) {
+                q = *p;
+            } else if (!q && *p == '#' &&
+                       (o == buf || o[-1] == ' ' || o[-1] == '\t')) {
+                while (*p && *p != '\n')
+                    p++;
+                break;
+            }
+            *o++ = *p;
+        }
+        *o = 0;
+        if (*p == ';' || *p == '\n')
+            p++;
+        s->src_line = ++n;
+        if (repl_run_line(s, buf) < 0) {
+            bad = 1;
+            if (!s->keep_going)
+                break;
+        }
+        if (repl_interrupted)
+            break;
+    }
+    s->src_file = NULL;
+    free(buf);
+    return bad ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    signal(SIGPIPE, SIG_IGN);
+    long seed = 42;
+    int keep_going = 0;
+    const char *commands = NULL, *file = NULL;
+    int i;
+    for (i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--") == 0) {
+            i++;
+            break;
+        }
+        if (arg[0] != '-' || strcmp(arg, "-") == 0)
+            break;
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            print_help();
+            return 0;
+        }
+        if (strcmp(arg, "--version") == 0) {
+            printf("nnlab %s\n", PACKAGE_VERSION);
+            return 0;
+        }
+        if (strcmp(arg, "--keep-going") == 0) {
+            keep_going = 1;
+        } else if (strcmp(arg, "--seed") == 0 ||
+                   strncmp(arg, "--seed=", 7) == 0) {
+            const char *v = arg[6] == '=' ? arg + 7 : argv[++i];
+            if (!v)
+                return bad_usage("%s needs a number", "--seed");
+            if (repl_parse_long(v, &seed) < 0 || seed < 0)
+                return bad_usage("--seed must be a whole number >= 0 "
+                                 "(got '%s')", v);
+        } else if (strcmp(arg, "-c") == 0) {
+            if (!argv[i + 1])
+                return bad_usage("%s needs commands: -c 'CMD; CMD'", "-c");
+            commands = argv[++i];
+        } else {
+            return bad_usage("unknown option '%s'", arg);
+        }
+    }
+    if (i < argc)
+        file = argv[i++];
+    if (i < argc)
+        return bad_usage("one script at a time ('%s' is extra)", argv[i]);
+    if (file && commands)
+        return bad_usage("give -c or a script, not both (got '%s')", file);
+
+    FILE *f = NULL;
+    if (file && strcmp(file, "-") != 0) {
+        f = fopen(file, "r");
+        struct stat st;
+        if (f && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+            fclose(f);
+            f = NULL;
+            errno = EISDIR;
+        }
+        if (!f) {
+            fprintf(stderr, "nnlab: cannot open '%s': %s\n", file,
+                    strerror(errno));
+            return 2;
+        }
+    }
+
+    static repl_session s;
+    repl_session_init(&s, (uint64_t)seed);
+    s.keep_going = keep_going;
+    repl_signals_init();
+    /* The record starts with the seed, so it replays the same numbers. */
+    {
+        char line[40];
+        snprintf(line, sizeof line, "seed %ld", seed);
+        repl_log_add(&s, line);
+    }
+
+    int status = 0;
+    if (commands) {
+        status = run_commands(&s, commands) < 0 ? 1 : 0;
+    } else if (f) {
+        status = repl_run_file(&s, f, file) < 0 ? 1 : 0;
+        fclose(f);
+    } else if (file || !isatty(STDIN_FILENO)) {
+        status = repl_run_file(&s, stdin, "-") < 0 ? 1 : 0;
+    } else {
+        setlocale(LC_CTYPE, "");     /* readline: multibyte input */
+        s.interactive = isatty(STDOUT_FILENO);
+        repl_interactive(&s);
+    }
+    repl_session_free(&s);
+    if (fflush(stdout) != 0 && status == 0)
+        status = 1;                   /* a full disk or a closed pipe */
+    return status;
+}

@@ -1,1 +1,196 @@
-/* placeholder */ typedef int repl_placeholder_run;
+/* run.c - running a line and a script: the one dispatcher every way of
+ * typing goes through (prompt, script file, standard input, -c, run).
+ *
+ * A line is split, its command found in the table, its positional count
+ * and keyword names checked against the table entry, and only then is the
+ * handler called: a typo never reaches a handler, so it never changes
+ * anything.  Handlers validate their values before they act. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include "repl.h"
+
+/* Commands that reproduce nothing: left out of the record.  `run` is left
+ * out because the commands of the script it runs are recorded one by one. */
+static const char *const not_recorded[] = {
+    "help", "record", "run", "quit", "exit", NULL
+};
+
+int repl_log_add(repl_session *s, const char *line)
+{
+    while (*line == ' ' || *line == '\t')
+        line++;
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+        n--;
+    if (s->nlog == s->caplog) {
+        int cap = s->caplog ? 2 * s->caplog : 32;
+        char **log = realloc(s->log, (size_t)cap * sizeof *log);
+        if (!log)
+            return -1;
+        s->log = log;
+        s->caplog = cap;
+    }
+    char *copy = malloc(n + 1);
+    if (!copy)
+        return -1;
+    memcpy(copy, line, n);
+    copy[n] = 0;
+    s->log[s->nlog++] = copy;
+    return 0;
+}
+
+/* The keywords of cmd as a NULL-terminated table (one allocation). */
+static char **key_table(const repl_cmd *cmd)
+{
+    const char *k = cmd->keys ? cmd->keys : "";
+    size_t len = strlen(k);
+    size_t nwords = len / 2 + 2;
+    char **t = malloc(nwords * sizeof *t + len + 1);
+    if (!t)
+        return NULL;
+    char *buf = (char *)(t + nwords);
+    memcpy(buf, k, len + 1);
+    int n = 0;
+    for (char *w = strtok(buf, " \t"); w; w = strtok(NULL, " \t"))
+        t[n++] = w;
+    t[n] = NULL;
+    return t;
+}
+
+static int check_words(repl_session *s, const repl_cmd *c, const repl_args *a)
+{
+    const char *usage = c->usage ? c->usage : c->name;
+    if (a->npos > c->maxpos) {
+        if (c->maxpos == 0)
+            return repl_error(s, c->name, "takes no arguments (got '%s'); "
+                              "usage: %s", a->pos[0], usage);
+        return repl_error(s, c->name, "too many arguments ('%s' is extra); "
+                          "usage: %s", a->pos[c->maxpos], usage);
+    }
+    if (a->npos < c->minpos)
+        return repl_error(s, c->name, "missing argument (needs %s%d, got %d);"
+                          " usage: %s", c->maxpos > c->minpos ? "at least " : "",
+                          c->minpos, a->npos, usage);
+    if (a->nkv == 0)
+        return 0;
+    char **keys = key_table(c);
+    if (!keys)
+        return repl_error(s, c->name, "out of memory");
+    int r = 0;
+    for (int i = 0; i < a->nkv && r == 0; i++) {
+        int known = 0;
+        for (int k = 0; keys[k] && !known; k++)
+            known = strcmp(keys[k], a->key[i]) == 0;
+        if (!known) {
+            if (!keys[0])
+                r = repl_error(s, c->name, "takes no keywords (got '%s=%s'); "
+                               "usage: %s", a->key[i], a->val[i], usage);
+            else {
+                const char *hint = repl_suggest(a->key[i],
+                                                (const char *const *)keys);
+                r = repl_error(s, c->name, "unknown keyword '%s'%s%s%s; "
+                               "keywords: %s", a->key[i], *hint ? " (" : "",
+                               hint, *hint ? ")" : "", c->keys);
+            }
+            break;
+        }
+        for (int j = 0; j < i; j++)
+            if (strcmp(a->key[j], a->key[i]) == 0) {
+                r = repl_error(s, c->name, "%s given twice; give it once",
+                               a->key[i]);
+                break;
+            }
+    }
+    free(keys);
+    return r;
+}
+
+int repl_run_line(repl_session *s, const char *line)
+{
+    repl_args a;
+    char msg[160];
+    if (repl_split(line, &a, msg, sizeof msg) < 0)
+        return repl_error(s, NULL, "%s", msg);
+    if (!a.cmd) {               /* blank or a comment */
+        repl_args_free(&a);
+        return 0;
+    }
+    const repl_cmd *c = repl_find(a.cmd);
+    int r;
+    if (!c) {
+        const char *hint = repl_suggest(a.cmd, repl_command_names());
+        r = repl_error(s, NULL, "unknown command '%s'%s%s%s; type help for "
+                       "the list", a.cmd, *hint ? " (" : "", hint,
+                       *hint ? ")" : "");
+    } else if ((r = check_words(s, c, &a)) == 0) {
+        int before = s->errors;
+        repl_interrupted = 0;
+        r = c->run(s, &a);
+        if (r != 0) {
+            if (s->errors == before)     /* a handler that forgot to say */
+                repl_error(s, c->name, "failed");
+            r = -1;
+        } else if (nn_lookup(not_recorded, c->name) < 0) {
+            repl_log_add(s, line);
+        }
+    }
+    repl_args_free(&a);
+    return r;
+}
+
+int repl_run_file(repl_session *s, FILE *f, const char *name)
+{
+    const char *old_file = s->src_file;
+    int old_line = s->src_line;
+    s->src_file = name;
+    s->src_line = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int bad = 0, stopped = 0;
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        s->src_line++;
+        if (repl_interrupted)    /* Ctrl-C while reading (a slow pipe) */
+            goto interrupted;
+        if (n > 0 && line[n - 1] == '\n')
+            line[--n] = 0;
+        if (n > 0 && line[n - 1] == '\r')
+            line[--n] = 0;
+        char *p = line;
+        if (s->src_line == 1 && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+            p += 3;              /* a UTF-8 byte-order mark */
+        int r;
+        if (strlen(p) != (size_t)(n - (p - line)))
+            r = repl_error(s, NULL, "the line holds a NUL byte; is %s a "
+                           "text file?", name);
+        else
+            r = repl_run_line(s, p);
+        if (r < 0) {
+            bad = 1;
+            if (!s->keep_going) {
+                stopped = 1;
+                break;
+            }
+        }
+        if (repl_interrupted) {
+        interrupted:
+            repl_error(s, NULL, "interrupted (Ctrl-C); the rest of %s was "
+                       "not run", name);
+            bad = stopped = 1;
+            break;
+        }
+        if (s->quit)
+            break;
+    }
+    int err = !stopped && ferror(f) ? errno : 0;
+    free(line);
+    s->src_file = old_file;
+    s->src_line = old_line;
+    if (err) {                   /* said where the script was opened */
+        repl_error(s, NULL, "cannot read %s: %s", name, strerror(err));
+        bad = 1;
+    }
+    return bad ? -1 : 0;
+}
