@@ -93,6 +93,35 @@ static int run_commands(repl_session *s, const char *text)
     return bad ? -1 : 0;
 }
 
+/* The README's command reference, from the command table (the single
+ * source of truth): one Markdown table per topic.  tests/check_readme.sh
+ * checks that README.md holds exactly this. */
+static void print_commands(void)
+{
+    static const char *const topics[] = {"data", "model", "train", "inspect",
+                                         "plot", "session", NULL};
+    const repl_cmd *const *t = repl_commands();
+    for (int k = 0; topics[k]; k++) {
+        int any = 0;
+        for (int i = 0; t[i]; i++) {
+            if (strcmp(t[i]->topic, topics[k]) != 0)
+                continue;
+            if (!any)
+                printf("%s### %s\n\n| command | what it does |\n|---|---|\n",
+                       k ? "\n" : "", topics[k]);
+            any = 1;
+            printf("| `");
+            for (const char *c = t[i]->usage; *c; c++)
+                fputs(*c == '|' ? "\\|" : (char[2]){*c, 0}, stdout);
+            printf("` | %s |\n", t[i]->summary);
+        }
+    }
+    for (int i = 0; t[i]; i++)
+        if (nn_lookup(topics, t[i]->topic) < 0)
+            printf("\n| `%s` | %s (topic %s) |\n", t[i]->usage, t[i]->summary,
+                   t[i]->topic);
+}
+
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -110,6 +139,10 @@ int main(int argc, char **argv)
             break;
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             print_help();
+            return 0;
+        }
+        if (strcmp(arg, "--commands") == 0) {
+            print_commands();
             return 0;
         }
         if (strcmp(arg, "--version") == 0) {
