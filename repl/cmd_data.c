@@ -1,3 +1,967 @@
-/* placeholder */
+/* cmd_data.c - the data a student starts with: generated sets, iris,
+ * Fashion-MNIST and CSV files (data), the train/test split (split),
+ * feature scaling (scale) and a look at it all (show data).
+ *
+ * Every handler checks all of its words first, then builds the new data
+ * in temporaries (and draws from a copy of the session's generator), and
+ * only when everything worked frees the old data and swaps the new in: a
+ * failed command leaves the session as it was. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "repl.h"
-const repl_cmd repl_cmds_data[] = {{NULL}};
+
+/* ---- repl_data_path ---- */
+
+static int readable(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+           access(path, R_OK) == 0;
+}
+
+const char *repl_data_path(const char *rel, char *buf, size_t len)
+{
+    const char *env = getenv("NNLAB_DATA");
+    if (env && *env) {
+        snprintf(buf, len, "%s/%s", env, rel);
+        if (readable(buf))
+            return buf;
+    }
+#ifdef NNLAB_SRCDIR
+    snprintf(buf, len, "%s/lessons/%s", NNLAB_SRCDIR, rel);
+    if (readable(buf))
+        return buf;
+#endif
+#ifdef NNLAB_DATADIR
+    snprintf(buf, len, "%s/%s", NNLAB_DATADIR, rel);
+#else
+    snprintf(buf, len, "%s", rel);
+#endif
+    return readable(buf) ? buf : NULL;
+}
+
+/* ---- small helpers ---- */
+
+/* %.4f, or %.4e for 0 < |v| < 1e-3 (the shell's number format). */
+static const char *num(char *buf, size_t len, double v)
+{
+    if (isnan(v))
+        snprintf(buf, len, "nan");
+    else if (isinf(v))
+        snprintf(buf, len, v > 0 ? "inf" : "-inf");
+    else if (v != 0 && fabs(v) < 1e-3)
+        snprintf(buf, len, "%.4e", v);
+    else
+        snprintf(buf, len, "%.4f", v == 0 ? 0.0 : v);
+    return buf;
+}
+
+static const char *const gen_list =
+    "xor, circles, moons, spiral, gauss, plane, sine, outliers";
+
+static const char *const data_words[] = {
+    "xor", "circles", "moons", "spiral", "gauss", "plane", "sine",
+    "outliers", "iris", "fashion_mnist", "csv", NULL
+};
+
+static const char *const fashion_classes[] = {
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+    "Sneaker", "Bag", "Ankle boot"
+};
+
+#define FASHION_DIR "/usr/share/datasets/fashion-mnist"
+#define FASHION_VALID 5000      /* the book's X_train_full[-5000:] */
+
+static void free3(nn_dataset *tr, nn_dataset *va, nn_dataset *te)
+{
+    nn_dataset_free(tr);
+    nn_dataset_free(va);
+    nn_dataset_free(te);
+}
+
+/* Drops the session's data and puts the new sets in. */
+static void install(repl_session *s, nn_dataset *tr, nn_dataset *va,
+                    nn_dataset *te, const char *name)
+{
+    free3(&s->train, &s->valid, &s->test);
+    s->train = *tr;
+    s->valid = *va;
+    s->test = *te;
+    memset(tr, 0, sizeof *tr);
+    memset(va, 0, sizeof *va);
+    memset(te, 0, sizeof *te);
+    s->have_data = 1;
+    snprintf(s->data_name, sizeof s->data_name, "%s", name);
+    s->scaled = 0;
+    s->perc_valid = 0;
+}
+
+static int need_data(repl_session *s, const char *cmd)
+{
+    if (s->have_data && s->train.n > 0)
+        return 0;
+    return repl_error(s, cmd, "no data yet; load some first: data xor, data "
+                      "iris, data csv FILE target=COLUMN");
+}
+
+/* How to load the current data again: "data xor", or for a CSV file the
+ * command with its file (data_name holds the file's base name). */
+static const char *reload_cmd(const repl_session *s, char *buf, size_t len)
+{
+    if (nn_lookup(data_words, s->data_name) >= 0)
+        snprintf(buf, len, "data %s", s->data_name);
+    else
+        snprintf(buf, len, "data csv %s target=...", s->data_name);
+    return buf;
+}
+
+/* Rows of ds in a seeded random order (iris comes sorted by species, and
+ * fit's validation_split takes the last rows unshuffled). */
+static int shuffle_set(nn_dataset *ds, nn_rng *r, nn_err *e)
+{
+    int *idx = nn_calloc((size_t)ds->n, sizeof *idx, e);
+    if (!idx)
+        return NN_FAIL;
+    for (int i = 0; i < ds->n; i++)
+        idx[i] = i;
+    nn_rng_shuffle(r, idx, ds->n);
+    nn_dataset t;
+    int rc = nn_dataset_take(&t, ds, idx, ds->n, e);
+    free(idx);
+    if (rc != NN_OK)
+        return NN_FAIL;
+    nn_dataset_free(ds);
+    *ds = t;
+    return NN_OK;
+}
+
+/* "(250/250)" from the counts of all parts together. */
+static void class_counts_str(const nn_dataset *const *parts, int nparts,
+                             char *buf, size_t len)
+{
+    int nc = parts[0]->nclasses;
+    int *tot = calloc((size_t)nc, sizeof *tot);
+    int *c = calloc((size_t)nc, sizeof *c);
+    buf[0] = 0;
+    if (!tot || !c) {
+        free(tot);
+        free(c);
+        return;
+    }
+    for (int p = 0; p < nparts; p++) {
+        if (parts[p]->n <= 0)
+            continue;
+        nn_dataset_class_counts(parts[p], c);
+        for (int k = 0; k < nc; k++)
+            tot[k] += c[k];
+    }
+    size_t k = (size_t)snprintf(buf, len, "(");
+    for (int i = 0; i < nc && k < len; i++)
+        k += (size_t)snprintf(buf + k, len - k, "%s%d", i ? "/" : "", tot[i]);
+    if (k < len)
+        snprintf(buf + k, len - k, ")");
+    free(tot);
+    free(c);
+}
+
+/* Whether the class names say more than the class numbers. */
+static int names_differ(const nn_dataset *ds)
+{
+    if (!ds->class_names)
+        return 0;
+    for (int i = 0; i < ds->nclasses; i++) {
+        char b[16];
+        snprintf(b, sizeof b, "%d", i);
+        if (strcmp(b, ds->class_names[i]) != 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void print_mapping(const nn_dataset *ds)
+{
+    if (!names_differ(ds))
+        return;
+    printf("classes:");
+    for (int i = 0; i < ds->nclasses; i++)
+        printf(" %d=%s", i, ds->class_names[i]);
+    printf("\n");
+}
+
+/* One line: "xor: 500 samples, 2 features, 2 classes (250/250)". */
+static void print_summary(const char *name, const nn_dataset *tr,
+                          const nn_dataset *va, const nn_dataset *te)
+{
+    int n = tr->n + va->n + te->n;
+    printf("%s: %d samples", name, n);
+    if (va->n || te->n) {
+        printf(" (train %d", tr->n);
+        if (va->n)
+            printf(", valid %d", va->n);
+        if (te->n)
+            printf(", test %d", te->n);
+        printf(")");
+    }
+    printf(", %d feature%s, ", tr->d, tr->d == 1 ? "" : "s");
+    if (tr->nclasses > 0) {
+        const nn_dataset *parts[] = {tr, va, te};
+        char counts[512];
+        class_counts_str(parts, 3, counts, sizeof counts);
+        printf("%d classes %s\n", tr->nclasses, counts);
+    } else {
+        double sum = 0, ss = 0;
+        long cnt = 0;
+        const nn_dataset *parts[] = {tr, va, te};
+        for (int p = 0; p < 3; p++)
+            for (int i = 0; i < parts[p]->n; i++) {
+                double v = parts[p]->y[(size_t)i * (size_t)parts[p]->ycols];
+                sum += v;
+                ss += v * v;
+                cnt++;
+            }
+        double mean = sum / cnt, var = ss / cnt - mean * mean;
+        char b1[32], b2[32];
+        printf("regression target (mean %s, std %s)\n",
+               num(b1, sizeof b1, mean),
+               num(b2, sizeof b2, sqrt(var > 0 ? var : 0)));
+    }
+}
+
+/* A note when the model already built does not take this data. */
+static void note_model(const repl_session *s, const nn_dataset *tr)
+{
+    if (!s->model)
+        return;
+    int in = nn_model_input(s->model);
+    if (in < 0 || s->model->nodes[in].size == tr->d)
+        return;
+    printf("note: the model's input takes %d values per sample but this data "
+           "has %d; fit will refuse it (start again with: input %d)\n",
+           s->model->nodes[in].size, tr->d, tr->d);
+}
+
+/* A fraction key (test_split, test_size): absent 0 (out = def), valid 1,
+ * else -1 after saying that it must lie strictly between 0 and 1. */
+static int frac_arg(repl_session *s, const repl_args *a, const char *key,
+                    double def, double *out)
+{
+    *out = def;
+    const char *v = repl_arg_str(a, key);
+    if (!v)
+        return 0;
+    double x;
+    if (repl_parse_double(v, &x) == 0 && x > 0.0 && x < 1.0) {
+        *out = x;
+        return 1;
+    }
+    return repl_error(s, a->cmd, "%s must be a number between 0 and 1, both "
+                      "excluded (got '%s'); e.g. 0.2 keeps 80%% for training",
+                      key, v);
+}
+
+/* ---- data ---- */
+
+enum { SRC_GEN, SRC_IRIS, SRC_FASHION, SRC_CSV };
+
+/* Which keywords go with which source, and what to say otherwise. */
+static int check_data_keys(repl_session *s, const repl_args *a, int src,
+                           const char *name)
+{
+    for (int i = 0; i < a->nkv; i++) {
+        const char *k = a->key[i];
+        if ((!strcmp(k, "n") || !strcmp(k, "noise")) && src != SRC_GEN)
+            return repl_error(s, "data", "%s= is for the generated sets (%s), "
+                              "not %s", k, gen_list, name);
+        if (!strcmp(k, "seed") && src == SRC_FASHION)
+            return repl_error(s, "data", "seed= does not apply to "
+                              "fashion_mnist: nothing in it is random (its "
+                              "split is the book's)");
+        if (!strcmp(k, "test_split") && src == SRC_FASHION)
+            return repl_error(s, "data", "test_split= does not apply to "
+                              "fashion_mnist: it comes split already (train "
+                              "55000, valid 5000, test 10000)");
+        if (!strcmp(k, "path") && src == SRC_CSV)
+            return repl_error(s, "data", "path= is for fashion_mnist; give the "
+                              "CSV file as a word: data csv FILE "
+                              "target=COLUMN");
+        if (!strcmp(k, "path") && src != SRC_FASHION)
+            return repl_error(s, "data", "path= is for fashion_mnist only");
+        if ((!strcmp(k, "target") || !strcmp(k, "header") ||
+             !strcmp(k, "task")) && src != SRC_CSV)
+            return repl_error(s, "data", "%s= is for data csv FILE only", k);
+    }
+    return 0;
+}
+
+/* Finds NAME or NAME.gz in dir; 1 if found (path in buf). */
+static int find_idx(const char *dir, const char *name, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/%s.gz", dir, name);
+    if (readable(buf))
+        return 1;
+    snprintf(buf, len, "%s/%s", dir, name);
+    return readable(buf);
+}
+
+static int load_fashion(repl_session *s, const char *dir, nn_dataset *tr,
+                        nn_dataset *va, nn_dataset *te)
+{
+    static const char *const files[] = {
+        "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+        "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"
+    };
+    char path[4][4096];
+    int found = 0, missing = -1;
+    for (int i = 0; i < 4; i++) {
+        if (find_idx(dir, files[i], path[i], sizeof path[i]))
+            found++;
+        else if (missing < 0)
+            missing = i;
+    }
+    if (found == 0)
+        return repl_error(s, "data", "Fashion-MNIST not found in %s; install "
+                          "it with: sudo apt-get install dataset-fashion-mnist",
+                          dir);
+    if (missing >= 0)
+        return repl_error(s, "data", "%s has only part of Fashion-MNIST: %s.gz "
+                          "is missing; reinstall it with: sudo apt-get install "
+                          "--reinstall dataset-fashion-mnist", dir,
+                          files[missing]);
+    nn_err e = {{0}};
+    nn_dataset full;
+    if (nn_idx_load(&full, path[0], path[1], &e) != NN_OK)
+        return repl_error(s, "data", "%s", e.msg);
+    if (nn_idx_load(te, path[2], path[3], &e) != NN_OK) {
+        nn_dataset_free(&full);
+        return repl_error(s, "data", "%s", e.msg);
+    }
+    if (full.n <= FASHION_VALID || full.nclasses > 10 || te->nclasses > 10 ||
+        full.d != te->d) {
+        int n = full.n;
+        nn_dataset_free(&full);
+        nn_dataset_free(te);
+        return repl_error(s, "data", "%s does not hold Fashion-MNIST (%d "
+                          "training images, labels up to 9 expected); check "
+                          "path=", dir, n);
+    }
+    full.nclasses = te->nclasses = 10;
+    /* valid = the last 5,000 of the training file, train = the first
+     * 55,000 (the book: X_valid, X_train = X_train_full[-5000:],
+     * X_train_full[:-5000]); train keeps the file's buffer, shrunk. */
+    nn_dataset v;
+    nn_dataset_view(&v, &full, full.n - FASHION_VALID, FASHION_VALID);
+    if (nn_dataset_copy(va, &v, &e) != NN_OK) {
+        nn_dataset_free(&full);
+        nn_dataset_free(te);
+        return repl_error(s, "data", "%s", e.msg);
+    }
+    *tr = full;
+    tr->n = full.n - FASHION_VALID;
+    float *x = realloc(tr->x, (size_t)tr->n * (size_t)tr->d * sizeof(float));
+    if (x)
+        tr->x = x;
+    float *y = realloc(tr->y, (size_t)tr->n * (size_t)tr->ycols * sizeof(float));
+    if (y)
+        tr->y = y;
+    nn_dataset *sets[] = {tr, va, te};
+    for (int i = 0; i < 3; i++) {
+        snprintf(sets[i]->name, sizeof sets[i]->name, "fashion_mnist");
+        if (nn_dataset_set_classes(sets[i], 10, fashion_classes, &e) != NN_OK) {
+            free3(tr, va, te);
+            return repl_error(s, "data", "%s", e.msg);
+        }
+    }
+    return 0;
+}
+
+static int cmd_data(repl_session *s, const repl_args *a)
+{
+    const char *name = a->pos[0];
+    int src;
+    if (nn_lookup(nn_datagen_names, name) >= 0)
+        src = SRC_GEN;
+    else if (!strcmp(name, "iris"))
+        src = SRC_IRIS;
+    else if (!strcmp(name, "fashion_mnist"))
+        src = SRC_FASHION;
+    else if (!strcmp(name, "csv"))
+        src = SRC_CSV;
+    else {
+        const char *hint = repl_suggest(name, data_words);
+        return repl_error(s, "data", "unknown data set '%s'%s%s%s; choose one "
+                          "of: %s, iris, fashion_mnist, or csv FILE", name,
+                          *hint ? " (" : "", hint, *hint ? ")" : "", gen_list);
+    }
+    if (src == SRC_CSV && a->npos < 2)
+        return repl_error(s, "data", "csv needs a file name; usage: data csv "
+                          "FILE target=COLUMN [header=true] "
+                          "[task=auto|classification|regression]");
+    if (src != SRC_CSV && a->npos > 1)
+        return repl_error(s, "data", "%s takes no file name (got '%s'); only "
+                          "data csv FILE reads a file", name, a->pos[1]);
+    if (check_data_keys(s, a, src, name) < 0)
+        return -1;
+
+    long n, seed;
+    double noise, test_split;
+    int header = 1, task = 0, has_seed;
+    static const char *const tasks[] = {"auto", "classification",
+                                        "regression", NULL};
+    if (repl_arg_int(s, a, "n", 500, 10, 1000000, &n) < 0 ||
+        repl_arg_double(s, a, "noise", 0.0, 0.0, 0.5, &noise) < 0 ||
+        (has_seed = repl_arg_int(s, a, "seed", 0, 0, LONG_MAX, &seed)) < 0 ||
+        frac_arg(s, a, "test_split", 0.0, &test_split) < 0 ||
+        repl_arg_bool(s, a, "header", 1, &header) < 0 ||
+        repl_arg_enum(s, a, "task", tasks, 0, &task) < 0)
+        return -1;
+    const char *ts = repl_arg_str(a, "test_split");
+    const char *target = repl_arg_str(a, "target");
+    if (src == SRC_CSV && (!target || !*target))
+        return repl_error(s, "data", "data csv needs target=COLUMN: the column "
+                          "to predict, by header name or 0-based index (e.g. "
+                          "target=species)");
+
+    /* The random draws come from a seed: seed= or one draw from the
+     * session's generator (so the rest of the session does not depend on
+     * n); nothing is drawn for a load that needs no randomness.  The
+     * session's generator is advanced only on success. */
+    nn_rng sr = s->rng, r;
+    int need_rng = src == SRC_GEN || src == SRC_IRIS || has_seed ||
+                 repl_arg_str(a, "test_split");
+    uint64_t dseed = has_seed   ? (uint64_t)seed
+                     : need_rng ? nn_rng_u64(&sr)
+                                : 0;
+    nn_rng_seed(&r, dseed);
+
+    nn_dataset tr = {0}, va = {0}, te = {0};
+    nn_err e = {{0}};
+    char dname[64];
+    snprintf(dname, sizeof dname, "%s", name);
+    switch (src) {
+    case SRC_GEN:
+        if (nn_datagen(&tr, name, (int)n, noise, &r, &e) != NN_OK)
+            return repl_error(s, "data", "%s", e.msg);
+        break;
+    case SRC_IRIS: {
+        char path[4096];
+        if (!repl_data_path("data/iris.csv", path, sizeof path))
+            return repl_error(s, "data", "iris.csv not found (looked for %s); "
+                              "set NNLAB_DATA to the folder that holds "
+                              "data/iris.csv", path);
+        if (nn_csv_load(&tr, path, "species", 1, 1, &e) != NN_OK ||
+            shuffle_set(&tr, &r, &e) != NN_OK) {
+            nn_dataset_free(&tr);
+            return repl_error(s, "data", "%s", e.msg);
+        }
+        snprintf(tr.name, sizeof tr.name, "iris");
+        break;
+    }
+    case SRC_FASHION: {
+        const char *dir = repl_arg_str(a, "path");
+        if (!dir || !*dir)
+            dir = FASHION_DIR;
+        if (load_fashion(s, dir, &tr, &va, &te) < 0)
+            return -1;
+        break;
+    }
+    case SRC_CSV:
+        if (nn_csv_load(&tr, a->pos[1], target, header, task, &e) != NN_OK)
+            return repl_error(s, "data", "%s", e.msg);
+        snprintf(dname, sizeof dname, "%s", tr.name);
+        break;
+    }
+    if (ts) {
+        nn_dataset t2, t3;
+        if (nn_dataset_split(&tr, test_split, tr.nclasses > 0, &r, &t2, &t3,
+                             &e) != NN_OK) {
+            free3(&tr, &va, &te);
+            return repl_error(s, "data", "test_split=%s: %s", ts, e.msg);
+        }
+        nn_dataset_free(&tr);
+        tr = t2;
+        te = t3;
+    }
+    if (src == SRC_FASHION)     /* the classes are listed by show data */
+        printf("fashion_mnist: train %d, valid %d, test %d; %dx%d images, "
+               "%d classes\n", tr.n, va.n, te.n, tr.shape[0],
+               tr.ndim > 1 ? tr.shape[1] : 1, tr.nclasses);
+    else {
+        print_summary(dname, &tr, &va, &te);
+        print_mapping(&tr);
+    }
+    note_model(s, &tr);
+    install(s, &tr, &va, &te, dname);
+    s->rng = sr;
+    return 0;
+}
+
+/* ---- split ---- */
+
+static int cmd_split(repl_session *s, const repl_args *a)
+{
+    char rb[96];
+    double test_size, valid_size;
+    int stratify;
+    int has_strat;
+    if (frac_arg(s, a, "test_size", 0.2, &test_size) < 0 ||
+        repl_arg_double(s, a, "valid_size", 0.0, 0.0, 1.0, &valid_size) < 0 ||
+        (has_strat = repl_arg_bool(s, a, "stratify", 1, &stratify)) < 0)
+        return -1;
+    if (test_size + valid_size >= 1.0)
+        return repl_error(s, "split", "test_size + valid_size must be below 1 "
+                          "(got %g + %g), or nothing is left for training",
+                          test_size, valid_size);
+    if (need_data(s, "split") < 0)
+        return -1;
+    if (s->test.n > 0)
+        return repl_error(s, "split", "already split (train %d, test %d); "
+                          "%s to reload", s->train.n, s->test.n,
+                          reload_cmd(s, rb, sizeof rb));
+    if (s->valid.n > 0)
+        return repl_error(s, "split", "already split (train %d, valid %d); "
+                          "%s to reload", s->train.n, s->valid.n,
+                          reload_cmd(s, rb, sizeof rb));
+    if (s->scaled)
+        return repl_error(s, "split", "the data is already scaled, with "
+                          "statistics of all of it, so the test part would leak "
+                          "into training; %s to reload, then split before "
+                          "scale", reload_cmd(s, rb, sizeof rb));
+    if (has_strat && stratify && s->train.nclasses == 0)
+        return repl_error(s, "split", "stratify=true needs class labels, but "
+                          "%s is a regression set; leave stratify out",
+                          s->data_name);
+    int strat = stratify && s->train.nclasses > 0;
+
+    nn_rng r = s->rng;
+    nn_err e = {{0}};
+    nn_dataset rest, te, tr = {0}, va = {0};
+    if (nn_dataset_split(&s->train, test_size, strat, &r, &rest, &te, &e) !=
+        NN_OK)
+        return repl_error(s, "split", "%s", e.msg);
+    if (valid_size > 0) {
+        /* valid_size is a fraction of the whole set, as test_size is */
+        double f = valid_size / (1.0 - test_size);
+        if (nn_dataset_split(&rest, f, strat, &r, &tr, &va, &e) != NN_OK) {
+            nn_dataset_free(&rest);
+            nn_dataset_free(&te);
+            return repl_error(s, "split", "valid_size=%g: %s", valid_size,
+                              e.msg);
+        }
+        nn_dataset_free(&rest);
+    } else
+        tr = rest;
+    printf("split: train %d, ", tr.n);
+    if (va.n)
+        printf("valid %d, ", va.n);
+    printf("test %d%s\n", te.n, strat ? " (stratified by class)" : "");
+    nn_dataset_free(&s->train);
+    s->train = tr;
+    s->valid = va;
+    s->test = te;
+    s->perc_valid = 0;
+    s->rng = r;
+    return 0;
+}
+
+/* ---- scale ---- */
+
+static const char *const scale_words[] = {"standard", "minmax", NULL};
+
+static int cmd_scale(repl_session *s, const repl_args *a)
+{
+    char rb[96];
+    int kind = nn_lookup(scale_words, a->pos[0]);
+    if (kind < 0) {
+        const char *hint = repl_suggest(a->pos[0], scale_words);
+        return repl_error(s, "scale", "unknown scaler '%s'%s%s%s; choose "
+                          "standard ((x - mean) / std) or minmax ((x - min) / "
+                          "(max - min))", a->pos[0], *hint ? " (" : "", hint,
+                          *hint ? ")" : "");
+    }
+    if (need_data(s, "scale") < 0)
+        return -1;
+    if (s->scaled)
+        return repl_error(s, "scale", "already scaled (%s); scaling twice "
+                          "changes nothing useful; %s to reload",
+                          s->scaled == 2 ? "minmax" : "standard",
+                          reload_cmd(s, rb, sizeof rb));
+    nn_scaler sc;
+    nn_err e = {{0}};
+    if (nn_scaler_fit(&sc, kind == 0 ? NN_SCALE_STANDARD : NN_SCALE_MINMAX,
+                      &s->train, &e) != NN_OK)
+        return repl_error(s, "scale", "%s", e.msg);
+    nn_scaler_apply(&sc, &s->train);
+    if (s->valid.n > 0)
+        nn_scaler_apply(&sc, &s->valid);
+    if (s->test.n > 0)
+        nn_scaler_apply(&sc, &s->test);
+    printf("scale: %s, fitted on train (%d samples), applied to train%s%s\n",
+           scale_words[kind], s->train.n, s->valid.n ? ", valid" : "",
+           s->test.n ? ", test" : "");
+    int d = s->train.d, shown = d < 8 ? d : 8;
+    int w = 7;
+    for (int j = 0; j < shown; j++)
+        if (s->train.feature_names &&
+            (int)strlen(s->train.feature_names[j]) > w)
+            w = (int)strlen(s->train.feature_names[j]);
+    if (w > 24)
+        w = 24;
+    printf("  %-*s  %12s  %12s\n", w, "feature", kind == 0 ? "mean" : "min",
+           kind == 0 ? "std" : "max");
+    for (int j = 0; j < shown; j++) {
+        char fb[32], b1[32], b2[32];
+        const char *fname = s->train.feature_names ? s->train.feature_names[j]
+                                                   : NULL;
+        if (!fname) {
+            snprintf(fb, sizeof fb, "x%d", j);
+            fname = fb;
+        }
+        double lo = sc.a[j], hi = kind == 0 ? sc.b[j] : sc.a[j] + sc.b[j];
+        printf("  %-*.*s  %12s  %12s\n", w, w, fname, num(b1, sizeof b1, lo),
+               num(b2, sizeof b2, hi));
+    }
+    if (d > shown)
+        printf("  ... and %d more feature%s\n", d - shown,
+               d - shown == 1 ? "" : "s");
+    nn_scaler_free(&sc);
+    s->scaled = 1 + kind;     /* 1 standard, 2 minmax */
+    s->perc_valid = 0;
+    return 0;
+}
+
+/* ---- show data ---- */
+
+static const char *const show_words[] = {"data", NULL};
+
+/* "(28, 28)" or "(4,)" as NumPy prints a shape. */
+static void shape_str(const nn_dataset *ds, char *buf, size_t len)
+{
+    size_t k = (size_t)snprintf(buf, len, "(%d", ds->n);
+    for (int i = 0; i < ds->ndim && k < len; i++)
+        k += (size_t)snprintf(buf + k, len - k, ", %d", ds->shape[i]);
+    if (k < len)
+        snprintf(buf + k, len - k, ")");
+}
+
+static void feature_name(const nn_dataset *ds, int j, char *buf, size_t len)
+{
+    if (ds->feature_names && ds->feature_names[j])
+        snprintf(buf, len, "%s", ds->feature_names[j]);
+    else
+        snprintf(buf, len, "x%d", j);
+}
+
+/* The first rows of ds: up to 8 feature columns (first 4, ..., last 3
+ * when there are more), then the label or target. */
+static void print_rows(const nn_dataset *ds, int rows)
+{
+    int d = ds->d, cols[8], nc = 0, cut = -1;
+    if (d <= 8) {
+        for (int j = 0; j < d; j++)
+            cols[nc++] = j;
+    } else {
+        for (int j = 0; j < 4; j++)
+            cols[nc++] = j;
+        cut = nc;
+        for (int j = d - 3; j < d; j++)
+            cols[nc++] = j;
+    }
+    if (rows > ds->n)
+        rows = ds->n;
+    int w[8];
+    char b[64];
+    for (int c = 0; c < nc; c++) {
+        feature_name(ds, cols[c], b, sizeof b);
+        w[c] = (int)strlen(b);
+        if (w[c] > 16)
+            w[c] = 16;
+        for (int i = 0; i < rows; i++) {
+            int l = (int)strlen(num(b, sizeof b,
+                                    ds->x[(size_t)i * d + cols[c]]));
+            if (l > w[c])
+                w[c] = l;
+        }
+    }
+    const char *lab = ds->nclasses ? "label" : "target";
+    int yw = 6;        /* the target column, right-aligned as numbers */
+    for (int i = 0; i < rows && !ds->nclasses; i++) {
+        int l = (int)strlen(num(b, sizeof b, ds->y[(size_t)i * ds->ycols]));
+        if (l > yw)
+            yw = l;
+    }
+    printf(" ");
+    for (int c = 0; c < nc; c++) {
+        if (c == cut)
+            printf("  ...");
+        feature_name(ds, cols[c], b, sizeof b);
+        printf("  %*.*s", w[c], w[c], b);
+    }
+    if (ds->nclasses)
+        printf("  %s\n", lab);
+    else
+        printf("  %*s\n", yw, lab);
+    for (int i = 0; i < rows; i++) {
+        printf(" ");
+        for (int c = 0; c < nc; c++) {
+            if (c == cut)
+                printf("  ...");
+            printf("  %*s", w[c],
+                   num(b, sizeof b, ds->x[(size_t)i * d + cols[c]]));
+        }
+        double y = ds->y[(size_t)i * ds->ycols];
+        if (ds->nclasses > 0 && y >= 0 && y < ds->nclasses) {
+            int k = (int)y;
+            if (names_differ(ds))
+                printf("  %d (%s)\n", k, ds->class_names[k]);
+            else
+                printf("  %d\n", k);
+        } else
+            printf("  %*s\n", yw, num(b, sizeof b, y));
+    }
+}
+
+/* Images: the first labels, and the first image drawn in characters
+ * (pixels 0 .. 1 as ".:-=+*#%@"), which says more than 784 numbers. */
+static void print_image(const nn_dataset *ds, int rows)
+{
+    static const char ramp[] = ".:-=+*#%@";
+    printf("first %d labels of train:", rows);
+    for (int i = 0; i < rows; i++) {
+        int k = (int)ds->y[(size_t)i * ds->ycols];
+        printf("%s %d", i ? "," : "", k);
+        if (names_differ(ds) && k >= 0 && k < ds->nclasses)
+            printf(" (%s)", ds->class_names[k]);
+    }
+    printf("\nthe first image (%d x %d; '.' is 0, '@' is 1):\n",
+           ds->shape[0], ds->shape[1]);
+    float lo = 0, hi = 1;
+    for (int j = 0; j < ds->d; j++) {
+        if (ds->x[j] < lo)
+            lo = ds->x[j];
+        if (ds->x[j] > hi)
+            hi = ds->x[j];
+    }
+    for (int r = 0; r < ds->shape[0]; r++) {
+        printf("  ");
+        for (int c = 0; c < ds->shape[1]; c++) {
+            float v = (ds->x[(size_t)r * ds->shape[1] + c] - lo) / (hi - lo);
+            int k = (int)(v * (sizeof ramp - 1));
+            if (k < 0)
+                k = 0;
+            if (k > (int)sizeof ramp - 2)
+                k = (int)sizeof ramp - 2;
+            putchar(ramp[k]);
+        }
+        putchar('\n');
+    }
+}
+
+static int cmd_show(repl_session *s, const repl_args *a)
+{
+    if (nn_lookup(show_words, a->pos[0]) < 0) {
+        const char *hint = repl_suggest(a->pos[0], show_words);
+        return repl_error(s, "show", "cannot show '%s'%s%s%s; what it shows: "
+                          "data", a->pos[0], *hint ? " (" : "", hint,
+                          *hint ? ")" : "");
+    }
+    if (need_data(s, "show") < 0)
+        return -1;
+    const nn_dataset *tr = &s->train;
+    char b[128];
+    printf("data: %s", s->data_name);
+    if (s->scaled)
+        printf(" (scaled: %s, fitted on train)",
+               s->scaled == 2 ? "minmax" : "standard");
+    printf("\n");
+    const nn_dataset *parts[] = {&s->train, &s->valid, &s->test};
+    const char *pname[] = {"train", "valid", "test"};
+    for (int p = 0; p < 3; p++) {
+        if (parts[p]->n > 0) {
+            shape_str(parts[p], b, sizeof b);
+            printf("  %-5s  x %s\n", pname[p], b);
+        } else
+            printf("  %-5s  none%s\n", pname[p],
+                   p == 2 ? " (split makes one)" : "");
+    }
+    if (tr->ndim == 2)
+        printf("features: %d (%d x %d images, row-major)\n", tr->d,
+               tr->shape[0], tr->shape[1]);
+    else if (tr->d > 16 || !tr->feature_names)
+        printf("features: %d\n", tr->d);
+    else {
+        printf("features:");
+        for (int j = 0; j < tr->d; j++) {
+            const char *f = tr->feature_names[j];
+            printf(strpbrk(f, " ,\t") || !*f ? " '%s'" : " %s", f);
+        }
+        printf("\n");
+    }
+    if (tr->nclasses > 0) {
+        int nc = tr->nclasses;
+        int *cnt = calloc((size_t)nc * 3, sizeof *cnt);
+        if (!cnt)
+            return repl_error(s, "show", "out of memory");
+        for (int p = 0; p < 3; p++)
+            if (parts[p]->n > 0)
+                nn_dataset_class_counts(parts[p], cnt + (size_t)p * nc);
+        int nw = 4;
+        for (int k = 0; k < nc && tr->class_names; k++)
+            if ((int)strlen(tr->class_names[k]) > nw)
+                nw = (int)strlen(tr->class_names[k]);
+        printf("classes: %d\n", nc);
+        printf("  class  %-*s  %7s", nw, "name", "train");
+        if (s->valid.n)
+            printf("  %7s", "valid");
+        if (s->test.n)
+            printf("  %7s", "test");
+        printf("\n");
+        for (int k = 0; k < nc; k++) {
+            printf("  %5d  %-*s  %7d", k, nw,
+                   tr->class_names ? tr->class_names[k] : "", cnt[k]);
+            if (s->valid.n)
+                printf("  %7d", cnt[nc + k]);
+            if (s->test.n)
+                printf("  %7d", cnt[2 * nc + k]);
+            printf("\n");
+        }
+        free(cnt);
+    } else {
+        printf("target: regression (%d column%s)\n", tr->ycols,
+               tr->ycols == 1 ? "" : "s");
+    }
+    int rows = tr->n < 5 ? tr->n : 5;
+    if (tr->ndim == 2)
+        print_image(tr, rows);
+    else {
+        printf("first %d rows of train:\n", rows);
+        print_rows(tr, rows);
+    }
+    return 0;
+}
+
+/* ---- the table ---- */
+
+const repl_cmd repl_cmds_data[] = {
+    {
+        .name = "data", .topic = "data", .run = cmd_data,
+        .usage = "data NAME [n=500] [noise=0] [seed=N] [test_split=F] | "
+                 "data iris | data fashion_mnist [path=DIR] | "
+                 "data csv FILE target=COLUMN [header=true] "
+                 "[task=auto|classification|regression]",
+        .summary = "load a data set: generated, iris, fashion_mnist or a CSV "
+                   "file",
+        .help =
+            "Loads a data set as the training data, dropping the data loaded\n"
+            "before (its valid and test parts and any scaling too).  The model\n"
+            "is kept; fit says if it does not take the new data.\n"
+            "\n"
+            "Generated sets (TensorFlow Playground's, and scikit-learn's\n"
+            "make_moons), n=10..1000000 points (default 500), noise=0..0.5:\n"
+            "  xor, circles, gauss, spiral  2 features, 2 classes\n"
+            "  moons                        make_moons, noise = Gaussian sd\n"
+            "  plane                        regression, y = (x1 + x2) / 10\n"
+            "  sine                         regression, y = sin(x)\n"
+            "  outliers                     regression, y = 0.5 x + 1 with 5%\n"
+            "                               gross outliers (MSE vs MAE vs Huber)\n"
+            "seed=N makes the set from its own seed; without it the seed is\n"
+            "one draw from the session's generator (seed N restarts that).\n"
+            "\n"
+            "data iris: Fisher's 150 flowers, 4 features, 3 species (the rows\n"
+            "are shuffled: the file is sorted by species, and fit's\n"
+            "validation_split takes the last rows).\n"
+            "data fashion_mnist: 70,000 28x28 clothing images, 10 classes, from\n"
+            "the Debian package dataset-fashion-mnist (path=DIR for another\n"
+            "folder), pixels scaled to [0, 1], split as in the book: train =\n"
+            "the first 55,000 training images, valid = the last 5,000, test =\n"
+            "the 10,000 test images.\n"
+            "data csv FILE target=COLUMN: a CSV file (header=false when the\n"
+            "first line is data; columns are then c0, c1, ...); target is a\n"
+            "column name or a 0-based index; text labels become class numbers\n"
+            "in sorted order, and the mapping is shown.  task=auto takes text\n"
+            "or at most 20 distinct whole numbers as classes.\n"
+            "test_split=F (not for fashion_mnist) moves a fraction F to a test\n"
+            "set at once, as split does.\n"
+            "\n"
+            "Example:\n"
+            "  data moons n=1000 noise=0.2 test_split=0.2\n"
+            "  data csv flowers.csv target=species\n"
+            "\n"
+            "Keras / scikit-learn:\n"
+            "  sklearn.datasets.make_moons(n_samples=1000, noise=0.2)\n"
+            "  keras.datasets.fashion_mnist.load_data()\n"
+            "  pandas.read_csv(FILE); sklearn.preprocessing.LabelEncoder()",
+        .keys = "n noise seed test_split path target header task",
+        .minpos = 1, .maxpos = 2, .pos_kind = REPL_POS_WORDS,
+        .pos_values = data_words,
+    },
+    {
+        .name = "split", .topic = "data", .run = cmd_split,
+        .usage = "split [test_size=0.2] [stratify=true] [valid_size=0]",
+        .summary = "move a random part of the training data to a test set",
+        .help =
+            "Shuffles the training data with the session's generator and\n"
+            "moves the fraction test_size of it to a test set (and valid_size,\n"
+            "also a fraction of the whole, to a validation set).  With\n"
+            "stratify=true (the default for classes) each class keeps its\n"
+            "proportion in every part.  The test set is for the end: evaluate\n"
+            "test.  Split before scale, so the scaler never sees the test set.\n"
+            "A set that is split already must be loaded again to split anew.\n"
+            "\n"
+            "Example:\n"
+            "  split test_size=0.2 valid_size=0.1\n"
+            "\n"
+            "scikit-learn: X_train, X_test, y_train, y_test = "
+            "train_test_split(\n"
+            "  X, y, test_size=0.2, stratify=y)",
+        .keys = "test_size stratify valid_size",
+        .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE,
+    },
+    {
+        .name = "scale", .topic = "data", .run = cmd_scale,
+        .usage = "scale standard|minmax",
+        .summary = "scale the features, fitted on the training part only",
+        .help =
+            "Scales every feature with statistics of the training data only,\n"
+            "then applies the same transform to the valid and test parts (so\n"
+            "nothing of them leaks into training):\n"
+            "  standard  (x - mean) / std  (population std; a constant\n"
+            "            feature is left at 0)\n"
+            "  minmax    (x - min) / (max - min), into [0, 1]\n"
+            "Gradient descent converges much faster on features of similar\n"
+            "scale.  Scaling is done once; load the data again to change it.\n"
+            "\n"
+            "Example:\n"
+            "  scale standard\n"
+            "\n"
+            "scikit-learn: scaler = StandardScaler().fit(X_train);\n"
+            "  X_train = scaler.transform(X_train); X_test = "
+            "scaler.transform(X_test)",
+        .keys = "",
+        .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_WORDS,
+        .pos_values = scale_words,
+    },
+    {
+        .name = "show", .topic = "data", .run = cmd_show,
+        .usage = "show data",
+        .summary = "show the data: shapes, classes, features, first rows",
+        .help =
+            "show data prints the data set's name, the shapes of its train,\n"
+            "valid and test parts, the features, the number of samples of\n"
+            "each class in each part, and the first 5 rows of the training\n"
+            "data with their labels (or targets).\n"
+            "\n"
+            "Example:\n"
+            "  show data\n"
+            "\n"
+            "Python: X_train.shape; np.bincount(y_train); X_train[:5]",
+        .keys = "",
+        .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_WORDS,
+        .pos_values = show_words,
+    },
+    {NULL}
+};
