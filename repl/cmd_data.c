@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "repl.h"
+#include "progress.h"
 
 /* ---- repl_data_path ---- */
 
@@ -47,19 +48,6 @@ const char *repl_data_path(const char *rel, char *buf, size_t len)
 
 /* ---- small helpers ---- */
 
-/* %.4f, or %.4e for 0 < |v| < 1e-3 (the shell's number format). */
-static const char *num(char *buf, size_t len, double v)
-{
-    if (isnan(v))
-        snprintf(buf, len, "nan");
-    else if (isinf(v))
-        snprintf(buf, len, v > 0 ? "inf" : "-inf");
-    else if (v != 0 && fabs(v) < 1e-3)
-        snprintf(buf, len, "%.4e", v);
-    else
-        snprintf(buf, len, "%.4f", v == 0 ? 0.0 : v);
-    return buf;
-}
 
 static const char *const gen_list =
     "xor, circles, moons, spiral, gauss, plane, sine, outliers";
@@ -98,15 +86,8 @@ static void install(repl_session *s, nn_dataset *tr, nn_dataset *va,
     s->have_data = 1;
     snprintf(s->data_name, sizeof s->data_name, "%s", name);
     s->scaled = 0;
+    nn_scaler_free(&s->scaler);
     s->perc_valid = 0;
-}
-
-static int need_data(repl_session *s, const char *cmd)
-{
-    if (s->have_data && s->train.n > 0)
-        return 0;
-    return repl_error(s, cmd, "no data yet; load some first: data xor, data "
-                      "iris, data csv FILE target=COLUMN");
 }
 
 /* How to load the current data again: "data xor", or for a CSV file the
@@ -227,8 +208,8 @@ static void print_summary(const char *name, const nn_dataset *tr,
         double mean = sum / cnt, var = ss / cnt - mean * mean;
         char b1[32], b2[32];
         printf("regression target (mean %s, std %s)\n",
-               num(b1, sizeof b1, mean),
-               num(b2, sizeof b2, sqrt(var > 0 ? var : 0)));
+               repl_num(b1, sizeof b1, mean),
+               repl_num(b2, sizeof b2, sqrt(var > 0 ? var : 0)));
     }
 }
 
@@ -516,7 +497,7 @@ static int cmd_split(repl_session *s, const repl_args *a)
         return repl_error(s, "split", "test_size + valid_size must be below 1 "
                           "(got %g + %g), or nothing is left for training",
                           test_size, valid_size);
-    if (need_data(s, "split") < 0)
+    if (repl_need_data(s, "split") < 0)
         return -1;
     if (s->test.n > 0)
         return repl_error(s, "split", "already split (train %d, test %d); "
@@ -583,7 +564,7 @@ static int cmd_scale(repl_session *s, const repl_args *a)
                           "(max - min))", a->pos[0], *hint ? " (" : "", hint,
                           *hint ? ")" : "");
     }
-    if (need_data(s, "scale") < 0)
+    if (repl_need_data(s, "scale") < 0)
         return -1;
     if (s->scaled)
         return repl_error(s, "scale", "already scaled (%s); scaling twice "
@@ -622,13 +603,14 @@ static int cmd_scale(repl_session *s, const repl_args *a)
             fname = fb;
         }
         double lo = sc.a[j], hi = kind == 0 ? sc.b[j] : sc.a[j] + sc.b[j];
-        printf("  %-*.*s  %12s  %12s\n", w, w, fname, num(b1, sizeof b1, lo),
-               num(b2, sizeof b2, hi));
+        printf("  %-*.*s  %12s  %12s\n", w, w, fname, repl_num(b1, sizeof b1, lo),
+               repl_num(b2, sizeof b2, hi));
     }
     if (d > shown)
         printf("  ... and %d more feature%s\n", d - shown,
                d - shown == 1 ? "" : "s");
-    nn_scaler_free(&sc);
+    nn_scaler_free(&s->scaler);
+    s->scaler = sc;           /* kept: typed samples are scaled the same way */
     s->scaled = 1 + kind;     /* 1 standard, 2 minmax */
     s->perc_valid = 0;
     return 0;
@@ -681,7 +663,7 @@ static void print_rows(const nn_dataset *ds, int rows)
         if (w[c] > 16)
             w[c] = 16;
         for (int i = 0; i < rows; i++) {
-            int l = (int)strlen(num(b, sizeof b,
+            int l = (int)strlen(repl_num(b, sizeof b,
                                     ds->x[(size_t)i * d + cols[c]]));
             if (l > w[c])
                 w[c] = l;
@@ -690,7 +672,7 @@ static void print_rows(const nn_dataset *ds, int rows)
     const char *lab = ds->nclasses ? "label" : "target";
     int yw = 6;        /* the target column, right-aligned as numbers */
     for (int i = 0; i < rows && !ds->nclasses; i++) {
-        int l = (int)strlen(num(b, sizeof b, ds->y[(size_t)i * ds->ycols]));
+        int l = (int)strlen(repl_num(b, sizeof b, ds->y[(size_t)i * ds->ycols]));
         if (l > yw)
             yw = l;
     }
@@ -711,7 +693,7 @@ static void print_rows(const nn_dataset *ds, int rows)
             if (c == cut)
                 printf("  ...");
             printf("  %*s", w[c],
-                   num(b, sizeof b, ds->x[(size_t)i * d + cols[c]]));
+                   repl_num(b, sizeof b, ds->x[(size_t)i * d + cols[c]]));
         }
         double y = ds->y[(size_t)i * ds->ycols];
         if (ds->nclasses > 0 && y >= 0 && y < ds->nclasses) {
@@ -721,7 +703,7 @@ static void print_rows(const nn_dataset *ds, int rows)
             else
                 printf("  %d\n", k);
         } else
-            printf("  %*s\n", yw, num(b, sizeof b, y));
+            printf("  %*s\n", yw, repl_num(b, sizeof b, y));
     }
 }
 
@@ -769,7 +751,7 @@ static int cmd_show(repl_session *s, const repl_args *a)
                           "data", a->pos[0], *hint ? " (" : "", hint,
                           *hint ? ")" : "");
     }
-    if (need_data(s, "show") < 0)
+    if (repl_need_data(s, "show") < 0)
         return -1;
     const nn_dataset *tr = &s->train;
     char b[128];

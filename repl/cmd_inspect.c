@@ -1,7 +1,7 @@
 /* cmd_inspect.c - looking inside a network: its weights, the gradients of
  * the last training batch, the activations of a layer on some data, a
- * gradient check against finite differences; and scikit-learn's
- * perceptron, the chapter's first model, for comparison.
+ * gradient check against finite differences; and the table entry of
+ * scikit-learn's perceptron (cmd_perceptron.c), the chapter's first model.
  *
  * These commands read the model and never change what it has learned:
  * activations and gradcheck run forward passes (which overwrite the
@@ -13,21 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "repl.h"
+#include "progress.h"
 #include "gradcheck.h"
 
-/* %.4f, or %.4e for 0 < |v| < 1e-3 (the shell's number format). */
-static const char *num(char *buf, size_t len, double v)
-{
-    if (isnan(v))
-        snprintf(buf, len, "nan");
-    else if (isinf(v))
-        snprintf(buf, len, v > 0 ? "inf" : "-inf");
-    else if (v != 0 && fabs(v) < 1e-3)
-        snprintf(buf, len, "%.4e", v);
-    else
-        snprintf(buf, len, "%.4f", v == 0 ? 0.0 : v);
-    return buf;
-}
 
 /* ---- repl_print_matrix ---- */
 
@@ -80,7 +68,7 @@ void repl_print_matrix(FILE *f, const float *a, int rows, int cols,
                 i = rows - rbot;
             if (i >= rows)
                 break;
-            int l = (int)strlen(num(b, sizeof b, a[(size_t)i * cols + col[c]]));
+            int l = (int)strlen(repl_num(b, sizeof b, a[(size_t)i * cols + col[c]]));
             if (l > w[c])
                 w[c] = l;
         }
@@ -96,7 +84,7 @@ void repl_print_matrix(FILE *f, const float *a, int rows, int cols,
         }
         for (int c = 0; c < nsh; c++)
             fprintf(f, "  %*s", w[c], col[c] < 0 ? "..."
-                    : num(b, sizeof b, a[(size_t)i * cols + col[c]]));
+                    : repl_num(b, sizeof b, a[(size_t)i * cols + col[c]]));
         fputc('\n', f);
     }
     free(col);
@@ -140,9 +128,9 @@ static stats stats_of(const float *a, size_t n)
 static void print_stats(const stats *st)
 {
     char b1[32], b2[32], b3[32], b4[32];
-    printf("  mean %s  std %s  min %s  max %s\n", num(b1, sizeof b1, st->mean),
-           num(b2, sizeof b2, st->std), num(b3, sizeof b3, st->min),
-           num(b4, sizeof b4, st->max));
+    printf("  mean %s  std %s  min %s  max %s\n", repl_num(b1, sizeof b1, st->mean),
+           repl_num(b2, sizeof b2, st->std), repl_num(b3, sizeof b3, st->min),
+           repl_num(b4, sizeof b4, st->max));
 }
 
 static int need_model(repl_session *s, const char *cmd)
@@ -277,9 +265,9 @@ static void print_grad_table(const grow *rows, int n)
         const stats *st = &rows[i].st;
         printf("  %-*s  %-*s  %11s  %11s  %11s  %11s  %11s\n", tw,
                rows[i].tensor, sw, rows[i].shape,
-               num(b[0], 32, st->mean), num(b[1], 32, st->std),
-               num(b[2], 32, st->min), num(b[3], 32, st->max),
-               num(b[4], 32, st->l2));
+               repl_num(b[0], 32, st->mean), repl_num(b[1], 32, st->std),
+               repl_num(b[2], 32, st->min), repl_num(b[3], 32, st->max),
+               repl_num(b[4], 32, st->l2));
     }
 }
 
@@ -365,7 +353,7 @@ static int cmd_grads(repl_session *s, const repl_args *a)
         for (int j = 0; j < k; j++) {
             char b[32];
             int bar = mx > 0 ? (int)floor(BAR_WIDTH * norm[j] / mx + 0.5) : 0;
-            printf("  %-*s  %11s", nw, lname[j], num(b, sizeof b, norm[j]));
+            printf("  %-*s  %11s", nw, lname[j], repl_num(b, sizeof b, norm[j]));
             if (bar > 0) {
                 printf("  ");
                 for (int c = 0; c < bar; c++)
@@ -398,14 +386,6 @@ static const nn_dataset *split_set(const repl_session *s, int which)
     return which == 0 ? &s->train : which == 1 ? &s->valid : &s->test;
 }
 
-static int need_data(repl_session *s, const char *cmd)
-{
-    if (s->have_data && s->train.n > 0)
-        return 0;
-    return repl_error(s, cmd, "no data yet; load some first: data xor, data "
-                      "iris, data csv FILE target=COLUMN");
-}
-
 /* The model's single input must take the data's rows. */
 static int check_input(repl_session *s, const char *cmd, const nn_dataset *ds)
 {
@@ -431,7 +411,7 @@ static int cmd_activations(repl_session *s, const repl_args *a)
     if (repl_arg_enum(s, a, "split", split_words, 0, &which) < 0 ||
         repl_arg_int(s, a, "n", 500, 1, 1000000, &n) < 0)
         return -1;
-    if (need_data(s, "activations") < 0)
+    if (repl_need_data(s, "activations") < 0)
         return -1;
     const nn_dataset *ds = split_set(s, which);
     if (ds->n <= 0)
@@ -473,7 +453,7 @@ static int cmd_activations(repl_session *s, const repl_args *a)
     for (size_t i = 0; i < total; i++)
         zeros += A[i] == 0.0f;
     char b[32];
-    printf("  fraction of zeros: %s\n", num(b, sizeof b, (double)zeros / total));
+    printf("  fraction of zeros: %s\n", repl_num(b, sizeof b, (double)zeros / total));
     if (Z && (act == NN_ACT_RELU || act == NN_ACT_RELU6 ||
               act == NN_ACT_LEAKY_RELU)) {
         /* dead: z <= 0 for every sample of the pass, so the unit outputs
@@ -496,7 +476,7 @@ static int cmd_activations(repl_session *s, const repl_args *a)
         }
         printf("  dead units (z <= 0 for every sample): %d of %d (fraction "
                "%s)%s%s\n", dead, units,
-               num(b, sizeof b, (double)dead / units), dead ? ": units " : "",
+               repl_num(b, sizeof b, (double)dead / units), dead ? ": units " : "",
                dead ? list : "");
         if (act == NN_ACT_LEAKY_RELU && dead)
             printf("  (leaky_relu still passes 0.2 of the gradient there, so "
@@ -518,7 +498,7 @@ static int cmd_activations(repl_session *s, const repl_args *a)
                            : act == NN_ACT_TANH  ? "|a| > 0.99"
                                                  : "a = 0 or a = 1";
         printf("  fraction saturated (%s, gradient near 0): %s\n", rule,
-               num(b, sizeof b, (double)sat / total));
+               repl_num(b, sizeof b, (double)sat / total));
     }
     if (rows <= 8 && units <= 8)
         repl_print_matrix(stdout, A, rows, units, 8, 8);
@@ -546,7 +526,7 @@ static int cmd_gradcheck(repl_session *s, const repl_args *a)
     if (!m->compiled)
         return repl_error(s, "gradcheck", "the model is not compiled; the "
                           "check needs its loss: compile loss=... first");
-    if (need_data(s, "gradcheck") < 0 ||
+    if (repl_need_data(s, "gradcheck") < 0 ||
         check_input(s, "gradcheck", &s->train) < 0)
         return -1;
     nn_err e = {{0}};
@@ -603,8 +583,8 @@ static int cmd_gradcheck(repl_session *s, const repl_args *a)
             bad++;
         }
         printf("  %-*s  %7zu  %16s  %16s  %s\n", tw, r->tensor, r->count,
-               r->count ? num(b1, sizeof b1, r->max_rel) : "-",
-               r->count ? num(b2, sizeof b2, r->max_abs) : "-", verdict);
+               r->count ? repl_num(b1, sizeof b1, r->max_rel) : "-",
+               r->count ? repl_num(b2, sizeof b2, r->max_abs) : "-", verdict);
     }
     char lb[32], fb[32];
     printf("numeric = (L(w+h) - L(w-h)) / 2h, one weight at a time (at most "
@@ -612,7 +592,7 @@ static int cmd_gradcheck(repl_session *s, const repl_args *a)
     printf("relative error = |backprop - numeric| / (|backprop| + |numeric|), "
            "ok below 1e-2.\n");
     printf("L = %s is float32 (about 7 digits): differences under eps * L / h "
-           "= %s\n", num(lb, sizeof lb, L), num(fb, sizeof fb, floor_abs));
+           "= %s\n", repl_num(lb, sizeof lb, L), repl_num(fb, sizeof fb, floor_abs));
     printf("are rounding; the relative error of so tiny a gradient means "
            "nothing%s.\n", noise ? " (ok (rounding))" : "");
     if (bad)
@@ -621,211 +601,6 @@ static int cmd_gradcheck(repl_session *s, const repl_args *a)
                "apart.\n");
     return 0;
 }
-
-/* ---- perceptron ---- */
-
-static const char *const perc_modes[] = {"train", "predict", "predict_proba",
-                                         NULL};
-
-static int perc_train(repl_session *s, const repl_args *a)
-{
-    nn_perceptron_opts o;
-    nn_perceptron_defaults(&o);
-    long max_iter, nic;
-    int pen, shuffle, fi;
-    double eta0, alpha, l1, tol = o.tol;
-    const char *tv = repl_arg_str(a, "tol");
-    if (repl_arg_pos_double(s, a, "eta0", o.eta0, &eta0) < 0 ||
-        repl_arg_int(s, a, "max_iter", o.max_iter, 1, 1000000, &max_iter) < 0 ||
-        repl_arg_enum(s, a, "penalty", nn_penalty_names, 0, &pen) < 0 ||
-        repl_arg_double(s, a, "alpha", o.alpha, 0.0, DBL_MAX, &alpha) < 0 ||
-        repl_arg_double(s, a, "l1_ratio", o.l1_ratio, 0.0, 1.0, &l1) < 0 ||
-        repl_arg_bool(s, a, "shuffle", 1, &shuffle) < 0 ||
-        repl_arg_bool(s, a, "fit_intercept", 1, &fi) < 0 ||
-        repl_arg_int(s, a, "n_iter_no_change", o.n_iter_no_change, 1, 1000000,
-                     &nic) < 0)
-        return -1;
-    if (tv && (!strcmp(tv, "none") || !strcmp(tv, "None")))
-        tol = -1;     /* scikit-learn's tol=None: no stopping check */
-    else if (tv && (repl_parse_double(tv, &tol) < 0 || tol < 0))
-        return repl_error(s, "perceptron", "tol must be a number >= 0, or "
-                          "none for no stopping check (got '%s')", tv);
-    if (need_data(s, "perceptron") < 0)
-        return -1;
-    if (s->train.nclasses < 2)
-        return repl_error(s, "perceptron", "a perceptron is a classifier, but "
-                          "%s is a regression set; load classes (data xor, "
-                          "data iris, ...)", s->data_name);
-    o.eta0 = eta0;
-    o.max_iter = (int)max_iter;
-    o.tol = tol;
-    o.penalty = (nn_penalty)pen;
-    o.alpha = alpha;
-    o.l1_ratio = l1;
-    o.shuffle = shuffle;
-    o.fit_intercept = fi;
-    o.n_iter_no_change = (int)nic;
-    nn_perceptron *p = calloc(1, sizeof *p);
-    if (!p)
-        return repl_error(s, "perceptron", "out of memory");
-    nn_rng r = s->rng;
-    nn_err e = {{0}};
-    if (nn_perceptron_fit(p, &s->train, &o, &r, &e) != NN_OK) {
-        nn_perceptron_free(p);
-        free(p);
-        return repl_error(s, "perceptron", "%s", e.msg);
-    }
-    s->rng = r;
-    if (s->perc) {
-        nn_perceptron_free(s->perc);
-        free(s->perc);
-    }
-    s->perc = p;
-    s->perc_valid = 1;
-    char b1[32], b2[32];
-    printf("perceptron: %d epoch%s, train accuracy %s", p->n_iter,
-           p->n_iter == 1 ? "" : "s",
-           num(b1, sizeof b1, nn_perceptron_score(p, &s->train)));
-    if (s->test.n > 0)
-        printf(", test accuracy %s",
-               num(b2, sizeof b2, nn_perceptron_score(p, &s->test)));
-    printf("\n");
-    if (p->n_iter >= o.max_iter && o.tol >= 0)   /* ConvergenceWarning */
-        printf("note: stopped at max_iter=%d without converging (the classes "
-               "may not be linearly separable)\n", o.max_iter);
-    if (p->d <= 8) {
-        for (int k = 0; k < p->nw; k++) {
-            if (p->nw > 1) {
-                const char *cn = s->train.class_names
-                                     ? s->train.class_names[k] : NULL;
-                printf("  class %d%s%s%s vs rest:", k, cn ? " (" : "",
-                       cn ? cn : "", cn ? ")" : "");
-            }
-            printf(p->nw > 1 ? " w = [" : "  w = [");
-            for (int j = 0; j < p->d; j++)
-                printf("%s%s", j ? ", " : "",
-                       num(b1, sizeof b1, p->w[(size_t)k * p->d + j]));
-            printf("], b = %s\n", num(b1, sizeof b1, p->b[k]));
-        }
-        if (p->nw == 1)
-            printf("  predicts class 1 where w.x + b > 0, else class 0\n");
-        else
-            printf("  predicts the class whose w.x + b is largest\n");
-    }
-    return 0;
-}
-
-/* "0.5,-1.2" into d floats; 0, or -1 after saying what is wrong. */
-static int parse_row(repl_session *s, const char *w, int d, float *out)
-{
-    int k = 0;
-    const char *p = w;
-    char buf[64];
-    for (;;) {
-        const char *c = strchr(p, ',');
-        size_t l = c ? (size_t)(c - p) : strlen(p);
-        double v;
-        if (l == 0 || l >= sizeof buf)
-            return repl_error(s, "perceptron", "'%s' is not a row of numbers "
-                              "separated by commas (e.g. 0.5,-1.2)", w);
-        memcpy(buf, p, l);
-        buf[l] = 0;
-        if (repl_parse_double(buf, &v) < 0)
-            return repl_error(s, "perceptron", "'%s' in '%s' is not a number",
-                              buf, w);
-        if (k < d)
-            out[k] = (float)v;
-        k++;
-        if (!c)
-            break;
-        p = c + 1;
-    }
-    if (k != d)
-        return repl_error(s, "perceptron", "the perceptron takes %d value%s per "
-                          "sample, got %d in '%s'", d, d == 1 ? "" : "s", k, w);
-    return 0;
-}
-
-static int perc_predict(repl_session *s, const repl_args *a)
-{
-    if (a->nkv > 0)
-        return repl_error(s, "perceptron", "predict takes no keywords (got "
-                          "'%s='); usage: perceptron predict X1,X2,...",
-                          a->key[0]);
-    if (!s->perc)
-        return repl_error(s, "perceptron", "no perceptron yet; train one "
-                          "first: perceptron");
-    if (a->npos < 2)
-        return repl_error(s, "perceptron", "predict needs a sample: "
-                          "perceptron predict X1,X2,... (%d value%s)",
-                          s->perc->d, s->perc->d == 1 ? "" : "s");
-    const nn_perceptron *p = s->perc;
-    int nrows = a->npos - 1;
-    float *x = calloc((size_t)nrows * p->d + 1, sizeof *x);
-    int *cls = calloc((size_t)nrows, sizeof *cls);
-    if (!x || !cls) {
-        free(x);
-        free(cls);
-        return repl_error(s, "perceptron", "out of memory");
-    }
-    for (int i = 0; i < nrows; i++)
-        if (parse_row(s, a->pos[i + 1], p->d, x + (size_t)i * p->d) < 0) {
-            free(x);
-            free(cls);
-            return -1;
-        }
-    nn_perceptron_predict(p, x, nrows, cls);
-    const nn_dataset *ds = &s->train;
-    int named = s->perc_valid && ds->class_names && ds->nclasses == p->nclasses;
-    int differ = 0;
-    for (int k = 0; named && k < ds->nclasses && !differ; k++) {
-        char b[16];
-        snprintf(b, sizeof b, "%d", k);
-        differ = strcmp(b, ds->class_names[k]) != 0;
-    }
-    for (int i = 0; i < nrows; i++) {
-        printf("%s -> class %d", a->pos[i + 1], cls[i]);
-        if (differ)
-            printf(" (%s)", ds->class_names[cls[i]]);
-        printf("\n");
-    }
-    if (s->scaled && s->perc_valid)
-        printf("note: the values are used as given; the data is scaled, so "
-               "give scaled values\n");
-    free(x);
-    free(cls);
-    return 0;
-}
-
-static int cmd_perceptron(repl_session *s, const repl_args *a)
-{
-    int mode = 0;
-    if (a->npos > 0) {
-        mode = nn_lookup(perc_modes, a->pos[0]);
-        if (mode < 0) {
-            const char *hint = repl_suggest(a->pos[0], perc_modes);
-            return repl_error(s, "perceptron", "'%s' is not train, predict or "
-                              "predict_proba%s%s%s; to classify a sample: "
-                              "perceptron predict X1,X2,...", a->pos[0],
-                              *hint ? " (" : "", hint, *hint ? ")" : "");
-        }
-    }
-    if (mode == 2)
-        return repl_error(s, "perceptron", "a perceptron has no probabilities: "
-                          "its output is a hard threshold (a step function of "
-                          "w.x + b), not a probability; use a network with a "
-                          "sigmoid or softmax output (Géron, ch. 10), e.g. "
-                          "dense 1 activation=sigmoid, then predict");
-    if (mode == 1)
-        return perc_predict(s, a);
-    if (a->npos > 1)
-        return repl_error(s, "perceptron", "training takes no values (got "
-                          "'%s'); to classify a sample: perceptron predict "
-                          "X1,X2,...", a->pos[1]);
-    return perc_train(s, a);
-}
-
-/* ---- the table ---- */
 
 const repl_cmd repl_cmds_inspect[] = {
     {
@@ -914,7 +689,7 @@ const repl_cmd repl_cmds_inspect[] = {
         .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE,
     },
     {
-        .name = "perceptron", .topic = "train", .run = cmd_perceptron,
+        .name = "perceptron", .topic = "train", .run = repl_cmd_perceptron,
         .usage = "perceptron [train] [eta0=1.0] [max_iter=1000] [tol=1e-3] "
                  "[penalty=none|l2|l1|elasticnet] [alpha=0.0001] "
                  "[l1_ratio=0.15] [shuffle=true] [fit_intercept=true] "
@@ -947,7 +722,7 @@ const repl_cmd repl_cmds_inspect[] = {
         .keys = "eta0 max_iter tol penalty alpha l1_ratio shuffle "
                 "fit_intercept n_iter_no_change",
         .minpos = 0, .maxpos = REPL_MAXARGS, .pos_kind = REPL_POS_WORDS,
-        .pos_values = perc_modes,
+        .pos_values = repl_perceptron_modes,
     },
     {NULL}
 };

@@ -622,8 +622,11 @@ static int cmd_predict(repl_session *s, const repl_args *a)
             goto done;
         }
     }
-    if (s->scaled)
-        printf("note: typed values are used as given; the data was scaled\n");
+    if (s->scaled) {
+        repl_scale_rows(s, x, n, d);
+        printf("(scaled as the training data, %s)\n",
+               s->scaled == 2 ? "minmax" : "standard");
+    }
     if (nn_model_predict(m, x, n, out, &e) != NN_OK) {
         rc = repl_error(s, "predict", "%s", e.msg);
         goto done;

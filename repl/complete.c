@@ -16,7 +16,7 @@
 
 static const char *const bool_values[] = {"true", "false", NULL};
 static const char *const verbose_values[] = {"0", "1", "2", NULL};
-static const char *const task_values[] = {"classification", "regression",
+static const char *const task_values[] = {"auto", "classification", "regression",
                                           NULL};
 static const char *const terminal_values[] = {"auto", "window", "text",
                                               "sixel", NULL};

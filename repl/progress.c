@@ -21,6 +21,19 @@ void repl_format_value(char *buf, size_t len, double v)
         snprintf(buf, len, "%.4e", v);
 }
 
+const char *repl_num(char *buf, size_t len, double v)
+{
+    if (isnan(v))
+        snprintf(buf, len, "nan");
+    else if (isinf(v))
+        snprintf(buf, len, v > 0 ? "inf" : "-inf");
+    else if (v != 0 && fabs(v) < 1e-3)
+        snprintf(buf, len, "%.4e", v);
+    else
+        snprintf(buf, len, "%.4f", v == 0 ? 0.0 : v);
+    return buf;
+}
+
 void repl_format_logs(char *buf, size_t len, const nn_logs *logs)
 {
     size_t k = 0;

@@ -29,5 +29,8 @@ int repl_progress_epoch_end(void *ctx, nn_model *m, int epoch, const nn_logs *lo
 void repl_format_logs(char *buf, size_t len, const nn_logs *logs);
 /* Keras's number format: %.4f, or %.4e when 0 < |v| <= 1e-3. */
 void repl_format_value(char *buf, size_t len, double v);
+/* The shell's tables: %.4f, %.4e for 0 < |v| < 1e-3, "nan", "inf";
+ * returns buf. */
+const char *repl_num(char *buf, size_t len, double v);
 
 #endif

@@ -25,7 +25,8 @@ typedef struct repl_session {
     int have_data;
     nn_dataset train, valid, test;
     char data_name[64];       /* "xor", "iris", "fashion_mnist", file name */
-    int scaled;               /* scale applied (fitted on train) */
+    int scaled;               /* scale applied (fitted on train): 1 standard, 2 minmax */
+    nn_scaler scaler;         /* that scaling, for typed samples */
     nn_model *model;          /* NULL before `model`/`input` */
     nn_history hist;          /* every epoch trained on this model */
     char loss_name[64];       /* as the person typed it, for messages */
@@ -70,6 +71,11 @@ void repl_session_init(repl_session *s, uint64_t seed);
 void repl_session_free(repl_session *s);
 /* Drops data, model and history; keeps settings and the seed. */
 void repl_session_reset(repl_session *s);
+/* Applies the session's scaling (if any) to n typed samples x (n, d), so
+ * they meet the model as the training data did. */
+void repl_scale_rows(const repl_session *s, float *x, int n, int d);
+/* 0 when training data is loaded, else -1 after the error for cmd. */
+int repl_need_data(repl_session *s, const char *cmd);
 
 /* ---- arguments of one command line ---- */
 #define REPL_MAXARGS 64
@@ -160,6 +166,10 @@ extern const repl_cmd repl_cmds_plot[];
 extern const repl_cmd repl_cmds_tools[];
 extern const repl_cmd repl_cmds_io[];
 
+/* Handlers defined apart from their table entry. */
+int repl_cmd_perceptron(repl_session *s, const repl_args *a);
+extern const char *const repl_perceptron_modes[];   /* train predict predict_proba */
+
 /* The assembled table: all commands, NULL-terminated array of pointers. */
 const repl_cmd *const *repl_commands(void);
 const repl_cmd *repl_find(const char *name);
@@ -212,9 +222,9 @@ int repl_run_file(repl_session *s, FILE *f, const char *name);
 /* The interactive loop (readline, history, completion, Ctrl-C). */
 int repl_interactive(repl_session *s);
 
-/* Shipped files (lessons/...): $NNLAB_DATA/rel when NNLAB_DATA is set,
- * else the source tree's NNLAB_SRCDIR/lessons/rel when it exists, else the
- * installed NNLAB_DATADIR/rel.  Writes the path into buf and returns buf,
+/* Shipped files (lessons/...): the first that exists of $NNLAB_DATA/rel
+ * (when NNLAB_DATA is set), the source tree's NNLAB_SRCDIR/lessons/rel, and
+ * the installed NNLAB_DATADIR/rel.  Writes the path into buf and returns buf,
  * or NULL when the file is nowhere (buf then names the installed path). */
 const char *repl_data_path(const char *rel, char *buf, size_t len);
 

@@ -34,6 +34,7 @@ void repl_session_reset(repl_session *s)
     s->have_data = 0;
     s->data_name[0] = 0;
     s->scaled = 0;
+    nn_scaler_free(&s->scaler);
     nn_model_free(s->model);
     s->model = NULL;
     nn_history_clear(&s->hist);
@@ -58,4 +59,23 @@ void repl_session_free(repl_session *s)
     free(s->log);
     s->log = NULL;
     s->nlog = s->caplog = 0;
+}
+
+int repl_need_data(repl_session *s, const char *cmd)
+{
+    if (s->have_data && s->train.n > 0)
+        return 0;
+    return repl_error(s, cmd, "no data yet; load some first: data xor, data "
+                      "iris, data csv FILE target=COLUMN");
+}
+
+void repl_scale_rows(const repl_session *s, float *x, int n, int d)
+{
+    if (!s->scaled || s->scaler.d != d)
+        return;
+    nn_dataset rows = {0};
+    rows.n = n;
+    rows.d = d;
+    rows.x = x;
+    nn_scaler_apply(&s->scaler, &rows);
 }
