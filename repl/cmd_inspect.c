@@ -203,10 +203,21 @@ static int n_inputs(const nn_model *m)
 
 /* ---- weights ---- */
 
+/* cmd_io.c: weights LAYER save=FILE.npy / load=FILE.npy */
+int repl_weights_save(repl_session *s, const char *layer, const char *file);
+int repl_weights_load(repl_session *s, const char *layer, const char *file);
+
 static int cmd_weights(repl_session *s, const repl_args *a)
 {
     int i = find_layer(s, "weights", a->pos[0]);
     if (i < 0)
+        return -1;
+    const char *save = repl_arg_str(a, "save"), *load = repl_arg_str(a, "load");
+    if (save && load)
+        return repl_error(s, "weights", "give save= or load=, not both");
+    if (save)
+        return repl_weights_save(s, a->pos[0], save);
+    if (load && repl_weights_load(s, a->pos[0], load) != 0)
         return -1;
     const nn_model *m = s->model;
     const nn_node *nd = &m->nodes[i];
@@ -605,7 +616,7 @@ static int cmd_gradcheck(repl_session *s, const repl_args *a)
 const repl_cmd repl_cmds_inspect[] = {
     {
         .name = "weights", .topic = "inspect", .run = cmd_weights,
-        .usage = "weights LAYER",
+        .usage = "weights LAYER [save=FILE.npy | load=FILE.npy]",
         .summary = "print a Dense layer's kernel and bias",
         .help =
             "Prints the kernel (fan_in x units: row i holds the weights from\n"
@@ -614,12 +625,18 @@ const repl_cmd repl_cmds_inspect[] = {
             "their mean, std, min and max.  Right after dense the kernel shows\n"
             "its initializer's spread (glorot_uniform: U(-l, l), l =\n"
             "sqrt(6 / (fan_in + fan_out))) and the bias is 0.\n"
+            "save=w.npy writes the kernel to w.npy and the bias to w_bias.npy\n"
+            "(NumPy's format: np.load reads them).  load=w.npy reads them back,\n"
+            "checking their shapes (a 1-D file is a bias alone), then prints the\n"
+            "layer: set weights by hand and see what changes.\n"
             "\n"
             "Example:\n"
             "  weights dense\n"
+            "  weights dense save=w.npy\n"
             "\n"
-            "Keras: kernel, bias = model.get_layer(\"dense\").get_weights()",
-        .keys = "",
+            "Keras: kernel, bias = model.get_layer(\"dense\").get_weights()\n"
+            "       np.save(\"w.npy\", kernel); layer.set_weights([kernel, bias])",
+        .keys = "save load",
         .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_LAYER,
     },
     {

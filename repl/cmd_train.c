@@ -310,6 +310,7 @@ static int cmd_fit(repl_session *s, const repl_args *a)
     snprintf(s->last_fit.class_weight, sizeof s->last_fit.class_weight, "%s",
              cws ? cws : "");
     nn_fit_result res;
+    int errors_before = s->errors;   /* a callback that fails reports itself */
     int rc = nn_fit(s->model, &s->train, &o, &s->hist, &s->rng, &res, &e);
     if (rc != NN_OK && f.p.tty && verbose == 1)
         printf("\n");
@@ -317,6 +318,8 @@ static int cmd_fit(repl_session *s, const repl_args *a)
         repl_callbacks_end(f.cb, s, rc == NN_OK ? &res : NULL);
     if (rc != NN_OK)
         return repl_error(s, "fit", "%s", e.msg);
+    if (s->errors > errors_before)
+        return -1;   /* a callback failed and stopped training: a script stops here */
     int tty_bar = f.p.tty && verbose == 1;
     switch (res.stop) {
     case NN_STOP_INTERRUPT:
