@@ -61,7 +61,7 @@ const repl_cmd *repl_find(const char *name)
 /* ---- the list ---- */
 
 static const char *const topic_order[] = {
-    "data", "model", "train", "inspect", "plot", "session", NULL
+    "data", "model", "train", "inspect", "plot", "files", "session", NULL
 };
 
 static int name_width(const repl_cmd *const *t)

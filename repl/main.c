@@ -99,7 +99,7 @@ static int run_commands(repl_session *s, const char *text)
 static void print_commands(void)
 {
     static const char *const topics[] = {"data", "model", "train", "inspect",
-                                         "plot", "session", NULL};
+                                         "plot", "files", "session", NULL};
     const repl_cmd *const *t = repl_commands();
     for (int k = 0; topics[k]; k++) {
         int any = 0;
