@@ -20,6 +20,14 @@ static const char *const task_values[] = {"auto", "classification", "regression"
                                           NULL};
 static const char *const terminal_values[] = {"auto", "window", "text",
                                               "sixel", NULL};
+static const char *const mode_values[] = {"auto", "min", "max", NULL};
+static const char *const update_freq_values[] = {"epoch", "batch", NULL};
+static const char *const monitor_values[] = {"val_loss", "loss", "val_accuracy",
+                                             "accuracy", NULL};
+static const char *const split_values[] = {"train", "valid", "test", NULL};
+static const char *const format_values[] = {"table", "csv", NULL};
+static const char *const api_values[] = {"sequential", "functional", NULL};
+static const char *const valdata_values[] = {"valid", "test", "none", NULL};
 
 static const char *const bool_keys[] = {
     "shuffle", "use_bias", "nesterov", "header", "restore_best_weights",
@@ -50,13 +58,28 @@ const char *const *repl_key_values(const char *key)
         return verbose_values;
     if (strcmp(key, "terminal") == 0)
         return terminal_values;
+    if (strcmp(key, "mode") == 0)
+        return mode_values;
+    if (strcmp(key, "update_freq") == 0)
+        return update_freq_values;
+    if (strcmp(key, "monitor") == 0)
+        return monitor_values;
+    if (strcmp(key, "split") == 0)
+        return split_values;
+    if (strcmp(key, "format") == 0)
+        return format_values;
+    if (strcmp(key, "api") == 0)
+        return api_values;
+    if (strcmp(key, "validation_data") == 0)
+        return valdata_values;
     if (nn_lookup(bool_keys, key) >= 0)
         return bool_values;
     return NULL;
 }
 
 /* Keywords whose value is a file path. */
-static const char *const file_keys[] = {"path", "file", "output", NULL};
+static const char *const file_keys[] = {"path", "file", "output", "save", "load",
+                                        "to", "script", "log_dir", NULL};
 
 /* ---- the generator ---- */
 
