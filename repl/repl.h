@@ -211,6 +211,10 @@ void repl_plot_live_epoch(repl_session *s);
 /* After every training step (fit and step): records what `plot grads`
  * shows (gradient norm per layer over the steps).  Must be cheap. */
 void repl_plot_record_step(repl_session *s, const nn_model *m);
+/* Closes gnuplot and frees the record of gradient norms (session end). */
+void repl_plot_free(repl_session *s);
+/* gnuplot's process id, or 0 when none runs (for tests). */
+long repl_plot_pid(const repl_session *s);
 
 /* ---- running lines ---- */
 /* Runs one line: split, find, check positionals and keywords, call, and

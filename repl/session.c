@@ -53,6 +53,7 @@ void repl_session_free(repl_session *s)
 {
     repl_session_reset(s);
     repl_callbacks_free(s);
+    repl_plot_free(s);
     nn_history_free(&s->hist);
     for (int i = 0; i < s->nlog; i++)
         free(s->log[i]);

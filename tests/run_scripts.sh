@@ -10,6 +10,7 @@
 #   # args: ARGS         run `nnlab --seed 42 ARGS` instead of the script
 #                        (quoted as in sh: # args: -c 'seed 1; set')
 #   # requires: fashion-mnist   skipped when the data package is missing
+#   # requires: gnuplot         skipped when gnuplot is not on PATH
 #
 # Each script runs in a scratch copy of tests/scripts (so `run inc/x.nnl`
 # and `record out.nnl` work and the source tree stays untouched), with its
@@ -73,6 +74,11 @@ for f in "$scripts"/*.nnl; do
     req=$(directive requires "$f")
     if [ "$req" = "fashion-mnist" ] && [ ! -d "$fmnist" ]; then
         echo "SKIP $name (needs $fmnist: apt-get install dataset-fashion-mnist)"
+        skip=$((skip + 1))
+        continue
+    fi
+    if [ "$req" = "gnuplot" ] && ! command -v "${NNLAB_GNUPLOT:-gnuplot}" >/dev/null 2>&1; then
+        echo "SKIP $name (needs gnuplot: apt-get install gnuplot)"
         skip=$((skip + 1))
         continue
     fi

@@ -1,0 +1,599 @@
+/* boundary.c - TensorFlow Playground's main picture: what the model
+ * outputs at every point of the plane of its two input features, as a heat
+ * map, with the training and test points on top.
+ *
+ *   two classes      P(class 1): Playground's orange (class 0) through
+ *                    grey (0.5, the boundary) to blue (class 1)
+ *   more classes     the colour of the predicted class, paler where the
+ *                    model is unsure (max probability near 1/k)
+ *   regression       the predicted value
+ *   layer=L unit=U   what one hidden unit computes (Playground's small
+ *                    per-neuron maps)
+ *
+ * The grid is g x g points over the data's box grown by 10%; the $grid
+ * block holds x1 x2 out_0 .. out_k-1 class (and r g b for many classes),
+ * so a teacher can restyle it and a test can check it against predict. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "plots.h"
+
+#define GRID 140                  /* points per side, pixels */
+#define MAXPOINTS 3000            /* points drawn per set */
+#define ORANGE "#f59322"          /* Playground's colours, for points */
+#define BLUE "#0877bd"
+#define NEUTRAL "#f4f4f4"
+#define PALE_ORANGE "#fbcb94"     /* and paler for the map under them */
+#define PALE_BLUE "#93c2e4"
+
+static const char region_glyph[] = ".-:~=^,;'`";
+static const char point_glyph[] = "ox+*#@%&$?";
+static const char level_glyph[] = " .:+*#";     /* low to high */
+
+void plot_boundary_box(const nn_dataset *train, const nn_dataset *test,
+                       double box[4])
+{
+    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    const nn_dataset *sets[2] = {train, test};
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; sets[k] && i < sets[k]->n; i++) {
+            double a = sets[k]->x[(size_t)i * 2], b = sets[k]->x[(size_t)i * 2 + 1];
+            if (!isfinite(a) || !isfinite(b))
+                continue;
+            x0 = fmin(x0, a);
+            x1 = fmax(x1, a);
+            y0 = fmin(y0, b);
+            y1 = fmax(y1, b);
+        }
+    plot_pad_range(&x0, &x1, 0.1);
+    plot_pad_range(&y0, &y1, 0.1);
+    box[0] = x0;
+    box[1] = x1;
+    box[2] = y0;
+    box[3] = y1;
+}
+
+/* Colour of class c: Playground's pair for two classes, tab10 beyond. */
+static const char *class_color(int c, int k)
+{
+    if (k <= 2)
+        return c == 0 ? ORANGE : BLUE;
+    return plot_colors[c % PLOT_NCOLORS];
+}
+
+static void hex_rgb(const char *hex, int rgb[3])
+{
+    unsigned v = (unsigned)strtoul(hex + 1, NULL, 16);
+    rgb[0] = (int)(v >> 16) & 255;
+    rgb[1] = (int)(v >> 8) & 255;
+    rgb[2] = (int)v & 255;
+}
+
+typedef struct grid {
+    int gx, gy;          /* points across and up */
+    int k;               /* values per point */
+    double box[4];
+    float *val;          /* (gx * gy, k), row-major from the bottom-left */
+    int *cls;            /* predicted class per point, or NULL */
+} grid;
+
+/* Runs the model (or node layer, unit) over the grid. */
+static int eval_grid(nn_model *m, int layer, int unit, grid *g, int nclasses,
+                     nn_err *e)
+{
+    size_t np = (size_t)g->gx * g->gy;
+    float *x = malloc(np * 2 * sizeof *x);
+    int on = nn_model_output(m);
+    int k = layer >= 0 ? 1 : m->nodes[on].size;
+    g->k = k;
+    g->val = malloc(np * (size_t)k * sizeof *g->val);
+    if (!x || !g->val) {
+        free(x);
+        return nn_fail(e, "out of memory");
+    }
+    for (int r = 0; r < g->gy; r++)
+        for (int c = 0; c < g->gx; c++) {
+            size_t i = (size_t)r * g->gx + c;
+            x[2 * i] = (float)(g->box[0] + (g->box[1] - g->box[0]) * c /
+                               (g->gx - 1));
+            x[2 * i + 1] = (float)(g->box[2] + (g->box[3] - g->box[2]) * r /
+                                   (g->gy - 1));
+        }
+    int rc = NN_OK;
+    if (layer < 0) {
+        rc = nn_model_predict(m, x, (int)np, g->val, e);
+    } else {
+        const int chunk = 256;
+        int size = m->nodes[layer].size;
+        for (size_t s = 0; s < np && rc == NN_OK; s += chunk) {
+            int rows = np - s < (size_t)chunk ? (int)(np - s) : chunk;
+            const float *xs = x + 2 * s;
+            rc = nn_model_forward(m, &xs, rows, 0, e);
+            for (int r = 0; rc == NN_OK && r < rows; r++)
+                g->val[s + r] = m->nodes[layer].a[(size_t)r * size + unit];
+        }
+    }
+    free(x);
+    if (rc != NN_OK)
+        return NN_FAIL;
+    if (layer < 0 && nclasses > 0) {
+        g->cls = malloc(np * sizeof *g->cls);
+        if (!g->cls)
+            return nn_fail(e, "out of memory");
+        plot_argmax(g->val, (int)np, k, g->cls);
+    }
+    return NN_OK;
+}
+
+void plot_argmax(const float *out, int n, int k, int *pred)
+{
+    for (int i = 0; i < n; i++) {
+        const float *o = out + (size_t)i * k;
+        if (k == 1) {
+            pred[i] = o[0] > 0.5f;
+            continue;
+        }
+        int best = 0;
+        for (int j = 1; j < k; j++)
+            if (o[j] > o[best])
+                best = j;
+        pred[i] = best;
+    }
+}
+
+/* "class 1" for unnamed or numbered classes, else the name. */
+static void class_name(const nn_dataset *ds, int c, char *buf, size_t len)
+{
+    const char *n = ds->class_names && c < ds->nclasses ? ds->class_names[c] : NULL;
+    if (!n)
+        snprintf(buf, len, "class %d", c);
+    else if (n[strspn(n, "0123456789")] == 0)
+        snprintf(buf, len, "class %s", n);
+    else
+        snprintf(buf, len, "%s", n);
+}
+
+/* A value's level 0..5 within [lo, hi], for text maps. */
+static int level(double v, double lo, double hi)
+{
+    if (!(hi > lo) || !isfinite(v))
+        return 0;
+    int l = (int)floor((v - lo) / (hi - lo) * 6);
+    return l < 0 ? 0 : l > 5 ? 5 : l;
+}
+
+/* The points of one set as a block: x1 x2 label. */
+static void points_block(plot_buf *b, const char *name, const nn_dataset *ds)
+{
+    plot_buf_block_begin(b, name);
+    plot_buf_puts(b, "# x1 x2 label\n");
+    int step = ds->n > MAXPOINTS ? (ds->n + MAXPOINTS - 1) / MAXPOINTS : 1;
+    for (int i = 0; i < ds->n; i += step) {
+        plot_buf_num(b, ds->x[(size_t)i * 2]);
+        plot_buf_putc(b, ' ');
+        plot_buf_num(b, ds->x[(size_t)i * 2 + 1]);
+        plot_buf_putc(b, ' ');
+        plot_buf_num(b, ds->y[(size_t)i * ds->ycols]);
+        plot_buf_putc(b, '\n');
+    }
+    plot_buf_block_end(b);
+}
+
+/* ---- the text drawing without gnuplot ---- */
+
+static void text_map(plot_buf *b, const char *title, const char *xl,
+                     const char *yl, const grid *g, const char *cells,
+                     const char *legend, int w)
+{
+    char l0[32], l1[32], b0[32], b1[32];
+    snprintf(b1, sizeof b1, "%.3g", g->box[3]);
+    snprintf(b0, sizeof b0, "%.3g", g->box[2]);
+    snprintf(l0, sizeof l0, "%.3g", g->box[0]);
+    snprintf(l1, sizeof l1, "%.3g", g->box[1]);
+    int lw = (int)(strlen(b0) > strlen(b1) ? strlen(b0) : strlen(b1));
+    plot_text_center(b, title, w);
+    plot_buf_printf(b, "%s\n", yl);
+    for (int r = 0; r < g->gy; r++) {
+        const char *lab = r == 0 ? b1 : r == g->gy - 1 ? b0 : "";
+        plot_buf_printf(b, "%*s %c", lw, lab, *lab ? '+' : '|');
+        plot_buf_add(b, cells + (size_t)r * g->gx, (size_t)g->gx);
+        plot_buf_puts(b, "|\n");
+    }
+    plot_buf_printf(b, "%*s +", lw, "");
+    for (int c = 0; c < g->gx; c++)
+        plot_buf_putc(b, '-');
+    plot_buf_puts(b, "+\n");
+    int gap = g->gx - (int)strlen(l1) - (int)strlen(l0) + 1;
+    plot_buf_printf(b, "%*s %s%*s%s\n", lw, "", l0, gap > 1 ? gap : 1, "", l1);
+    plot_text_center(b, xl, w);
+    plot_buf_puts(b, legend);
+}
+
+/* ---- the figure ---- */
+
+int plot_boundary(plot_job *job, nn_model *m, int layer, int unit,
+                  const nn_dataset *train, const nn_dataset *test,
+                  const plot_out *o, nn_err *e)
+{
+    const nn_dataset *ds = train->n ? train : test;
+    if (!ds || ds->n == 0)
+        return nn_fail(e, "no data to plot");
+    if (ds->d != 2)
+        return nn_fail(e, "boundary needs data with 2 input features (a "
+                       "plane to colour); this data has %d (try: data moons, "
+                       "circles, xor, spiral or gauss)", ds->d);
+    int nclasses = ds->nclasses;
+    if (m) {
+        int in = nn_model_input(m), on = nn_model_output(m);
+        if (in < 0 || on < 0 || on == in) {
+            if (layer >= 0)
+                return nn_fail(e, "the model has no layers yet");
+            m = NULL;
+        } else if (m->nodes[in].size != 2) {
+            return nn_fail(e, "the model takes %d inputs but the data has 2 "
+                           "features", m->nodes[in].size);
+        } else if (layer >= 0 && (unit < 0 || unit >= m->nodes[layer].size)) {
+            return nn_fail(e, "unit must be from 0 to %d (layer '%s' has %d "
+                           "unit%s)", m->nodes[layer].size - 1,
+                           m->nodes[layer].name, m->nodes[layer].size,
+                           m->nodes[layer].size == 1 ? "" : "s");
+        } else if (layer < 0 && nclasses > 0 && m->nodes[on].size != 1 &&
+                   m->nodes[on].size != nclasses) {
+            return nn_fail(e, "the model has %d outputs but the data has %d "
+                           "classes", m->nodes[on].size, nclasses);
+        } else if (layer < 0 && nclasses == 0 && m->nodes[on].size != 1) {
+            return nn_fail(e, "the model has %d outputs; a regression map "
+                           "needs 1", m->nodes[on].size);
+        }
+    } else if (layer >= 0) {
+        return nn_fail(e, "no model yet");
+    }
+    if (nclasses > 2 && m && layer < 0 && m->nodes[nn_model_output(m)].size == 1)
+        return nn_fail(e, "the model has 1 output but the data has %d classes",
+                       nclasses);
+
+    int text = plot_out_is_text(o);
+    grid g = {0};
+    plot_boundary_box(train, test, g.box);
+    /* text: one grid point per character cell of the plot area, whose
+     * margins are fixed below (left 10, right 2, top 2, bottom 4 + key);
+     * the border runs through the outer points */
+    /* key entries: a region, train and test points per class, about 26
+     * characters each, in rows under the plot */
+    int entries = nclasses > 0 ? 3 * nclasses : 3;
+    int percol = o->w / 26 > 0 ? o->w / 26 : 1;
+    int keyrows = (entries + percol - 1) / percol;
+    if (text) {
+        g.gx = o->w - 10 - 2;
+        g.gy = o->h - 2 - 4 - keyrows;
+        if (o->fallback) {
+            g.gx = o->w - 12;
+            g.gy = o->h - 6 - keyrows;
+        }
+        if (g.gx < 10)
+            g.gx = 10;
+        if (g.gy < 6)
+            g.gy = 6;
+    } else {
+        g.gx = g.gy = GRID;
+    }
+    if (m && eval_grid(m, layer, unit, &g, nclasses, e) != NN_OK) {
+        free(g.val);
+        free(g.cls);
+        return NN_FAIL;
+    }
+    const char *xl = ds->feature_names ? ds->feature_names[0] : "x1";
+    const char *yl = ds->feature_names ? ds->feature_names[1] : "x2";
+    char title[160], cblabel[96];
+    double vlo = 0, vhi = 1;        /* value range for maps of values */
+    int values = m && (layer >= 0 || nclasses == 0);
+    if (values) {
+        vlo = INFINITY;
+        vhi = -INFINITY;
+        for (size_t i = 0; i < (size_t)g.gx * g.gy; i++) {
+            vlo = fmin(vlo, g.val[i]);
+            vhi = fmax(vhi, g.val[i]);
+        }
+        if (!(vhi > vlo))
+            plot_pad_range(&vlo, &vhi, 0);
+    }
+    if (!m)
+        snprintf(title, sizeof title, "The data (no model yet)");
+    else if (layer >= 0)
+        snprintf(title, sizeof title, "What unit %d of layer %s computes "
+                 "(%s)", unit, m->nodes[layer].name,
+                 nn_act_names[m->nodes[layer].kind == NN_NODE_DENSE
+                                  ? m->nodes[layer].dense.activation
+                                  : m->nodes[layer].act]);
+    else if (nclasses > 0)
+        snprintf(title, sizeof title, "Decision boundary: the model's output "
+                 "over the input plane");
+    else
+        snprintf(title, sizeof title, "The model's prediction over the input "
+                 "plane");
+    if (layer >= 0)
+        snprintf(cblabel, sizeof cblabel, "%s unit %d", m->nodes[layer].name, unit);
+    else if (nclasses == 2) {
+        char c1[64];
+        class_name(ds, 1, c1, sizeof c1);
+        snprintf(cblabel, sizeof cblabel, "P(%s)", c1);
+    } else if (nclasses > 2)
+        snprintf(cblabel, sizeof cblabel, "predicted class");
+    else
+        snprintf(cblabel, sizeof cblabel, "prediction");
+
+    plot_buf *b = &job->gp;
+    size_t np = (size_t)g.gx * g.gy;
+    /* $grid: x1 x2 out_0 .. out_k-1 [class] [r g b] */
+    if (m) {
+        plot_buf_block_begin(b, "grid");
+        plot_buf_puts(b, "# x1 x2");
+        for (int j = 0; j < g.k; j++)
+            plot_buf_printf(b, layer >= 0 ? " unit_%d" : " out_%d",
+                            layer >= 0 ? unit : j);
+        if (g.cls)
+            plot_buf_puts(b, " class");
+        if (g.cls && nclasses > 2)
+            plot_buf_puts(b, " r g b");
+        plot_buf_putc(b, '\n');
+        for (int r = 0; r < g.gy; r++) {
+            for (int c = 0; c < g.gx; c++) {
+                size_t i = (size_t)r * g.gx + c;
+                plot_buf_num(b, g.box[0] + (g.box[1] - g.box[0]) * c / (g.gx - 1));
+                plot_buf_putc(b, ' ');
+                plot_buf_num(b, g.box[2] + (g.box[3] - g.box[2]) * r / (g.gy - 1));
+                for (int j = 0; j < g.k; j++) {
+                    plot_buf_putc(b, ' ');
+                    plot_buf_num(b, g.val[i * g.k + j]);
+                }
+                if (g.cls)
+                    plot_buf_printf(b, " %d", g.cls[i]);
+                if (g.cls && nclasses > 2) {
+                    /* the class colour mixed with white by confidence */
+                    double pmax = g.val[i * g.k + g.cls[i]];
+                    double conf = (pmax - 1.0 / nclasses) / (1 - 1.0 / nclasses);
+                    conf = conf < 0 ? 0 : conf > 1 ? 1 : conf;
+                    double t = 0.12 + 0.43 * conf;   /* pale: points show */
+                    int rgb[3];
+                    hex_rgb(class_color(g.cls[i], nclasses), rgb);
+                    for (int q = 0; q < 3; q++)
+                        plot_buf_printf(b, " %d", (int)lround(255 - t * (255 - rgb[q])));
+                }
+                plot_buf_putc(b, '\n');
+            }
+            if (!text)
+                plot_buf_putc(b, '\n');     /* a blank line ends a scan */
+        }
+        plot_buf_block_end(b);
+    }
+    if (train->n)
+        points_block(b, "train", train);
+    if (test && test->n)
+        points_block(b, "test", test);
+
+    /* settings */
+    plot_buf_puts(b, "set title ");
+    plot_buf_quote(b, title);
+    plot_buf_puts(b, "\nset xlabel ");
+    plot_buf_quote(b, xl);
+    plot_buf_puts(b, "\nset ylabel ");
+    plot_buf_quote(b, yl);
+    plot_buf_printf(b, "\nset xrange [%.9g:%.9g]\nset yrange [%.9g:%.9g]\n",
+                    g.box[0], g.box[1], g.box[2], g.box[3]);
+    if (text) {
+        plot_buf_printf(b, "set lmargin 10\nset rmargin 2\nset tmargin 2\n"
+                        "set bmargin %d\nset key below horizontal nobox\n"
+                        "set tics scale 0\n", 4 + keyrows);
+    } else {
+        plot_buf_puts(b, "set tics out nomirror\nset border lw 1\n"
+                         "set key outside right top box opaque\n");
+        if (values || (m && nclasses == 2))
+            plot_buf_puts(b, "set colorbox vertical user origin graph 1.03, "
+                             "graph 0 size graph 0.035, graph 0.45\n");
+    }
+    int kcls = nclasses > 0 ? nclasses : 1;
+    if (!text && m && nclasses == 2 && layer < 0) {
+        plot_buf_printf(b, "set palette defined (0 '%s', 0.5 '%s', 1 '%s')\n"
+                        "set cbrange [0:1]\nset cbtics 0.5\n", PALE_ORANGE,
+                        NEUTRAL, PALE_BLUE);
+        plot_buf_puts(b, "set cblabel ");
+        plot_buf_quote(b, cblabel);
+        plot_buf_putc(b, '\n');
+    } else if (!text && values) {
+        if (vlo < 0 && vhi > 0) {
+            double mx = fmax(-vlo, vhi);
+            plot_buf_printf(b, "set palette defined (0 '%s', 0.5 '%s', 1 '%s')\n"
+                            "set cbrange [%.9g:%.9g]\n", PALE_ORANGE, NEUTRAL,
+                            PALE_BLUE, -mx, mx);
+        } else {
+            plot_buf_printf(b, "set palette defined (0 '%s', 1 '%s')\n"
+                            "set cbrange [%.9g:%.9g]\n",
+                            vlo >= 0 ? NEUTRAL : PALE_ORANGE,
+                            vlo >= 0 ? PALE_BLUE : NEUTRAL, vlo, vhi);
+        }
+        plot_buf_puts(b, "set cblabel ");
+        plot_buf_quote(b, cblabel);
+        plot_buf_putc(b, '\n');
+    }
+    /* the plot command */
+    plot_buf_puts(b, "plot ");
+    int first = 1;
+#define SEP() do { if (!first) plot_buf_puts(b, ", \\\n     "); first = 0; } while (0)
+    int outcol = g.k + 3;              /* the class column */
+    if (m && !text) {
+        SEP();
+        if (layer >= 0 || nclasses == 0)
+            plot_buf_puts(b, "$grid using 1:2:3 with image notitle");
+        else if (nclasses == 2)
+            plot_buf_printf(b, "$grid using 1:2:%d with image notitle",
+                            g.k == 1 ? 3 : 4);
+        else
+            plot_buf_printf(b, "$grid using 1:2:%d:%d:%d with rgbimage notitle",
+                            outcol + 1, outcol + 2, outcol + 3);
+    } else if (m && text) {
+        if (layer >= 0 || nclasses == 0) {
+            for (int l = 1; l < 6; l++) {
+                double a = vlo + (vhi - vlo) * l / 6.0;
+                double z = l == 5 ? INFINITY : vlo + (vhi - vlo) * (l + 1) / 6.0;
+                SEP();
+                plot_buf_printf(b, "$grid using 1:(($3 >= %.9g && $3 < %.9g) ? "
+                                "$2 : NaN) with points pt '%c' lc rgb '%s' ",
+                                a, isinf(z) ? 1e300 : z, level_glyph[l],
+                                l >= 3 ? BLUE : ORANGE);
+                if (l == 1) {
+                    char t[200];
+                    snprintf(t, sizeof t, "%s from %.3g (blank) to %.3g (#)",
+                             cblabel, vlo, vhi);
+                    plot_buf_puts(b, "title ");
+                    plot_buf_quote(b, t);
+                } else {
+                    plot_buf_puts(b, "notitle");
+                }
+            }
+        } else {
+            for (int c = 0; c < kcls; c++) {
+                char t[96];
+                class_name(ds, c, t, sizeof t);
+                strncat(t, " region", sizeof t - strlen(t) - 1);
+                SEP();
+                plot_buf_printf(b, "$grid using 1:($%d == %d ? $2 : NaN) with "
+                                "points pt '%c' lc rgb '%s' title ", outcol, c,
+                                region_glyph[c % 10], class_color(c, nclasses));
+                plot_buf_quote(b, t);
+            }
+        }
+    }
+    const nn_dataset *sets[2] = {train, test};
+    for (int k = 0; k < 2; k++) {
+        const nn_dataset *s = sets[k];
+        if (!s || s->n == 0)
+            continue;
+        const char *blk = k ? "test" : "train";
+        if (nclasses == 0) {
+            SEP();
+            if (text)
+                plot_buf_printf(b, "$%s using 1:2 with points pt '%c' lc rgb "
+                                "'black' title '%s'", blk, k ? 'x' : 'o', blk);
+            else
+                plot_buf_printf(b, "$%s using 1:2 with points pt 7 ps 1.05 lc "
+                                "rgb '%s' notitle, $%s using 1:2:3 with points "
+                                "pt 7 ps 0.75 lc palette notitle", blk,
+                                k ? "black" : "white", blk);
+            continue;
+        }
+        for (int c = 0; c < nclasses; c++) {
+            char name[64], t[96];
+            class_name(s, c, name, sizeof name);
+            snprintf(t, sizeof t, "%s (%s)", name, blk);
+            SEP();
+            if (text) {
+                char ch = point_glyph[c % 10];
+                if (k && ch >= 'a' && ch <= 'z')
+                    ch = (char)(ch - 32);     /* test points in capitals */
+                plot_buf_printf(b, "$%s using 1:($3 == %d ? $2 : NaN) with points "
+                                "pt '%c' lc rgb '%s' title ", blk, c, ch,
+                                class_color(c, nclasses));
+                plot_buf_quote(b, t);
+            } else {
+                /* a ring (white: train, black: test), the colour inside */
+                plot_buf_printf(b, "$%s using 1:($3 == %d ? $2 : NaN) with points "
+                                "pt 7 ps 1.05 lc rgb '%s' notitle", blk, c,
+                                k ? "black" : "white");
+                SEP();
+                plot_buf_printf(b, "$%s using 1:($3 == %d ? $2 : NaN) with points "
+                                "pt 7 ps 0.75 lc rgb '%s' notitle", blk, c,
+                                class_color(c, nclasses));
+            }
+        }
+    }
+    if (!text) {
+        /* the legend: a dot per class, then what the edges mean */
+        for (int c = 0; c < nclasses; c++) {
+            char name[64];
+            class_name(ds, c, name, sizeof name);
+            SEP();
+            plot_buf_printf(b, "NaN with points pt 7 ps 1.2 lc rgb '%s' title ",
+                            class_color(c, nclasses));
+            plot_buf_quote(b, name);
+        }
+        if (train->n) {
+            SEP();
+            plot_buf_puts(b, "NaN with points pt 6 ps 1.2 lc rgb '#a0a0a0' "
+                             "title 'train (white edge)'");
+        }
+        if (test && test->n) {
+            SEP();
+            plot_buf_puts(b, "NaN with points pt 6 ps 1.2 lw 1.5 lc rgb 'black' "
+                             "title 'test (black edge)'");
+        }
+    }
+    plot_buf_putc(b, '\n');
+#undef SEP
+
+    if (o->fallback) {
+        /* nnlab's own drawing: a character per grid point, then the points */
+        char *cells = malloc(np);
+        char legend[1024] = "";
+        size_t ll = 0;
+        if (!cells) {
+            free(g.val);
+            free(g.cls);
+            return nn_fail(e, "out of memory");
+        }
+        for (size_t i = 0; i < np; i++) {
+            /* rows of the drawing go top-down, the grid bottom-up */
+            size_t r = (size_t)(g.gy - 1) - i / g.gx, c = i % g.gx;
+            char ch = ' ';
+            if (m && g.cls)
+                ch = region_glyph[g.cls[i] % 10];
+            else if (m)
+                ch = level_glyph[level(g.val[i], vlo, vhi)];
+            cells[r * g.gx + c] = ch;
+        }
+        for (int k = 0; k < 2; k++) {
+            const nn_dataset *s = sets[k];
+            for (int i = 0; s && i < s->n; i++) {
+                double a = s->x[(size_t)i * 2], bb = s->x[(size_t)i * 2 + 1];
+                int c = (int)lround((a - g.box[0]) / (g.box[1] - g.box[0]) * (g.gx - 1));
+                int r = (int)lround((g.box[3] - bb) / (g.box[3] - g.box[2]) * (g.gy - 1));
+                if (c < 0 || c >= g.gx || r < 0 || r >= g.gy)
+                    continue;
+                int lab = nclasses > 0 ? (int)s->y[(size_t)i * s->ycols] : 0;
+                char ch = nclasses > 0 ? point_glyph[(lab < 0 ? 0 : lab) % 10]
+                                       : (k ? 'x' : 'o');
+                if (k && ch >= 'a' && ch <= 'z')
+                    ch = (char)(ch - 32);     /* test points in capitals */
+                cells[(size_t)r * g.gx + c] = ch;
+            }
+        }
+        for (int c = 0; c < nclasses && ll < sizeof legend - 128; c++) {
+            char name[64];
+            class_name(ds, c, name, sizeof name);
+            ll += (size_t)snprintf(legend + ll, sizeof legend - ll,
+                                   "%s%c %s", c ? "   " : "  ", point_glyph[c % 10],
+                                   name);
+            if (m && g.cls)
+                ll += (size_t)snprintf(legend + ll, sizeof legend - ll,
+                                       " (region %c)", region_glyph[c % 10]);
+        }
+        if (nclasses > 0)
+            ll += (size_t)snprintf(legend + ll, sizeof legend - ll,
+                                   "\n  lower case: train, capitals: test\n");
+        else if (m)
+            snprintf(legend + ll, sizeof legend - ll, "  o train  x test   "
+                     "shade ' .:+*#': %s from %.3g to %.3g\n", cblabel, vlo, vhi);
+        else
+            snprintf(legend + ll, sizeof legend - ll, "  o train  x test\n");
+        text_map(&job->text, title, xl, yl, &g, cells, legend, o->w);
+        free(cells);
+    }
+    free(g.val);
+    free(g.cls);
+    job->w = 800;
+    job->h = 600;
+    snprintf(job->title, sizeof job->title, "nnlab: boundary");
+    if (job->gp.oom || job->text.oom)
+        return nn_fail(e, "out of memory");
+    return 0;
+}
