@@ -11,8 +11,9 @@ static const char **names;           /* their names, NULL-terminated */
 static void build(void)
 {
     const repl_cmd *const topics[] = {
-        repl_cmds_data, repl_cmds_model, repl_cmds_train, repl_cmds_tools, repl_cmds_io,
-        repl_cmds_inspect, repl_cmds_plot, repl_cmds_session
+        repl_cmds_data, repl_cmds_model, repl_cmds_train, repl_cmds_tools,
+        repl_cmds_search, repl_cmds_io,
+        repl_cmds_inspect, repl_cmds_plot, repl_cmds_lesson, repl_cmds_session
     };
     const int ntopics = (int)(sizeof topics / sizeof topics[0]);
     size_t n = 0;

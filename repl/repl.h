@@ -165,6 +165,8 @@ extern const repl_cmd repl_cmds_inspect[];
 extern const repl_cmd repl_cmds_plot[];
 extern const repl_cmd repl_cmds_tools[];
 extern const repl_cmd repl_cmds_io[];
+extern const repl_cmd repl_cmds_lesson[];
+extern const repl_cmd repl_cmds_search[];
 
 /* Handlers defined apart from their table entry. */
 int repl_cmd_perceptron(repl_session *s, const repl_args *a);

@@ -1,0 +1,4 @@
+/* placeholder until the lesson commands land. */
+#include "repl.h"
+
+const repl_cmd repl_cmds_lesson[] = {{NULL}};
