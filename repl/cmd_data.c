@@ -221,9 +221,10 @@ static void note_model(const repl_session *s, const nn_dataset *tr)
     int in = nn_model_input(s->model);
     if (in < 0 || s->model->nodes[in].size == tr->d)
         return;
-    printf("note: the model's input takes %d values per sample but this data "
+    int k = s->model->nodes[in].size;
+    printf("note: the model's input takes %d value%s per sample but this data "
            "has %d; fit will refuse it (start again with: input %d)\n",
-           s->model->nodes[in].size, tr->d, tr->d);
+           k, k == 1 ? "" : "s", tr->d, tr->d);
 }
 
 /* A fraction key (test_split, test_size): absent 0 (out = def), valid 1,

@@ -642,8 +642,9 @@ static int cmd_load(repl_session *s, const repl_args *a)
     printf("loaded \"%s\" from %s: %s\n", m->name, file, d);
     int in = nn_model_input(m);
     if (s->have_data && in >= 0 && m->nodes[in].size != s->train.d)
-        printf("note: the model takes %d values per sample; the data loaded (%s) "
-               "has %d\n", m->nodes[in].size, s->data_name, s->train.d);
+        printf("note: the model takes %d value%s per sample; the data loaded (%s) "
+               "has %d\n", m->nodes[in].size, m->nodes[in].size == 1 ? "" : "s",
+               s->data_name, s->train.d);
     return 0;
 }
 
@@ -1030,8 +1031,8 @@ static void keras_data(sbuf *b, const repl_session *s)
     const nn_model *m = s->model;
     int in = m ? nn_model_input(m) : -1;
     if (in >= 0 && m->nodes[in].size != s->train.d)
-        sb_printf(b, "# note: the model takes %d values per sample; this data has %d\n",
-                  m->nodes[in].size, s->train.d);
+        sb_printf(b, "# note: the model takes %d value%s per sample; this data has %d\n",
+                  m->nodes[in].size, m->nodes[in].size == 1 ? "" : "s", s->train.d);
     if (s->scaled)
         sb_printf(b, "# scaled in nnlab as scikit-learn's %s does (fitted on "
                      "X_train):\n# scaler = %s(); X_train = scaler.fit_transform(X_train)"

@@ -1,4 +1,753 @@
-/* placeholder until the lesson commands land. */
+/* cmd_lesson.c - `lesson`: the guided lessons (lessons/NAME.nnl).
+ *
+ * A lesson is a plain script (it runs as `nnlab lessons/xor.nnl` too)
+ * whose comment blocks are the teacher's text.  Its first comment line is
+ * its title; "# requires: ..." lines are directives for the test runner.
+ * A step is a comment block and the commands that follow it, up to the
+ * next comment block.  `lesson NAME` shows each block as prose, echoes
+ * each command as `nnlab> command`, runs it through repl_run_line, and at
+ * a terminal waits for Enter before the next step.  Elsewhere (a script,
+ * a pipe, the test suite) it runs straight through.
+ *
+ * A lesson starts from an empty session with the generator restarted from
+ * the session's seed, so the numbers it prints are the ones its text talks
+ * about.  When it ends or stops (q, Ctrl-C, an error), the session keeps
+ * what the lesson built, for the student to carry on by hand. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "repl.h"
 
-const repl_cmd repl_cmds_lesson[] = {{NULL}};
+/* The shipped lessons in the chapter's order: `lesson` lists these first
+ * (then any other .nnl file found beside them), and completion offers
+ * them. */
+static const char *const lesson_order[] = {
+    "perceptron", "xor", "backprop", "activations", "regression", "sine",
+    "classification", "moons", "fashion_mnist", "functional", "callbacks",
+    "lrfind", "hyperparameters", "savingkeras", NULL
+};
+
+/* ---- reading a lesson ---- */
+
+typedef struct lesson_line {
+    int lineno;
+    int comment;          /* a '#' line: prose */
+    char *text;           /* without the newline (and a CR) */
+} lesson_line;
+
+typedef struct lesson {
+    lesson_line *lines;
+    int nlines;
+    char *title;          /* the first comment line, cleaned; or "" */
+    int *step_start;      /* index in lines of each step's first line */
+    int nsteps;
+} lesson;
+
+static void lesson_free(lesson *l)
+{
+    for (int i = 0; i < l->nlines; i++)
+        free(l->lines[i].text);
+    free(l->lines);
+    free(l->title);
+    free(l->step_start);
+    memset(l, 0, sizeof *l);
+}
+
+/* The text of a comment line: after '#' and one blank. */
+static const char *prose_of(const char *text)
+{
+    while (*text == ' ' || *text == '\t')
+        text++;
+    if (*text == '#')
+        text++;
+    if (*text == ' ')
+        text++;
+    return text;
+}
+
+static int is_blank(const char *t)
+{
+    while (*t == ' ' || *t == '\t')
+        t++;
+    return *t == 0;
+}
+
+static int is_comment(const char *t)
+{
+    while (*t == ' ' || *t == '\t')
+        t++;
+    return *t == '#';
+}
+
+/* "# requires: fashion-mnist": for the test runner, not for the student. */
+static int is_directive(const char *t)
+{
+    return strncmp(prose_of(t), "requires:", 9) == 0;
+}
+
+/* "xor.nnl - a perceptron ..." -> "a perceptron ..." */
+static char *clean_title(const char *text, const char *name)
+{
+    const char *p = prose_of(text);
+    size_t nl = strlen(name);
+    if (strncmp(p, name, nl) == 0 && strncmp(p + nl, ".nnl", 4) == 0) {
+        const char *q = p + nl + 4;
+        while (*q == ' ')
+            q++;
+        if (*q == '-' || *q == ':') {
+            q++;
+            while (*q == ' ')
+                q++;
+            p = q;
+        }
+    }
+    size_t n = strlen(p);
+    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+        n--;
+    char *t = malloc(n + 1);
+    if (t) {
+        memcpy(t, p, n);
+        t[n] = 0;
+    }
+    return t;
+}
+
+/* Reads the file at path into l; name is the lesson's name (for the
+ * title).  0, or -1 with errno set. */
+static int lesson_read(lesson *l, const char *path, const char *name)
+{
+    memset(l, 0, sizeof *l);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    char *buf = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int lineno = 0, capl = 0, err = 0;
+    while ((n = getline(&buf, &cap, f)) >= 0) {
+        lineno++;
+        if (n > 0 && buf[n - 1] == '\n')
+            buf[--n] = 0;
+        if (n > 0 && buf[n - 1] == '\r')
+            buf[--n] = 0;
+        char *p = buf;
+        if (lineno == 1 && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+            p += 3;
+        if (is_blank(p))
+            continue;
+        if (!l->title && is_comment(p) && !is_directive(p)) {
+            l->title = clean_title(p, name);   /* not part of a step */
+            if (!l->title) {
+                err = ENOMEM;
+                break;
+            }
+            continue;
+        }
+        if (is_comment(p) && is_directive(p))
+            continue;
+        if (l->nlines == capl) {
+            int c = capl ? 2 * capl : 64;
+            lesson_line *nl = realloc(l->lines, (size_t)c * sizeof *nl);
+            if (!nl) {
+                err = ENOMEM;
+                break;
+            }
+            l->lines = nl;
+            capl = c;
+        }
+        lesson_line *ln = &l->lines[l->nlines];
+        ln->lineno = lineno;
+        ln->comment = is_comment(p);
+        ln->text = strdup(p);
+        if (!ln->text) {
+            err = ENOMEM;
+            break;
+        }
+        l->nlines++;
+    }
+    if (!err && ferror(f))
+        err = errno ? errno : EIO;
+    free(buf);
+    fclose(f);
+    if (!err && !l->title)
+        l->title = strdup("");
+    if (!err) {
+        /* a step starts at the first line, and at each comment line that
+         * follows a command */
+        l->step_start = malloc(((size_t)l->nlines + 1) * sizeof(int));
+        if (!l->step_start || !l->title)
+            err = ENOMEM;
+        for (int i = 0; !err && i < l->nlines; i++)
+            if (i == 0 || (l->lines[i].comment && !l->lines[i - 1].comment))
+                l->step_start[l->nsteps++] = i;
+        if (!err)
+            l->step_start[l->nsteps] = l->nlines;
+    }
+    if (err) {
+        lesson_free(l);
+        errno = err;
+        return -1;
+    }
+    return 0;
+}
+
+/* Where `data fashion_mnist` looks (cmd_data.c), for "requires:". */
+#define FASHION_DIR "/usr/share/datasets/fashion-mnist"
+
+/* What a "# requires: WHAT" line asks for that is missing here, as a
+ * hint for the list ("needs ..."), or NULL. */
+static const char *missing_requirement(const char *text)
+{
+    const char *p = prose_of(text) + 9;       /* after "requires:" */
+    while (*p == ' ')
+        p++;
+    struct stat st;
+    if (strncmp(p, "fashion-mnist", 13) == 0 &&
+        !(stat(FASHION_DIR, &st) == 0 && S_ISDIR(st.st_mode)))
+        return "needs dataset-fashion-mnist";
+    return NULL;
+}
+
+/* The title of the lesson at path (the first comment line), or NULL;
+ * *need is set to what it requires and is missing, or NULL. */
+static char *read_title(const char *path, const char *name,
+                        const char **need)
+{
+    *need = NULL;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    char *buf = NULL, *title = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int lineno = 0;
+    while ((n = getline(&buf, &cap, f)) >= 0 && ++lineno <= 30) {
+        if (n > 0 && buf[n - 1] == '\n')
+            buf[--n] = 0;
+        if (n > 0 && buf[n - 1] == '\r')
+            buf[--n] = 0;
+        char *p = buf;
+        if (lineno == 1 && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+            p += 3;
+        if (is_comment(p) && is_directive(p)) {
+            if (!*need)
+                *need = missing_requirement(p);
+        } else if (is_comment(p) && !title) {
+            title = clean_title(p, name);
+        } else if (!is_blank(p) && !is_comment(p)) {
+            break;                  /* the first command */
+        }
+    }
+    free(buf);
+    fclose(f);
+    return title;
+}
+
+/* ---- finding lessons ---- */
+
+/* The folder of the shipped lessons (that of xor.nnl), into buf; NULL
+ * when there is none (buf then names where it was looked for). */
+static const char *lesson_dir(char *buf, size_t len)
+{
+    if (!repl_data_path("xor.nnl", buf, len)) {
+        char *slash = strrchr(buf, '/');
+        if (slash)
+            *slash = 0;
+        return NULL;
+    }
+    char *slash = strrchr(buf, '/');
+    if (slash)
+        *slash = 0;
+    else
+        snprintf(buf, len, ".");
+    return buf;
+}
+
+typedef struct name_list {
+    char **v;
+    int n, cap;
+} name_list;
+
+static void names_free(name_list *l)
+{
+    for (int i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+static int names_add(name_list *l, const char *name, size_t len)
+{
+    if (l->n + 1 >= l->cap) {
+        int c = l->cap ? 2 * l->cap : 32;
+        char **v = realloc(l->v, (size_t)c * sizeof *v);
+        if (!v)
+            return -1;
+        l->v = v;
+        l->cap = c;
+    }
+    char *s = malloc(len + 1);
+    if (!s)
+        return -1;
+    memcpy(s, name, len);
+    s[len] = 0;
+    l->v[l->n++] = s;
+    l->v[l->n] = NULL;
+    return 0;
+}
+
+static int order_of(const char *name)
+{
+    int k = nn_lookup(lesson_order, name);
+    return k < 0 ? 1000 : k;
+}
+
+static int cmp_lessons(const void *a, const void *b)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    int ox = order_of(x), oy = order_of(y);
+    if (ox != oy)
+        return ox < oy ? -1 : 1;
+    return strcmp(x, y);
+}
+
+/* The names of the .nnl files in dir, in the chapter's order.  0 or -1. */
+static int list_names(const char *dir, name_list *out)
+{
+    memset(out, 0, sizeof *out);
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    struct dirent *e;
+    int r = 0;
+    while (r == 0 && (e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n <= 4 || strcmp(e->d_name + n - 4, ".nnl") != 0 ||
+            e->d_name[0] == '.')
+            continue;
+        r = names_add(out, e->d_name, n - 4);
+    }
+    closedir(d);
+    if (r < 0) {
+        names_free(out);
+        return -1;
+    }
+    if (out->n > 1)
+        qsort(out->v, (size_t)out->n, sizeof *out->v, cmp_lessons);
+    return 0;
+}
+
+static int valid_name(const char *name)
+{
+    if (!*name)
+        return 0;
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+            return 0;
+    return 1;
+}
+
+/* ---- `lesson` without a name: the list ---- */
+
+static int list_lessons(repl_session *s)
+{
+    char dir[4096];
+    if (!lesson_dir(dir, sizeof dir))
+        return repl_error(s, "lesson", "no lessons found (looked for "
+                          "xor.nnl in %s); set NNLAB_DATA=DIR to the folder "
+                          "that holds them", dir);
+    name_list names;
+    if (list_names(dir, &names) < 0)
+        return repl_error(s, "lesson", "cannot read the lessons folder %s: "
+                          "%s", dir, strerror(errno));
+    int w = 0;
+    for (int i = 0; i < names.n; i++) {
+        int l = (int)strlen(names.v[i]);
+        if (l > w)
+            w = l;
+    }
+    printf("Lessons (lesson NAME runs one, step by step):\n\n");
+    for (int i = 0; i < names.n; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s.nnl", dir, names.v[i]);
+        const char *need;
+        char *title = read_title(path, names.v[i], &need);
+        printf("  %-*s  %s%s%s%s\n", w, names.v[i], title ? title : "",
+               need ? " (" : "", need ? need : "", need ? ")" : "");
+        free(title);
+    }
+    if (names.n == 0)
+        printf("  (none in %s)\n", dir);
+    printf("\nlesson NAME step=N starts at step N (the steps before it run "
+           "quietly).\n");
+    if (repl_out_is_tty())
+        printf("The files are in %s: copy one to make your own, and run it "
+               "with lesson FILE.nnl.\n", dir);
+    names_free(&names);
+    return 0;
+}
+
+/* ---- the terminal ---- */
+
+/* Reads one line from the terminal into buf (without the newline), with
+ * Ctrl-C seen at once (select is not restarted after a signal, as a plain
+ * getline would be).  0, or -1 on Ctrl-C, end of input or an error. */
+static int read_answer(char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = 0;
+    fflush(stdout);
+    for (;;) {
+        if (repl_interrupted)
+            return -1;
+        fd_set set;
+        FD_ZERO(&set);
+        FD_SET(STDIN_FILENO, &set);
+        if (select(STDIN_FILENO + 1, &set, NULL, NULL, NULL) < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        char c;
+        ssize_t r = read(STDIN_FILENO, &c, 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            putchar('\n');          /* Ctrl-D: the cursor is after the prompt */
+            return -1;
+        }
+        if (c == '\n')
+            break;
+        if (n + 1 < len)
+            buf[n++] = c;
+    }
+    buf[n] = 0;
+    return 0;
+}
+
+/* "[Enter] next, q quit": 1 to go on, 0 to stop. */
+static int wait_next(void)
+{
+    char ans[64];
+    printf("[Enter] next, q quit ");
+    if (read_answer(ans, sizeof ans) < 0)
+        return 0;
+    const char *p = ans;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return !(*p == 'q' || *p == 'Q');
+}
+
+/* ---- running a lesson ---- */
+
+static int lesson_depth;
+
+/* The command word of a line (for skipping plots while fast-forwarding). */
+static int starts_with_word(const char *line, const char *word)
+{
+    while (*line == ' ' || *line == '\t')
+        line++;
+    size_t n = strlen(word);
+    return strncmp(line, word, n) == 0 &&
+           (line[n] == 0 || line[n] == ' ' || line[n] == '\t');
+}
+
+/* Prints the prose of the comment lines that open [from, to): empty
+ * lines ("#" alone) separate paragraphs; those at the ends are left out. */
+static void print_prose(const lesson *l, int from, int to)
+{
+    int end = from;
+    while (end < to && l->lines[end].comment)
+        end++;
+    while (from < end && is_blank(prose_of(l->lines[from].text)))
+        from++;
+    while (end > from && is_blank(prose_of(l->lines[end - 1].text)))
+        end--;
+    for (int i = from; i < end; i++)
+        printf("%s\n", prose_of(l->lines[i].text));
+}
+
+/* Runs the commands of step k; quiet: output to /dev/null, plots left
+ * out.  Returns 0, or -1 after an error (reported with the lesson's
+ * FILE:LINE) when not keep_going; *bad is set when any error happened. */
+static int run_step(repl_session *s, const lesson *l, int k, int quiet,
+                    int *bad)
+{
+    int from = l->step_start[k], to = l->step_start[k + 1];
+    int saved = -1;
+    if (quiet) {
+        fflush(stdout);
+        saved = dup(STDOUT_FILENO);
+        int nul = open("/dev/null", O_WRONLY);
+        if (saved >= 0 && nul >= 0)
+            dup2(nul, STDOUT_FILENO);
+        if (nul >= 0)
+            close(nul);
+    }
+    int r = 0;
+    for (int i = from; i < to; i++) {
+        const lesson_line *ln = &l->lines[i];
+        if (ln->comment)
+            continue;
+        if (quiet && starts_with_word(ln->text, "plot"))
+            continue;
+        if (!quiet) {
+            printf("nnlab> %s\n", ln->text);
+            fflush(stdout);
+        }
+        s->src_line = ln->lineno;
+        int rr = repl_run_line(s, ln->text);
+        fflush(stdout);
+        if (rr < 0) {
+            *bad = 1;
+            if (!s->keep_going) {
+                r = -1;
+                break;
+            }
+        }
+        if (repl_interrupted || s->quit)
+            break;
+    }
+    if (saved >= 0) {
+        fflush(stdout);
+        dup2(saved, STDOUT_FILENO);
+        close(saved);
+    }
+    return r;
+}
+
+static int cmd_lesson(repl_session *s, const repl_args *a)
+{
+    if (a->npos == 0) {
+        if (repl_arg_str(a, "step"))
+            return repl_error(s, "lesson", "step= needs a lesson: lesson "
+                              "NAME step=N (type lesson for the list)");
+        return list_lessons(s);
+    }
+    if (lesson_depth > 0)
+        return repl_error(s, "lesson", "a lesson cannot start another "
+                          "lesson; use run FILE inside a lesson");
+    const char *step_word = repl_arg_str(a, "step");
+
+    /* find it: a shipped lesson by name, or a file */
+    const char *arg = a->pos[0];
+    char path[4096], name[256];
+    size_t al = strlen(arg);
+    int is_file = strchr(arg, '/') != NULL ||
+                  (al > 4 && strcmp(arg + al - 4, ".nnl") == 0);
+    if (is_file) {
+        struct stat st;
+        if (stat(arg, &st) != 0)
+            return repl_error(s, "lesson", "cannot open '%s': %s", arg,
+                              strerror(errno));
+        if (S_ISDIR(st.st_mode))
+            return repl_error(s, "lesson", "'%s' is a directory, not a "
+                              "lesson", arg);
+        snprintf(path, sizeof path, "%s", arg);
+        const char *base = strrchr(arg, '/');
+        base = base ? base + 1 : arg;
+        snprintf(name, sizeof name, "%s", base);
+        size_t nl = strlen(name);
+        if (nl > 4 && strcmp(name + nl - 4, ".nnl") == 0)
+            name[nl - 4] = 0;
+    } else {
+        char rel[300];
+        snprintf(rel, sizeof rel, "%s.nnl", arg);
+        if (!valid_name(arg) || al > 200 ||
+            !repl_data_path(rel, path, sizeof path)) {
+            char dir[4096];
+            name_list names = {0};
+            if (lesson_dir(dir, sizeof dir))
+                list_names(dir, &names);
+            const char *hint = names.v ? repl_suggest(arg,
+                                   (const char *const *)names.v) : "";
+            char all[1024] = "";
+            size_t used = 0;
+            for (int i = 0; i < names.n && used + 1 < sizeof all; i++)
+                used += (size_t)snprintf(all + used, sizeof all - used,
+                                         "%s%s", i ? ", " : "", names.v[i]);
+            int r = repl_error(s, "lesson", "no lesson '%s'%s%s%s; %s%s",
+                               arg, *hint ? " (" : "", hint,
+                               *hint ? ")" : "",
+                               names.n ? "lessons: " : "no lessons found",
+                               all);
+            names_free(&names);
+            return r;
+        }
+        snprintf(name, sizeof name, "%s", arg);
+    }
+
+    lesson l;
+    if (lesson_read(&l, path, name) < 0)
+        return repl_error(s, "lesson", "cannot read '%s': %s", path,
+                          strerror(errno));
+    if (l.nsteps == 0) {
+        lesson_free(&l);
+        return repl_error(s, "lesson", "'%s' holds no steps (no commands "
+                          "and no text)", arg);
+    }
+    long step1 = 1;
+    if (step_word && (repl_parse_long(step_word, &step1) < 0 || step1 < 1 ||
+                      step1 > l.nsteps)) {
+        int n = l.nsteps;
+        lesson_free(&l);
+        return repl_error(s, "lesson", "step must be a number from 1 to %d "
+                          "for lesson %s (got '%s')", n, name, step_word);
+    }
+
+    int wait = s->interactive && s->src_file == NULL &&
+               isatty(STDIN_FILENO) && repl_out_is_tty();
+
+    /* a fresh start, so the numbers are those the text speaks of */
+    if (wait && (s->have_data || s->model)) {
+        printf("lesson %s starts from an empty session: your data and "
+               "model will be dropped.\nGo on? [y/N] ", name);
+        char ans[64];
+        const char *p = ans;
+        if (read_answer(ans, sizeof ans) == 0)
+            while (*p == ' ' || *p == '\t')
+                p++;
+        if (repl_interrupted || (*p != 'y' && *p != 'Y')) {
+            printf("lesson %s not started; your session is as it was.\n",
+                   name);
+            lesson_free(&l);
+            return 0;
+        }
+    }
+    repl_session_reset(s);
+    nn_rng_seed(&s->rng, s->seed);
+    {
+        char line[48];
+        repl_log_add(s, "reset");
+        snprintf(line, sizeof line, "seed %llu", (unsigned long long)s->seed);
+        repl_log_add(s, line);
+    }
+
+    char shown[300];
+    snprintf(shown, sizeof shown, "%s.nnl", name);
+    const char *old_file = s->src_file;
+    int old_line = s->src_line;
+    s->src_file = is_file ? arg : shown;
+    lesson_depth++;
+
+    printf("Lesson %s (%d step%s%s)%s%s\n", name, l.nsteps,
+           l.nsteps == 1 ? "" : "s", wait ? "; Enter goes on, q stops" : "",
+           *l.title ? ": " : "", l.title);
+    int bad = 0, r = 0, k = 0;
+    int first = (int)step1 - 1;
+    if (first > 0) {
+        if (first == 1)
+            printf("(step 1 runs quietly first, to build what step 2 "
+                   "needs)\n");
+        else
+            printf("(steps 1-%d run quietly first, to build what step %d "
+                   "needs)\n", first, first + 1);
+        for (k = 0; k < first; k++) {
+            r = run_step(s, &l, k, 1, &bad);
+            if (r != 0 || repl_interrupted || s->quit)
+                break;
+        }
+    }
+    int asked_stop = 0;              /* q (or Ctrl-C) at "[Enter] next" */
+    if (r == 0 && !repl_interrupted && !s->quit) {
+        for (k = first; k < l.nsteps; k++) {
+            int from = l.step_start[k];
+            printf("\n-- step %d of %d --\n", k + 1, l.nsteps);
+            print_prose(&l, from, l.step_start[k + 1]);
+            int has_cmd = 0;
+            for (int i = from; i < l.step_start[k + 1]; i++)
+                has_cmd |= !l.lines[i].comment;
+            if (has_cmd) {
+                if (l.lines[from].comment)
+                    putchar('\n');
+                r = run_step(s, &l, k, 0, &bad);
+            }
+            if (r != 0 || repl_interrupted || s->quit)
+                break;
+            if (wait && k + 1 < l.nsteps && !wait_next()) {
+                asked_stop = 1;
+                break;
+            }
+        }
+    }
+    int at = k + 1;                  /* the step it ended in (from 1) */
+    int quit = s->quit;
+
+    s->src_file = old_file;
+    s->src_line = old_line;
+    lesson_depth--;
+    s->quit = 0;                     /* quit ends the lesson, not nnlab */
+    if (r != 0) {
+        printf("lesson %s stopped in step %d of %d by the error above; the "
+               "session keeps what was built.\n", name, at, l.nsteps);
+    } else if (asked_stop) {
+        printf("lesson %s stopped after step %d of %d; the data and the "
+               "model stay: carry on by hand.\nTo go on later: lesson %s "
+               "step=%d\n", name, at, l.nsteps, name, at + 1);
+        repl_interrupted = 0;
+    } else if (repl_interrupted && !wait) {
+        r = repl_error(s, "lesson", "interrupted (Ctrl-C) in step %d of %d "
+                       "of lesson %s", at, l.nsteps, name);
+    } else if (repl_interrupted) {
+        printf("lesson %s stopped by Ctrl-C in step %d of %d; the data and "
+               "the model stay: carry on by hand.\nTo run that step again "
+               "later: lesson %s step=%d\n", name, at, l.nsteps, name, at);
+        repl_interrupted = 0;
+    } else if (quit) {
+        printf("lesson %s ended by quit in step %d of %d.\n", name, at,
+               l.nsteps);
+    } else {
+        printf("\nEnd of lesson %s.  The data and the model stay: carry on "
+               "by hand (help lists the commands).\n", name);
+    }
+    lesson_free(&l);
+    if (r == 0 && bad)
+        r = -1;                      /* keep_going: errors were reported */
+    return r;
+}
+
+const repl_cmd repl_cmds_lesson[] = {
+    {
+        .name = "lesson", .topic = "session", .run = cmd_lesson,
+        .usage = "lesson [NAME|FILE.nnl] [step=N]",
+        .summary = "list the guided lessons, or follow one step by step",
+        .help =
+            "Without NAME, lists the lessons shipped with nnlab, in the\n"
+            "chapter's order, with their titles.  lesson NAME runs one: each\n"
+            "step shows the teacher's text, then each command as\n"
+            "nnlab> command, and runs it in your session.  At a terminal it\n"
+            "waits for Enter before the next step; q (or Ctrl-C) stops the\n"
+            "lesson and keeps what it built, so you can carry on by hand.\n"
+            "In a script or a pipe it runs straight through.\n"
+            "\n"
+            "A lesson starts from an empty session (as reset) with the random\n"
+            "generator restarted from the session's seed (as seed N), so it\n"
+            "shows the numbers its text talks about (with the default seed\n"
+            "42).  step=N starts at step N: the steps before it run quietly\n"
+            "first, to build the data and the model step N needs.  An error\n"
+            "stops the lesson with the lesson's file and line.\n"
+            "\n"
+            "A lesson is a plain script (nnlab lessons/xor.nnl runs it too):\n"
+            "its first comment line is the title, each comment block is the\n"
+            "text of a step, and the commands after it are the step's.  Give\n"
+            "a file (lesson my_lesson.nnl) to follow your own.\n"
+            "\n"
+            "Example:\n"
+            "  lesson\n"
+            "  lesson perceptron\n"
+            "  lesson callbacks step=3\n"
+            "\n"
+            "Python: the chapter's notebook cells, run one at a time\n"
+            "(Shift-Enter in Jupyter).",
+        .keys = "step",
+        .minpos = 0, .maxpos = 1, .pos_kind = REPL_POS_WORDS,
+        .pos_values = lesson_order,
+    },
+    {.name = NULL},
+};

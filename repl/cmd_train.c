@@ -554,8 +554,8 @@ static int cmd_predict(repl_session *s, const repl_args *a)
             return repl_error(s, "predict", "the %s split is empty; see show data",
                               split_names[split]);
         if (ds->d != d)
-            return repl_error(s, "predict", "the model takes %d values per sample "
-                              "but the data has %d", d, ds->d);
+            return repl_error(s, "predict", "the model takes %d value%s per sample "
+                              "but the data has %d", d, d == 1 ? "" : "s", ds->d);
         long from = 0, to = 5;
         if (a->npos == 2 && parse_range(a->pos[1], &from, &to) != 0)
             return repl_error(s, "predict", "give rows as FROM:TO, e.g. predict "

@@ -14,7 +14,7 @@
 /* Commands that reproduce nothing: left out of the record.  `run` is left
  * out because the commands of the script it runs are recorded one by one. */
 static const char *const not_recorded[] = {
-    "help", "record", "run", "quit", "exit", NULL
+    "help", "record", "run", "quit", "exit", "lesson", NULL
 };
 
 int repl_log_add(repl_session *s, const char *line)
