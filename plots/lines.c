@@ -261,7 +261,7 @@ void plot_lines_gnuplot(const plot_lines *f, const plot_out *o, plot_buf *b)
             plot_buf_quote(b, p->ylabel);
             plot_buf_puts(b, " at screen 0, graph 1 offset character 1, "
                              "character 1 left\n"
-                             "set key below horizontal nobox\n");
+                             "set key below horizontal nobox width 2\n");
         } else {
             plot_buf_puts(b, "set ylabel ");
             plot_buf_quote(b, p->ylabel);
