@@ -237,8 +237,13 @@ int repl_complete(const repl_session *s, const char *line, int point,
         const char *key = word;
         if (nn_lookup(file_keys, key) >= 0)
             c->files = 1;
-        else
-            r = add_table(&l, repl_key_values(key), frag, "");
+        else {
+            /* a layer's setting (search's dense.activation=) takes the
+             * setting's values */
+            const char *dot = strrchr(key, '.');
+            r = add_table(&l, repl_key_values(dot && dot > key ? dot + 1 : key),
+                          frag, "");
+        }
         goto done;
     }
     /* keywords not given yet, as "key=" */
@@ -251,6 +256,23 @@ int repl_complete(const repl_session *s, const char *line, int point,
         while (*e && *e != ' ')
             e++;
         size_t kl = (size_t)(e - k);
+        if (kl > 6 && strncmp(k, "LAYER.", 6) == 0) {
+            /* LAYER.units: NAME.units for each Dense layer of the model */
+            for (int i = 0; s && s->model && i < s->model->n && r == 0; i++) {
+                if (s->model->nodes[i].kind != NN_NODE_DENSE)
+                    continue;
+                char kw[NN_NAMEMAX + 64];
+                int n = snprintf(kw, sizeof kw, "%s.%.*s", s->model->nodes[i].name,
+                                 (int)(kl - 6), k + 6);
+                int taken = 0;
+                for (int j = 0; j < a.nkv && !taken; j++)
+                    taken = strcmp(a.key[j], kw) == 0;
+                if (!taken && (size_t)n >= fl && strncmp(kw, frag, fl) == 0)
+                    r = add(&l, kw, (size_t)n, "=");
+            }
+            k = e;
+            continue;
+        }
         int given = 0;
         for (int i = 0; i < a.nkv && !given; i++)
             given = strlen(a.key[i]) == kl && strncmp(a.key[i], k, kl) == 0;
