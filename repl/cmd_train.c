@@ -1,6 +1,7 @@
 /* cmd_train.c - compile, fit, step, evaluate, predict, history. */
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -544,6 +545,13 @@ static int cmd_predict(repl_session *s, const repl_args *a)
     if (!s->model || s->model->nparams == 0)
         return repl_error(s, "predict", "no model to predict with; build one first");
     nn_model *m = s->model;
+    int nin = 0;
+    for (int i = 0; i < m->n; i++)
+        nin += m->nodes[i].kind == NN_NODE_INPUT;
+    if (nin != 1 || m->nout > 1)
+        return repl_error(s, "predict", "the model must have one input and one output "
+                          "to predict (this one has %d and %d)", nin,
+                          m->nout > 1 ? m->nout : 1);
     int in = nn_model_input(m), on = nn_model_output(m);
     int d = m->nodes[in].size, k = m->nodes[on].size;
     nn_err e;
@@ -612,6 +620,11 @@ static int cmd_predict(repl_session *s, const repl_args *a)
                 rc = repl_error(s, "predict", "'%s' is not a number (sample %d); give "
                                 "values like 0.5,-1.2 or a split: predict test 0:5",
                                 num, r + 1);
+                goto done;
+            }
+            if (fabs(v) > FLT_MAX) {
+                rc = repl_error(s, "predict", "'%s' is too large for a float (sample %d); "
+                                "values must be within +-3.4e38", num, r + 1);
                 goto done;
             }
             x[(size_t)r * d + j++] = (float)v;
