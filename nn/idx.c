@@ -21,6 +21,17 @@
 #define IDX_IMAGES 0x00000803u
 #define IDX_LABELS 0x00000801u
 
+/* zlib's error text without the "PATH: " it puts in front (our messages
+ * name the file already). */
+static const char *gz_message(gzFile gz, const char *path, int *zerr)
+{
+    const char *msg = gzerror(gz, zerr);
+    size_t n = strlen(path);
+    if (strncmp(msg, path, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
+        msg += n + 2;
+    return msg;
+}
+
 static const char *base_name(const char *path)
 {
     const char *s = strrchr(path, '/');
@@ -46,7 +57,7 @@ static long long read_all(gzFile gz, unsigned char *buf, size_t len,
         int r = gzread(gz, buf + got, (unsigned)want);
         if (r < 0) {
             int zerr;
-            const char *msg = gzerror(gz, &zerr);
+            const char *msg = gz_message(gz, path, &zerr);
             nn_fail(e, "%s: %s (a damaged file? download it again)", path,
                     zerr == Z_ERRNO ? strerror(errno) : msg);
             return -1;
@@ -116,7 +127,7 @@ static int check_end(gzFile gz, const char *path, const char *what,
         return nn_fail(e, "%s: data after the %s the header announces "
                           "(a damaged file?)", path, what);
     int zerr;
-    const char *msg = gzerror(gz, &zerr);
+    const char *msg = gz_message(gz, path, &zerr);
     if (zerr != Z_OK)
         return nn_fail(e, "%s: %s (the gzip file is damaged or cut short; "
                           "download it again)", path, msg);
