@@ -100,7 +100,8 @@ int nn_check_data(const nn_model *m, const nn_dataset *ds, nn_err *e)
     return NN_OK;
 }
 
-/* Trainable parameter ranges, merged where contiguous. */
+/* Trainable parameter ranges, merged where contiguous, in increasing
+ * order (off, len: room for m->n). */
 static int trainable_ranges(const nn_model *m, size_t *off, size_t *len)
 {
     int n = 0;
@@ -120,17 +121,22 @@ static int trainable_ranges(const nn_model *m, size_t *off, size_t *len)
     return n;
 }
 
-static void opt_step(nn_model *m)
+/* One optimizer step in place over the trainable ranges. */
+static int opt_step(nn_model *m, nn_err *e)
 {
-    size_t off[64], len[64];
-    int n = 0;
-    if (m->n <= 64)
-        n = trainable_ranges(m, off, len);
-    else {
-        off[0] = 0, len[0] = m->nparams, n = 1;   /* all, when too many */
+    size_t off_s[64], len_s[64], *off = off_s, *len = len_s;
+    if (m->n > 64) {
+        off = nn_calloc(2 * (size_t)m->n, sizeof *off, e);
+        if (!off)
+            return NN_FAIL;
+        len = off + m->n;
     }
+    int n = trainable_ranges(m, off, len);
     nn_opt_step(&m->opt, m->params, m->grads, off, len, n);
     m->steps++;
+    if (off != off_s)
+        free(off);
+    return NN_OK;
 }
 
 static int ensure_opt(nn_model *m, nn_err *e)
@@ -221,15 +227,92 @@ int nn_evaluate(nn_model *m, const nn_dataset *ds, int batch_size,
 
 /* ---- one batch ---- */
 
-typedef struct fit_bufs fit_bufs;
-static void snapshot(fit_bufs *b, const nn_model *m);
+/* fit's buffers.  With TerminateOnNaN, the step is a transaction: the
+ * optimizer reads the weights (and its state) from the current buffers
+ * and writes the new ones into the alternate buffers, and then the
+ * pointers swap; a non-finite loss at the next forward swaps them back,
+ * which restores the weights of the last batch with a finite loss at no
+ * copy at all (a memcpy of the weights and state before every step cost
+ * as much as the SGD update itself).  m->params and m->opt.m, v are the
+ * current weights and state whenever fit is not inside a step. */
+typedef struct fit_bufs {
+    float *x, *y, *w;      /* the batch, gathered */
+    float *sw;             /* per-sample weights of the training set, or NULL */
+    int *idx;
+    size_t *off, *len;     /* trainable ranges, (nroom) each */
+    int nroom;
+    /* the transaction: alternate weights and state (NULL: steps in place) */
+    float *alt_w, *alt_state;
+    size_t alt_n, alt_state_n;
+    int can_undo;          /* the last step may be undone */
+    int undo_state;        /* it swapped the state too */
+    long undo_t;           /* the optimizer's t and u_prod before it */
+    double undo_u_prod;
+    const float *undo_w, *undo_s;   /* what it made current */
+} fit_bufs;
+
+static void bufs_free(fit_bufs *b)
+{
+    free(b->x);
+    free(b->y);
+    free(b->w);
+    free(b->sw);
+    free(b->idx);
+    free(b->off);
+    free(b->alt_w);
+    free(b->alt_state);
+}
+
+/* The step as a transaction (see fit_bufs); in place when the buffers no
+ * longer fit the model (a hook rebuilt it). */
+static int tx_step(fit_bufs *b, nn_model *m, nn_err *e)
+{
+    b->can_undo = 0;
+    if (!b->alt_w || b->alt_n != m->nparams || b->alt_state_n !=
+        nn_opt_state_floats(&m->opt) || m->opt.n != m->nparams ||
+        m->n > b->nroom)
+        return opt_step(m, e);
+    int nr = trainable_ranges(m, b->off, b->len);
+    b->undo_t = m->opt.t;
+    b->undo_u_prod = m->opt.u_prod;
+    float *w = m->params;
+    b->undo_state = nn_opt_step_to(&m->opt, b->alt_w, w, m->grads,
+                                   b->alt_state, b->off, b->len, nr);
+    m->params = b->alt_w;
+    b->alt_w = w;
+    if (b->undo_state)
+        nn_opt_swap_state(&m->opt, &b->alt_state);
+    b->undo_w = m->params;
+    b->undo_s = m->opt.m ? m->opt.m : m->opt.v;
+    b->can_undo = 1;
+    m->steps++;
+    return NN_OK;
+}
+
+/* Back to the weights and state before the last step; 0 when there is
+ * nothing to undo (no step yet, or the model changed under it). */
+static int tx_undo(fit_bufs *b, nn_model *m)
+{
+    if (!b->can_undo || m->params != b->undo_w ||
+        (m->opt.m ? m->opt.m : m->opt.v) != b->undo_s)
+        return 0;
+    float *w = m->params;
+    m->params = b->alt_w;
+    b->alt_w = w;
+    if (b->undo_state)
+        nn_opt_swap_state(&m->opt, &b->alt_state);
+    m->opt.t = b->undo_t;
+    m->opt.u_prod = b->undo_u_prod;
+    m->steps--;
+    b->can_undo = 0;
+    return 1;
+}
 
 /* forward, loss, backward, step on a gathered batch; *loss gets the loss.
- * Returns 1 when the loss is not finite (nothing updated).  When snap is
- * given, the weights that gave this finite loss are saved in it before
- * the step changes them. */
+ * Returns 1 when the loss is not finite (nothing updated), -1 on error.
+ * With tx, the step is a transaction fit may undo. */
 static int train_step(nn_model *m, const float *x, const float *y,
-                      const float *w, int rows, double *loss, fit_bufs *snap,
+                      const float *w, int rows, double *loss, fit_bufs *tx,
                       nn_err *e)
 {
     if (nn_model_forward(m, &x, rows, 1, e) != NN_OK)
@@ -237,10 +320,9 @@ static int train_step(nn_model *m, const float *x, const float *y,
     *loss = nn_model_loss(m, &y, w, NULL, 1);
     if (!isfinite(*loss))
         return 1;
-    if (snap)
-        snapshot(snap, m);
     nn_model_backward(m);
-    opt_step(m);
+    if ((tx ? tx_step(tx, m, e) : opt_step(m, e)) != NN_OK)
+        return -1;
     return 0;
 }
 
@@ -261,52 +343,6 @@ int nn_train_batch(nn_model *m, const float *x, const float *y,
 }
 
 /* ---- fit ---- */
-
-struct fit_bufs {
-    float *x, *y, *w;      /* the batch, gathered */
-    float *sw;             /* per-sample weights of the training set, or NULL */
-    int *idx;
-    /* TerminateOnNaN: parameters and optimizer state before the last step,
-     * so a step that sends the weights to inf or NaN can be undone */
-    float *snap;           /* (3, nparams): params, m, v */
-    nn_opt snap_opt;       /* t and u_prod */
-    int have_snap;
-};
-
-static void bufs_free(fit_bufs *b)
-{
-    free(b->x);
-    free(b->y);
-    free(b->w);
-    free(b->sw);
-    free(b->idx);
-    free(b->snap);
-}
-
-static void snapshot(fit_bufs *b, const nn_model *m)
-{
-    size_t n = m->nparams;
-    memcpy(b->snap, m->params, n * sizeof(float));
-    if (m->opt.m)
-        memcpy(b->snap + n, m->opt.m, n * sizeof(float));
-    if (m->opt.v)
-        memcpy(b->snap + 2 * n, m->opt.v, n * sizeof(float));
-    b->snap_opt = m->opt;
-    b->have_snap = 1;
-}
-
-static void restore(const fit_bufs *b, nn_model *m)
-{
-    size_t n = m->nparams;
-    memcpy(m->params, b->snap, n * sizeof(float));
-    if (m->opt.m)
-        memcpy(m->opt.m, b->snap + n, n * sizeof(float));
-    if (m->opt.v)
-        memcpy(m->opt.v, b->snap + 2 * n, n * sizeof(float));
-    m->opt.t = b->snap_opt.t;
-    m->opt.u_prod = b->snap_opt.u_prod;
-    m->steps--;
-}
 
 static int check_opts(const nn_model *m, const nn_dataset *train,
                       const nn_fit_opts *o, nn_err *e)
@@ -376,7 +412,8 @@ int nn_fit(nn_model *m, const nn_dataset *train, const nn_fit_opts *o,
     int nb = (n + bs - 1) / bs;
     int on = nn_model_output(m);
     int cols = m->nodes[on].size;
-    fit_bufs b = {0};
+    fit_bufs b;
+    memset(&b, 0, sizeof b);
     b.x = nn_calloc((size_t)bs * tr.d, sizeof(float), e);
     b.y = b.x ? nn_calloc((size_t)bs * tr.ycols, sizeof(float), e) : NULL;
     b.w = b.y ? nn_calloc((size_t)bs, sizeof(float), e) : NULL;
@@ -385,9 +422,21 @@ int nn_fit(nn_model *m, const nn_dataset *train, const nn_fit_opts *o,
         bufs_free(&b);
         return NN_FAIL;
     }
+    b.off = nn_calloc(2 * (size_t)m->n, sizeof *b.off, e);
+    if (!b.off) {
+        bufs_free(&b);
+        return NN_FAIL;
+    }
+    b.len = b.off + m->n;
+    b.nroom = m->n;
     if (o->terminate_on_nan) {
-        b.snap = nn_calloc(3 * m->nparams, sizeof(float), e);
-        if (!b.snap) {
+        /* the alternate buffers of the transactional step */
+        b.alt_n = m->nparams;
+        b.alt_state_n = nn_opt_state_floats(&m->opt);
+        b.alt_w = nn_calloc(b.alt_n, sizeof(float), e);
+        b.alt_state = b.alt_w && b.alt_state_n ?
+                      nn_calloc(b.alt_state_n, sizeof(float), e) : NULL;
+        if (!b.alt_w || (b.alt_state_n && !b.alt_state)) {
             bufs_free(&b);
             return NN_FAIL;
         }
@@ -454,7 +503,7 @@ int nn_fit(nn_model *m, const nn_dataset *train, const nn_fit_opts *o,
             }
             double loss;
             int rc = train_step(m, b.x, b.y, b.sw ? b.w : NULL, rows, &loss,
-                                b.snap ? &b : NULL, e);
+                                o->terminate_on_nan ? &b : NULL, e);
             if (rc < 0) {
                 status = NN_FAIL;
                 stop = 1;
@@ -462,8 +511,7 @@ int nn_fit(nn_model *m, const nn_dataset *train, const nn_fit_opts *o,
             }
             if (rc > 0 && o->terminate_on_nan) {
                 /* back to the weights that gave the last finite loss */
-                if (b.have_snap)
-                    restore(&b, m);
+                tx_undo(&b, m);
                 res->stop = NN_STOP_NAN;
                 res->nan_epoch = ep + 1;
                 res->nan_batch = bi + 1;
@@ -471,13 +519,15 @@ int nn_fit(nn_model *m, const nn_dataset *train, const nn_fit_opts *o,
                 break;
             }
             meter_add(&t, m, loss, m->nodes[on].a, b.y, b.sw ? b.w : NULL, rows, cols);
-            meter_logs(&t, &logs, "");
-            if (o->hooks.batch_end &&
-                o->hooks.batch_end(o->hooks.ctx, m, ep, bi, nb, &logs)) {
-                res->stop = NN_STOP_HOOK;
-                stop = 1;
+            if (o->hooks.batch_end) {
+                meter_logs(&t, &logs, "");
+                if (o->hooks.batch_end(o->hooks.ctx, m, ep, bi, nb, &logs)) {
+                    res->stop = NN_STOP_HOOK;
+                    stop = 1;
+                }
             }
         }
+        meter_logs(&t, &logs, "");
         if (status != NN_OK || res->stop == NN_STOP_NAN ||
             res->stop == NN_STOP_INTERRUPT || (stop && t.rows == 0))
             break;

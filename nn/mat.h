@@ -15,8 +15,21 @@ void nn_gemm_ref(int ta, int tb, int M, int N, int K, float alpha,
                  const float *A, int lda, const float *B, int ldb,
                  float beta, float *C, int ldc);
 
-/* OpenBLAS thread count for the products that follow (1..cores). */
+/* Threads for the products that follow (1..cores; mat.c splits a
+ * product itself, OpenBLAS runs single-threaded).  The split depends on
+ * the shape alone, so the numbers are the same for any thread count.
+ * The default is what OPENBLAS_NUM_THREADS / OMP_NUM_THREADS allow, else
+ * every CPU the process may use; 1 with an OpenBLAS not built for
+ * pthreads. */
 void nn_blas_threads(int n);
-int nn_blas_threads_max(void);
+int nn_blas_threads_max(void);   /* CPUs this process may use */
+int nn_blas_threads_get(void);   /* the current setting */
+
+/* fn(ctx, k) for k in [0, n), shared with the threads products use when
+ * they pay (mat.c measures that on the products).  The calls must be
+ * independent of each other and of which thread makes them, so that the
+ * results do not depend on the thread count (elementwise work over
+ * disjoint blocks: the optimizer's update). */
+void nn_parallel_for(int n, void (*fn)(void *ctx, int k), void *ctx);
 
 #endif

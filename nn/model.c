@@ -85,7 +85,8 @@ nn_model *nn_model_clone(const nn_model *src, nn_err *e)
     m->grads = m->params ? nn_calloc(src->nparams, sizeof(float), e) : NULL;
     if (!m->nodes || !m->params || !m->grads)
         goto fail;
-    memcpy(m->nodes, src->nodes, (size_t)src->n * sizeof *m->nodes);
+    if (src->n)
+        memcpy(m->nodes, src->nodes, (size_t)src->n * sizeof *m->nodes);
     for (int i = 0; i < m->n; i++) {
         nn_node *nd = &m->nodes[i];
         nd->a = nd->da = nd->z = nd->dz = NULL;
@@ -315,13 +316,14 @@ int nn_model_add_activation(nn_model *m, int input, nn_act a,
         return NN_FAIL;
     if ((unsigned)a >= NN_ACT_COUNT)
         return nn_fail(e, "unknown activation");
+    /* read the input's shape before new_node, which may move the nodes */
     const nn_node *in = &m->nodes[input];
-    nn_node *nd = new_node(m, NN_NODE_ACTIVATION, e);
-    if (!nd)
-        return NN_FAIL;
     int ndim = in->ndim, size = in->size;
     int shape[NN_MAXDIMS];
     memcpy(shape, in->shape, sizeof shape);
+    nn_node *nd = new_node(m, NN_NODE_ACTIVATION, e);
+    if (!nd)
+        return NN_FAIL;
     if (set_name(m, nd, name, e) != NN_OK)
         return NN_FAIL;
     nd->nin = 1;
@@ -618,6 +620,37 @@ static int grow_batch(nn_model *m, int rows, nn_err *e)
 
 /* ---- forward ---- */
 
+/* z += b on every row (b may be NULL), then a = f(z); relu and linear in
+ * the same pass.  z, a (rows, units), b (units); a may be z (linear). */
+static void bias_act(nn_act act, float *a, float *z, const float *b,
+                     int rows, int units)
+{
+    if (act == NN_ACT_RELU) {
+        for (int r = 0; r < rows; r++) {
+            float *restrict zr = z + (size_t)r * units;
+            float *restrict ar = a + (size_t)r * units;
+            if (b)
+                for (int j = 0; j < units; j++) {
+                    float v = zr[j] + b[j];
+                    zr[j] = v;
+                    ar[j] = v > 0.0f ? v : 0.0f;
+                }
+            else
+                for (int j = 0; j < units; j++)
+                    ar[j] = zr[j] > 0.0f ? zr[j] : 0.0f;
+        }
+        return;
+    }
+    if (b)
+        for (int r = 0; r < rows; r++) {
+            float *restrict zr = z + (size_t)r * units;
+            for (int j = 0; j < units; j++)
+                zr[j] += b[j];
+        }
+    if (act != NN_ACT_LINEAR)
+        nn_act_forward(act, a, z, rows, units);
+}
+
 int nn_model_forward(nn_model *m, const float *const *x, int rows,
                      int training, nn_err *e)
 {
@@ -641,17 +674,13 @@ int nn_model_forward(nn_model *m, const float *const *x, int rows,
             const nn_node *own = &m->nodes[nd->shared];
             int units = nd->dense.units;
             const float *W = m->params + own->w_off;
-            float beta = 0.0f;
-            if (own->dense.use_bias) {
-                const float *b = m->params + own->b_off;
-                for (int r = 0; r < rows; r++)
-                    memcpy(nd->z + (size_t)r * units, b, (size_t)units * sizeof(float));
-                beta = 1.0f;
-            }
+            /* z = x W, then z += b and a = f(z) in one pass (Keras:
+             * matmul, then bias_add) */
             nn_gemm(0, 0, rows, units, nd->fan_in, 1.0f, in->a, nd->fan_in, W,
-                    units, beta, nd->z, units);
-            if (nd->act != NN_ACT_LINEAR)
-                nn_act_forward(nd->act, nd->a, nd->z, rows, units);
+                    units, 0.0f, nd->z, units);
+            bias_act(nd->act, nd->a, nd->z,
+                     own->dense.use_bias ? m->params + own->b_off : NULL,
+                     rows, units);
             break;
         }
         case NN_NODE_ACTIVATION:
@@ -694,6 +723,14 @@ static int has_consumers(const nn_model *m, int i)
     return 0;
 }
 
+/* The node whose buffer da is: flatten passes its input's through. */
+static int da_owner(const nn_model *m, int i)
+{
+    while (m->nodes[i].kind == NN_NODE_FLATTEN)
+        i = m->nodes[i].in[0];
+    return i;
+}
+
 double nn_model_loss(nn_model *m, const float *const *y, const float *w,
                      double *per_out, int grad)
 {
@@ -701,14 +738,13 @@ double nn_model_loss(nn_model *m, const float *const *y, const float *w,
     int nout = outputs(m, outs);
     int rows = m->rows;
     if (grad) {
-        /* every gradient buffer starts at zero: backward accumulates */
+        /* nothing holds a gradient of this batch yet: the first write
+         * into each buffer overwrites it (backward) */
         for (int i = 0; i < m->n; i++) {
             nn_node *nd = &m->nodes[i];
             nd->fused = 0;
-            if (nd->kind == NN_NODE_FLATTEN || nd->kind == NN_NODE_INPUT)
-                continue;
-            if (nd->da)
-                memset(nd->da, 0, (size_t)rows * nd->size * sizeof(float));
+            nd->da_set = 0;
+            nd->dw_set = 0;
         }
     }
     double total = 0;
@@ -731,6 +767,7 @@ double nn_model_loss(nn_model *m, const float *const *y, const float *w,
             g = o->dz;
         } else {
             nn_loss_backward(L, o->da, o->a, y[k], w, rows, o->size);
+            m->nodes[da_owner(m, outs[k])].da_set = 1;
             g = o->da;
         }
         if (lw != 1.0) {
@@ -742,61 +779,139 @@ double nn_model_loss(nn_model *m, const float *const *y, const float *w,
     return total;
 }
 
+/* dst = src (first write of a batch) or dst += src, n floats. */
+static void put(float *restrict dst, const float *restrict src, size_t n,
+                int add)
+{
+    if (add)
+        for (size_t j = 0; j < n; j++)
+            dst[j] += src[j];
+    else
+        memcpy(dst, src, n * sizeof *dst);
+}
+
+/* Makes node i's da hold a gradient: zero when nothing wrote it (a node
+ * no output depends on, or a fused output whose loss wrote dz). */
+static void settle_da(nn_model *m, int i, int rows)
+{
+    nn_node *o = &m->nodes[da_owner(m, i)];
+    if (o->da && !o->da_set) {
+        memset(o->da, 0, (size_t)rows * o->size * sizeof(float));
+        o->da_set = 1;
+    }
+}
+
+/* Dense backward.  dz = da * f'(z) (unless the loss wrote dz), then
+ *   dW = x^T dz   (fan_in, units)     db = sum_rows dz   (units)
+ *   dx = dz W^T   (rows, fan_in)
+ * each written (beta 0) when it is the buffer's first gradient of the
+ * batch, added (beta 1) after (shared layers, several consumers).  For
+ * relu, dz and db come out of one pass. */
+static void dense_backward(nn_model *m, int i, int rows)
+{
+    nn_node *nd = &m->nodes[i];
+    nn_node *own = &m->nodes[nd->shared];
+    nn_node *in = &m->nodes[nd->in[0]];
+    nn_node *ind = &m->nodes[da_owner(m, nd->in[0])];
+    int units = nd->dense.units, fan_in = nd->fan_in;
+    int train = own->dense.trainable, bias = own->dense.use_bias;
+    float *db = bias && train ? m->grads + own->b_off : NULL;
+    int db_done = 0;
+    if (!nd->fused && nd->act == NN_ACT_RELU) {
+        /* dz = da [z > 0], and db (+)= dz row by row */
+        for (int r = 0; r < rows; r++) {
+            const float *restrict dar = nd->da + (size_t)r * units;
+            const float *restrict zr = nd->z + (size_t)r * units;
+            float *restrict dzr = nd->dz + (size_t)r * units;
+            for (int j = 0; j < units; j++) {
+                float d = dar[j];   /* loaded always: the loop vectorizes */
+                dzr[j] = zr[j] > 0.0f ? d : 0.0f;
+            }
+            if (db)
+                put(db, dzr, (size_t)units, own->dw_set || r > 0);
+        }
+        db_done = db != NULL;
+    } else if (!nd->fused && nd->act != NN_ACT_LINEAR) {
+        memset(nd->dz, 0, (size_t)rows * units * sizeof(float));
+        nn_act_backward(nd->act, nd->dz, nd->da, nd->z, nd->a, rows, units);
+    }
+    if (train) {
+        /* dW (+)= x^T dz: (fan_in, rows) x (rows, units) */
+        nn_gemm(1, 0, fan_in, units, rows, 1.0f, in->a, fan_in, nd->dz,
+                units, own->dw_set ? 1.0f : 0.0f, m->grads + own->w_off, units);
+        if (db && !db_done)
+            for (int r = 0; r < rows; r++)
+                put(db, nd->dz + (size_t)r * units, (size_t)units,
+                    own->dw_set || r > 0);
+        own->dw_set = 1;
+    }
+    if (in->da) {   /* dx (+)= dz W^T: (rows, units) x (units, fan_in) */
+        nn_gemm(0, 1, rows, fan_in, units, 1.0f, nd->dz, units,
+                m->params + own->w_off, units, ind->da_set ? 1.0f : 0.0f,
+                in->da, fan_in);
+        ind->da_set = 1;
+    }
+}
+
 void nn_model_backward(nn_model *m)
 {
     int rows = m->rows;
-    memset(m->grads, 0, m->nparams * sizeof(float));
+    /* what no trainable layer writes reads zero: frozen layers, and
+     * floats no layer owns */
+    size_t at = 0;
+    for (int i = 0; i < m->n && at <= m->nparams; i++) {
+        const nn_node *nd = &m->nodes[i];
+        size_t p = nn_node_params(m, i);
+        if (!p)
+            continue;
+        if (nd->w_off < at) {   /* not in order: zero everything */
+            at = m->nparams + 1;
+            break;
+        }
+        if (!nd->dense.trainable)
+            continue;   /* zeroed with the gap up to the next trainable one */
+        if (nd->w_off > at)
+            memset(m->grads + at, 0, (nd->w_off - at) * sizeof(float));
+        at = nd->w_off + p;
+    }
+    if (at > m->nparams)
+        memset(m->grads, 0, m->nparams * sizeof(float));
+    else if (at < m->nparams)
+        memset(m->grads + at, 0, (m->nparams - at) * sizeof(float));
     for (int i = m->n - 1; i >= 0; i--) {
         nn_node *nd = &m->nodes[i];
         nn_node *in = nd->nin ? &m->nodes[nd->in[0]] : NULL;
+        nn_node *ind = nd->nin ? &m->nodes[da_owner(m, nd->in[0])] : NULL;
+        if (nd->kind != NN_NODE_FLATTEN && nd->kind != NN_NODE_INPUT)
+            settle_da(m, i, rows);
         switch (nd->kind) {
-        case NN_NODE_DENSE: {
-            const nn_node *own = &m->nodes[nd->shared];
-            int units = nd->dense.units, fan_in = nd->fan_in;
-            if (!nd->fused && nd->act != NN_ACT_LINEAR) {
-                memset(nd->dz, 0, (size_t)rows * units * sizeof(float));
-                nn_act_backward(nd->act, nd->dz, nd->da, nd->z, nd->a, rows, units);
-            }
-            if (own->dense.trainable) {
-                /* dW += x^T dz: (fan_in, rows) x (rows, units) */
-                nn_gemm(1, 0, fan_in, units, rows, 1.0f, in->a, fan_in, nd->dz,
-                        units, 1.0f, m->grads + own->w_off, units);
-                if (own->dense.use_bias) {
-                    float *db = m->grads + own->b_off;
-                    for (int r = 0; r < rows; r++) {
-                        const float *dzr = nd->dz + (size_t)r * units;
-                        for (int j = 0; j < units; j++)
-                            db[j] += dzr[j];
-                    }
-                }
-            }
-            if (in->da)   /* dx += dz W^T: (rows, units) x (units, fan_in) */
-                nn_gemm(0, 1, rows, fan_in, units, 1.0f, nd->dz, units,
-                        m->params + own->w_off, units, 1.0f, in->da, fan_in);
+        case NN_NODE_DENSE:
+            dense_backward(m, i, rows);
             break;
-        }
         case NN_NODE_ACTIVATION:
             if (!in->da)
                 break;
             if (nd->fused) {
-                size_t len = (size_t)rows * nd->size;
-                for (size_t j = 0; j < len; j++)
-                    in->da[j] += nd->dz[j];
+                put(in->da, nd->dz, (size_t)rows * nd->size, ind->da_set);
             } else {
+                if (!ind->da_set)
+                    memset(in->da, 0, (size_t)rows * nd->size * sizeof(float));
                 nn_act_backward(nd->act, in->da, nd->da, in->a, nd->a, rows, nd->size);
             }
+            ind->da_set = 1;
             break;
         case NN_NODE_CONCAT: {
             int off = 0;
             for (int j = 0; j < nd->nin; j++) {
                 nn_node *s = &m->nodes[nd->in[j]];
-                if (s->da)
-                    for (int r = 0; r < rows; r++) {
-                        float *d = s->da + (size_t)r * s->size;
-                        const float *g = nd->da + (size_t)r * nd->size + off;
-                        for (int c = 0; c < s->size; c++)
-                            d[c] += g[c];
-                    }
+                nn_node *sd = &m->nodes[da_owner(m, nd->in[j])];
+                if (s->da) {
+                    for (int r = 0; r < rows; r++)
+                        put(s->da + (size_t)r * s->size,
+                            nd->da + (size_t)r * nd->size + off,
+                            (size_t)s->size, sd->da_set);
+                    sd->da_set = 1;
+                }
                 off += s->size;
             }
             break;
@@ -812,6 +927,13 @@ int nn_model_predict(nn_model *m, const float *x, int n, float *out, nn_err *e)
     int in = nn_model_input(m), on = nn_model_output(m);
     if (in < 0 || on < 0 || on == in)
         return nn_fail(e, "the model has no layers to predict with");
+    int nin = 0;
+    for (int i = 0; i < m->n; i++)
+        nin += m->nodes[i].kind == NN_NODE_INPUT;
+    if (nin != 1 || m->nout > 1)   /* x holds one input's rows only */
+        return nn_fail(e, "the model must have one input and one output to "
+                          "predict (this one has %d and %d)", nin,
+                       m->nout > 1 ? m->nout : 1);
     int d = m->nodes[in].size, od = m->nodes[on].size;
     const int chunk = 256;
     for (int s = 0; s < n; s += chunk) {

@@ -78,6 +78,10 @@ typedef struct nn_node {
      * (input and flatten pass through) */
     float *a, *da, *z, *dz;
     int fused;                    /* dz written by a fused loss */
+    /* backward's bookkeeping: the first gradient written into a buffer
+     * overwrites it, later ones add (so nothing is zeroed first) */
+    int da_set;                   /* da holds a gradient of this batch */
+    int dw_set;                   /* (owner) grads of the weights written */
 } nn_node;
 
 typedef struct nn_compile_cfg {
@@ -169,8 +173,10 @@ const float *nn_model_out(const nn_model *m, int k);
  * outputs' da (or dz when fused), ready for nn_model_backward. */
 double nn_model_loss(nn_model *m, const float *const *y, const float *w,
                      double *per_out, int grad);
-/* Backward pass from the gradients nn_model_loss left: zeroes grads, then
- * accumulates every parameter gradient and every node's da. */
+/* Backward pass from the gradients nn_model_loss left: writes every
+ * parameter gradient (zero for frozen layers) and every node's da.  A
+ * buffer's first contribution overwrites it and later ones (shared
+ * layers, several consumers) add, as zeroing then accumulating would. */
 void nn_model_backward(nn_model *m);
 
 /* Predictions for n samples of a single-input, single-output model, in

@@ -20,6 +20,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "mat.h"
 #include "optim.h"
 
 const char *const nn_opt_names[] = {
@@ -256,25 +257,116 @@ static void step_nadam(const step_scalars *s, float *restrict w,
     }
 }
 
-void nn_opt_step(nn_opt *o, float *w, const float *g,
-                 const size_t *off, const size_t *len, int nranges)
+/* Out-of-place versions: the same expressions as the rules above, term
+ * for term (so the same floats), reading w, m, v and writing wo, mo, vo. */
+static void step_sgd_to(const step_scalars *s, float *restrict wo,
+                        const float *restrict w, const float *restrict g,
+                        float *restrict mo, const float *restrict m,
+                        float *restrict vo, const float *restrict v, size_t n)
+{
+    const float lr = s->lr, mu = s->mu;
+    (void)vo, (void)v;
+    if (!s->momentum) {
+        for (size_t i = 0; i < n; i++)
+            wo[i] = w[i] - lr * g[i];
+        return;
+    }
+    if (s->nesterov) {
+        for (size_t i = 0; i < n; i++) {
+            float mi = mu * m[i] - lr * g[i];
+            mo[i] = mi;
+            wo[i] = w[i] + (mu * mi - lr * g[i]);
+        }
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            float mi = mu * m[i] - lr * g[i];
+            mo[i] = mi;
+            wo[i] = w[i] + mi;
+        }
+    }
+}
+
+static void step_rmsprop_to(const step_scalars *s, float *restrict wo,
+                            const float *restrict w, const float *restrict g,
+                            float *restrict mo, const float *restrict m,
+                            float *restrict vo, const float *restrict v, size_t n)
+{
+    const float lr = s->lr, rho = s->rho, c = s->one_minus_rho, eps = s->eps;
+    (void)mo, (void)m;
+    for (size_t i = 0; i < n; i++) {
+        float vi = rho * v[i] + c * g[i] * g[i];
+        vo[i] = vi;
+        wo[i] = w[i] - lr * g[i] / sqrtf(vi + eps);
+    }
+}
+
+static void step_adam_to(const step_scalars *s, float *restrict wo,
+                         const float *restrict w, const float *restrict g,
+                         float *restrict mo, const float *restrict m,
+                         float *restrict vo, const float *restrict v, size_t n)
+{
+    const float c1 = s->one_minus_b1, c2 = s->one_minus_b2;
+    const float a = s->alpha, eps = s->eps;
+    for (size_t i = 0; i < n; i++) {
+        float mi = m[i] + (g[i] - m[i]) * c1;
+        float vi = v[i] + (g[i] * g[i] - v[i]) * c2;
+        mo[i] = mi;
+        vo[i] = vi;
+        wo[i] = w[i] - a * mi / (sqrtf(vi) + eps);
+    }
+}
+
+static void step_adagrad_to(const step_scalars *s, float *restrict wo,
+                            const float *restrict w, const float *restrict g,
+                            float *restrict mo, const float *restrict m,
+                            float *restrict vo, const float *restrict v, size_t n)
+{
+    const float lr = s->lr, eps = s->eps;
+    (void)vo, (void)v;
+    for (size_t i = 0; i < n; i++) {
+        float acc = m[i] + g[i] * g[i];
+        mo[i] = acc;
+        wo[i] = w[i] - lr * g[i] / sqrtf(acc + eps);
+    }
+}
+
+static void step_nadam_to(const step_scalars *s, float *restrict wo,
+                          const float *restrict w, const float *restrict g,
+                          float *restrict mo, const float *restrict m,
+                          float *restrict vo, const float *restrict v, size_t n)
+{
+    const float c1 = s->one_minus_b1, c2 = s->one_minus_b2;
+    const float lr = s->lr, eps = s->eps;
+    const float km = s->k_m, kg = s->k_g, kv = s->k_v;
+    for (size_t i = 0; i < n; i++) {
+        float mi = m[i] + (g[i] - m[i]) * c1;
+        float vi = v[i] + (g[i] * g[i] - v[i]) * c2;
+        mo[i] = mi;
+        vo[i] = vi;
+        float mhat = km * mi + kg * g[i];
+        wo[i] = w[i] - lr * mhat / (sqrtf(kv * vi) + eps);
+    }
+}
+
+/* t += 1 and the scalars of this step. */
+static void step_begin(nn_opt *o, step_scalars *s)
 {
     const nn_opt_cfg *c = &o->cfg;
-    step_scalars s = {0};
+    memset(s, 0, sizeof *s);
     o->t += 1;
     double t = (double)o->t;
-    s.momentum = c->momentum != 0.0;
-    s.nesterov = c->nesterov != 0;
-    s.lr = (float)c->learning_rate;
-    s.mu = (float)c->momentum;
-    s.rho = (float)c->rho;
-    s.one_minus_rho = (float)(1.0 - c->rho);
-    s.one_minus_b1 = (float)(1.0 - c->beta_1);
-    s.one_minus_b2 = (float)(1.0 - c->beta_2);
-    s.eps = (float)c->epsilon;
+    s->momentum = c->momentum != 0.0;
+    s->nesterov = c->nesterov != 0;
+    s->lr = (float)c->learning_rate;
+    s->mu = (float)c->momentum;
+    s->rho = (float)c->rho;
+    s->one_minus_rho = (float)(1.0 - c->rho);
+    s->one_minus_b1 = (float)(1.0 - c->beta_1);
+    s->one_minus_b2 = (float)(1.0 - c->beta_2);
+    s->eps = (float)c->epsilon;
     if (c->kind == NN_OPT_ADAM) {
         double b1t = pow(c->beta_1, t), b2t = pow(c->beta_2, t);
-        s.alpha = (float)(c->learning_rate * sqrt(1.0 - b2t) / (1.0 - b1t));
+        s->alpha = (float)(c->learning_rate * sqrt(1.0 - b2t) / (1.0 - b1t));
     } else if (c->kind == NN_OPT_NADAM) {
         /* u_t = b1 (1 - 0.5 0.96^t); P_t = P_{t-1} u_t (Keras updates
          * _u_product before the variables); P_t1 = P_t u_{t+1}. */
@@ -282,24 +374,160 @@ void nn_opt_step(nn_opt *o, float *w, const float *g,
         double u_t1 = c->beta_1 * (1.0 - 0.5 * pow(0.96, t + 1.0));
         o->u_prod *= u_t;
         double p_t = o->u_prod, p_t1 = p_t * u_t1;
-        s.k_m = (float)(u_t1 / (1.0 - p_t1));
-        s.k_g = (float)((1.0 - u_t) / (1.0 - p_t));
-        s.k_v = (float)(1.0 / (1.0 - pow(c->beta_2, t)));
+        s->k_m = (float)(u_t1 / (1.0 - p_t1));
+        s->k_g = (float)((1.0 - u_t) / (1.0 - p_t));
+        s->k_v = (float)(1.0 / (1.0 - pow(c->beta_2, t)));
     }
+}
+
+/* In place over the ranges, on w and the state at m, v. */
+static void step_ranges(const nn_opt *o, const step_scalars *s, float *w,
+                        const float *g, float *m0, float *v0,
+                        const size_t *off, const size_t *len, int nranges)
+{
     for (int r = 0; r < nranges; r++) {
         size_t o0 = off[r], n = len[r];
         /* The state is indexed like w: a range's state sits at the
          * same offset. */
-        float *wr = w + o0, *m = o->m ? o->m + o0 : NULL;
-        float *v = o->v ? o->v + o0 : NULL;
+        float *wr = w + o0, *m = m0 ? m0 + o0 : NULL;
+        float *v = v0 ? v0 + o0 : NULL;
         const float *gr = g + o0;
-        switch (c->kind) {
-        case NN_OPT_SGD: step_sgd(&s, wr, gr, m, v, n); break;
-        case NN_OPT_RMSPROP: step_rmsprop(&s, wr, gr, m, v, n); break;
-        case NN_OPT_ADAM: step_adam(&s, wr, gr, m, v, n); break;
-        case NN_OPT_ADAGRAD: step_adagrad(&s, wr, gr, m, v, n); break;
-        case NN_OPT_NADAM: step_nadam(&s, wr, gr, m, v, n); break;
+        switch (o->cfg.kind) {
+        case NN_OPT_SGD: step_sgd(s, wr, gr, m, v, n); break;
+        case NN_OPT_RMSPROP: step_rmsprop(s, wr, gr, m, v, n); break;
+        case NN_OPT_ADAM: step_adam(s, wr, gr, m, v, n); break;
+        case NN_OPT_ADAGRAD: step_adagrad(s, wr, gr, m, v, n); break;
+        case NN_OPT_NADAM: step_nadam(s, wr, gr, m, v, n); break;
         default: break;
         }
     }
+}
+
+void nn_opt_step(nn_opt *o, float *w, const float *g,
+                 const size_t *off, const size_t *len, int nranges)
+{
+    step_scalars s;
+    step_begin(o, &s);
+    step_ranges(o, &s, w, g, o->m, o->v, off, len, nranges);
+}
+
+size_t nn_opt_state_floats(const nn_opt *o)
+{
+    return ((o->m != NULL) + (o->v != NULL)) * o->n;
+}
+
+/* Does this step change the state?  (sgd without momentum does not.) */
+static int writes_state(const nn_opt *o)
+{
+    if (!o->m && !o->v)
+        return 0;
+    return o->cfg.kind != NN_OPT_SGD || o->cfg.momentum != 0.0;
+}
+
+/* The out-of-place step in blocks of STEP_BLOCK parameters, which
+ * nn_parallel_for may share among threads: each block copies what lies
+ * outside the ranges and updates what lies inside.  Elementwise, so the
+ * numbers do not depend on the blocks or on who computes them. */
+#define STEP_BLOCK 16384
+
+typedef struct step_job {
+    const nn_opt *o;
+    const step_scalars *s;
+    float *wo, *mo, *vo;         /* outputs; mo, vo NULL: state unchanged */
+    const float *w, *g;
+    const size_t *off, *len;     /* in increasing order */
+    int nranges;
+} step_job;
+
+static void copy_span(const step_job *j, size_t a, size_t b)
+{
+    memcpy(j->wo + a, j->w + a, (b - a) * sizeof(float));
+    if (j->mo)
+        memcpy(j->mo + a, j->o->m + a, (b - a) * sizeof(float));
+    if (j->vo)
+        memcpy(j->vo + a, j->o->v + a, (b - a) * sizeof(float));
+}
+
+static void step_span(const step_job *j, size_t a, size_t b)
+{
+    const step_scalars *s = j->s;
+    const nn_opt *o = j->o;
+    size_t k = b - a;
+    float *wr = j->wo + a, *mr = j->mo ? j->mo + a : NULL;
+    float *vr = j->vo ? j->vo + a : NULL;
+    const float *wi = j->w + a, *gr = j->g + a;
+    const float *m = o->m ? o->m + a : NULL, *v = o->v ? o->v + a : NULL;
+    switch (o->cfg.kind) {
+    case NN_OPT_SGD: step_sgd_to(s, wr, wi, gr, mr, m, vr, v, k); break;
+    case NN_OPT_RMSPROP: step_rmsprop_to(s, wr, wi, gr, mr, m, vr, v, k); break;
+    case NN_OPT_ADAM: step_adam_to(s, wr, wi, gr, mr, m, vr, v, k); break;
+    case NN_OPT_ADAGRAD: step_adagrad_to(s, wr, wi, gr, mr, m, vr, v, k); break;
+    case NN_OPT_NADAM: step_nadam_to(s, wr, wi, gr, mr, m, vr, v, k); break;
+    default: break;
+    }
+}
+
+static void step_block(void *ctx, int blk)
+{
+    const step_job *j = ctx;
+    size_t lo = (size_t)blk * STEP_BLOCK, hi = lo + STEP_BLOCK, at = lo;
+    if (hi > j->o->n)
+        hi = j->o->n;
+    for (int r = 0; r < j->nranges; r++) {
+        size_t a = j->off[r], b = j->off[r] + j->len[r];
+        if (b <= lo)
+            continue;
+        if (a >= hi)
+            break;
+        a = a < lo ? lo : a;
+        b = b > hi ? hi : b;
+        if (a > at)
+            copy_span(j, at, a);
+        step_span(j, a, b);
+        at = b;
+    }
+    if (at < hi)
+        copy_span(j, at, hi);
+}
+
+int nn_opt_step_to(nn_opt *o, float *w_out, const float *w, const float *g,
+                   float *state_out, const size_t *off, const size_t *len,
+                   int nranges)
+{
+    size_t n = o->n;
+    int wst = writes_state(o);
+    float *mo = NULL, *vo = NULL;
+    if (wst) {
+        mo = o->m ? state_out : NULL;
+        vo = o->v ? state_out + (o->m ? n : 0) : NULL;
+    }
+    int sorted = 1;
+    for (int r = 0; r < nranges && sorted; r++)
+        sorted = off[r] + len[r] <= n && (r == 0 || off[r] >= off[r - 1] + len[r - 1]);
+    step_scalars s;
+    step_begin(o, &s);
+    if (!sorted) {
+        /* the general case: copy everything, then step in place there */
+        memcpy(w_out, w, n * sizeof *w_out);
+        if (wst)
+            memcpy(state_out, o->m ? o->m : o->v,
+                   nn_opt_state_floats(o) * sizeof *state_out);
+        step_ranges(o, &s, w_out, g, mo, vo, off, len, nranges);
+        return wst;
+    }
+    step_job j = {o, &s, w_out, mo, vo, w, g, off, len, nranges};
+    nn_parallel_for((int)((n + STEP_BLOCK - 1) / STEP_BLOCK), step_block, &j);
+    return wst;
+}
+
+void nn_opt_swap_state(nn_opt *o, float **state)
+{
+    float *cur = o->m ? o->m : o->v, *next = *state;
+    if (!cur)
+        return;
+    if (o->m)
+        o->m = next;
+    if (o->v)
+        o->v = next + (o->m ? o->n : 0);
+    *state = cur;
 }

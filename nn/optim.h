@@ -78,4 +78,29 @@ int nn_opt_copy(nn_opt *dst, const nn_opt *src, nn_err *e);
 void nn_opt_step(nn_opt *o, float *w, const float *g,
                  const size_t *off, const size_t *len, int nranges);
 
+/* Floats in o's state block (m and v, one allocation): 0, n or 2n. */
+size_t nn_opt_state_floats(const nn_opt *o);
+
+/* The same step out of place, for a transactional update (fit keeps the
+ * weights before the step to undo it; see fit.c): t += 1, then the new
+ * weights go to w_out and, when the rule changes the state, the new
+ * state to state_out, a block of nn_opt_state_floats(o) floats laid out
+ * as o's (m, then v).  w, g and o's state are only read; outside the
+ * ranges w is copied to w_out unchanged (and the state to state_out when
+ * it is written), so w_out and state_out hold the whole next state.  The
+ * numbers are nn_opt_step's, bit for bit.  Outputs must not overlap
+ * inputs; ranges must be in increasing order, not overlapping.  Returns 1
+ * when state_out was written (the caller then makes it current with
+ * nn_opt_swap_state), 0 when the state is unchanged (sgd without
+ * momentum). */
+int nn_opt_step_to(nn_opt *o, float *w_out, const float *w, const float *g,
+                   float *state_out, const size_t *off, const size_t *len,
+                   int nranges);
+
+/* Makes the block *state (laid out as o's) o's state, and gives back the
+ * old block in *state: the pointer swap that commits, or undoes, an
+ * nn_opt_step_to.  The block may come from malloc; o frees whichever
+ * block it holds. */
+void nn_opt_swap_state(nn_opt *o, float **state);
+
 #endif

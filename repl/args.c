@@ -185,6 +185,41 @@ static void sanitize(char *s)
     }
 }
 
+/* A word longer than LONG_WORD bytes (a pasted blob, a runaway line)
+ * keeps its first and last KEEP_END bytes around "...", so an error about
+ * it stays one readable line.  Cuts fall on UTF-8 character boundaries. */
+#define LONG_WORD 200
+#define KEEP_END 60
+
+static void shorten_words(char *s)
+{
+    char *out = s;
+    const char *p = s;
+    while (*p) {
+        size_t len = strcspn(p, " ");
+        if (len > LONG_WORD) {
+            size_t head = KEEP_END, tail = len - KEEP_END;
+            while (head > 0 && ((unsigned char)p[head] & 0xc0) == 0x80)
+                head--;
+            while (tail < len && ((unsigned char)p[tail] & 0xc0) == 0x80)
+                tail++;
+            memmove(out, p, head);
+            memcpy(out + head, "...", 3);
+            memmove(out + head + 3, p + tail, len - tail);
+            out += head + 3 + (len - tail);
+        } else {
+            memmove(out, p, len);
+            out += len;
+        }
+        p += len;
+        size_t sp = strspn(p, " ");
+        memmove(out, p, sp);
+        out += sp;
+        p += sp;
+    }
+    *out = 0;
+}
+
 int repl_error(repl_session *s, const char *cmd, const char *fmt, ...)
 {
     va_list ap;
@@ -197,6 +232,7 @@ int repl_error(repl_session *s, const char *cmd, const char *fmt, ...)
         vsnprintf(msg, (size_t)n + 1, fmt, ap);
         va_end(ap);
         sanitize(msg);
+        shorten_words(msg);
     }
     fflush(stdout);
     if (s && s->src_file)

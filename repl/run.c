@@ -41,6 +41,10 @@ int repl_log_add(repl_session *s, const char *line)
     return 0;
 }
 
+/* Commands that run other lines (each recorded, each drawing its own
+ * random numbers). */
+static const char *const runs_lines[] = {"run", "lesson", NULL};
+
 /* The keywords of cmd as a NULL-terminated table (one allocation). */
 static char **key_table(const repl_cmd *cmd)
 {
@@ -139,11 +143,19 @@ int repl_run_line(repl_session *s, const char *line)
                        *hint ? ")" : "");
     } else if ((r = check_words(s, c, &a)) == 0) {
         int before = s->errors;
-        repl_interrupted = 0;
+        nn_rng rng = s->rng;
+        /* repl_interrupted is not cleared here: the prompt clears it
+         * (input.c), and a Ctrl-C that arrives while a script's line is
+         * being parsed must still stop the script (run.c, lessons) */
         r = c->run(s, &a);
         if (r != 0) {
             if (s->errors == before)     /* a handler that forgot to say */
                 repl_error(s, c->name, "failed");
+            /* a failed command draws nothing: what comes after it gets the
+             * numbers it would get without it (run and lesson keep the
+             * draws of their lines that ran) */
+            if (nn_lookup(runs_lines, c->name) < 0)
+                s->rng = rng;
             r = -1;
         } else if (nn_lookup(not_recorded, c->name) < 0) {
             repl_log_add(s, line);

@@ -313,6 +313,129 @@ START_TEST(test_nan_stops)
 }
 END_TEST
 
+/* What the weights and optimizer state were at the start of the last two
+ * batches (a ring of two), for the undo test. */
+typedef struct seen_state {
+    int calls;
+    size_t n;
+    float w[2][64], m[2][64], v[2][64];
+    long t[2], steps[2];
+} seen_state;
+
+static int keep_state(void *ctx, nn_model *m, int epoch, int batch)
+{
+    seen_state *s = ctx;
+    int k = s->calls++ % 2;
+    ck_assert_uint_le(m->nparams, 64);
+    s->n = m->nparams;
+    memcpy(s->w[k], m->params, m->nparams * sizeof(float));
+    if (m->opt.m)
+        memcpy(s->m[k], m->opt.m, m->nparams * sizeof(float));
+    if (m->opt.v)
+        memcpy(s->v[k], m->opt.v, m->nparams * sizeof(float));
+    s->t[k] = m->opt.t;
+    s->steps[k] = m->steps;
+    return 0;
+}
+
+/* TerminateOnNaN undoes the last step: the weights (and the optimizer's
+ * state, t and the step count) after the stop are, bit for bit, those
+ * before the last step that had a finite loss, i.e. those at the start
+ * of the batch before the one whose loss was not finite.  With momentum
+ * SGD and Adam, whose state the transaction swaps too. */
+START_TEST(test_nan_restores_exactly)
+{
+    static const struct { nn_opt_kind kind; double lr, momentum; } cases[] = {
+        {NN_OPT_SGD, 1e6, 0.9}, {NN_OPT_ADAM, 1e18, 0}, {NN_OPT_SGD, 1e6, 0},
+    };
+    nn_opt_kind kind = cases[_i].kind;
+    nn_dataset ds;
+    xor_data(&ds, 8);
+    for (int i = 0; i < ds.n; i++)
+        ds.y[i] = ds.y[i] * 1e3f;
+    ds.nclasses = 0;
+    nn_err e;
+    nn_rng r;
+    nn_rng_seed(&r, 1);
+    nn_model *m = xor_model(4, NN_ACT_RELU, NN_INIT_GLOROT_UNIFORM, kind, 1, 1);
+    m->cc.loss[0].kind = NN_LOSS_MSE;
+    m->cc.nmetrics = 0;
+    m->nodes[2].act = m->nodes[2].dense.activation = NN_ACT_LINEAR;
+    m->cc.opt.learning_rate = cases[_i].lr;
+    m->cc.opt.momentum = cases[_i].momentum;
+    ck_assert_int_eq(nn_model_compile(m, &m->cc, &e), NN_OK);
+    static seen_state seen;
+    memset(&seen, 0, sizeof seen);
+    nn_fit_opts o;
+    nn_fit_defaults(&o);
+    o.epochs = 50;
+    o.batch_size = 4;
+    o.hooks.ctx = &seen;
+    o.hooks.batch_begin = keep_state;
+    nn_fit_result res;
+    ck_assert_int_eq(nn_fit(m, &ds, &o, NULL, &r, &res, &e), NN_OK);
+    ck_assert_int_eq(res.stop, NN_STOP_NAN);
+    ck_assert_msg(seen.calls >= 2, "%s: the loss was not finite at the first "
+                  "batch; the test needs a good step first", nn_opt_names[kind]);
+    int before = (seen.calls - 2) % 2;   /* the start of the last good batch */
+    ck_assert_msg(memcmp(m->params, seen.w[before], seen.n * sizeof(float)) == 0,
+                  "%s: restored weights differ from those before the last good step",
+                  nn_opt_names[kind]);
+    if (m->opt.m)
+        ck_assert_msg(memcmp(m->opt.m, seen.m[before], seen.n * sizeof(float)) == 0,
+                      "%s: optimizer m not restored", nn_opt_names[kind]);
+    if (m->opt.v)
+        ck_assert_msg(memcmp(m->opt.v, seen.v[before], seen.n * sizeof(float)) == 0,
+                      "%s: optimizer v not restored", nn_opt_names[kind]);
+    ck_assert_int_eq(m->opt.t, seen.t[before]);
+    ck_assert_int_eq(m->steps, seen.steps[before]);
+    for (size_t j = 0; j < m->nparams; j++)
+        ck_assert_msg(isfinite(m->params[j]), "parameter %zu is %g", j, m->params[j]);
+    nn_model_free(m);
+    nn_dataset_free(&ds);
+}
+END_TEST
+
+/* The transactional step (terminate_on_nan, the default) and the plain
+ * in-place step train the same weights bit for bit, a frozen first layer
+ * included (it stays as it was). */
+START_TEST(test_transaction_same_as_in_place)
+{
+    nn_dataset ds;
+    xor_data(&ds, 4);
+    nn_model *a = xor_model(6, NN_ACT_TANH, NN_INIT_GLOROT_UNIFORM, _i ? NN_OPT_ADAM : NN_OPT_SGD, 0.1, 9);
+    nn_model *b = xor_model(6, NN_ACT_TANH, NN_INIT_GLOROT_UNIFORM, _i ? NN_OPT_ADAM : NN_OPT_SGD, 0.1, 9);
+    a->nodes[1].dense.trainable = b->nodes[1].dense.trainable = 0;
+    float frozen[2 * 6 + 6];
+    memcpy(frozen, a->params + a->nodes[1].w_off, sizeof frozen);
+    nn_fit_opts o;
+    nn_fit_defaults(&o);
+    o.epochs = 7;
+    o.batch_size = 3;
+    nn_err e;
+    nn_rng r;
+    nn_rng_seed(&r, 2);
+    ck_assert_int_eq(nn_fit(a, &ds, &o, NULL, &r, NULL, &e), NN_OK);
+    o.terminate_on_nan = 0;
+    nn_rng_seed(&r, 2);
+    ck_assert_int_eq(nn_fit(b, &ds, &o, NULL, &r, NULL, &e), NN_OK);
+    ck_assert_msg(memcmp(a->params, b->params, a->nparams * sizeof(float)) == 0,
+                  "transactional and in-place steps trained different weights");
+    if (a->opt.m)
+        ck_assert_msg(memcmp(a->opt.m, b->opt.m, a->nparams * sizeof(float)) == 0,
+                      "optimizer state differs");
+    ck_assert_msg(memcmp(a->params + a->nodes[1].w_off, frozen, sizeof frozen) == 0,
+                  "the frozen layer moved");
+    ck_assert_msg(memcmp(a->params + a->nodes[2].w_off, b->params + b->nodes[2].w_off,
+                         7 * sizeof(float)) == 0 && a->params[a->nodes[2].w_off] !=
+                  0, "output layer");
+    ck_assert_int_eq(a->steps, b->steps);
+    nn_model_free(a);
+    nn_model_free(b);
+    nn_dataset_free(&ds);
+}
+END_TEST
+
 static int stop_after(void *ctx, nn_model *m, int epoch, int batch, int nb,
                       const nn_logs *l)
 {
@@ -398,6 +521,8 @@ Suite *suite_fit(void)
     tcase_add_test(tc, test_class_times_sample_weight);
     tcase_add_test(tc, test_sgd_step_and_log);
     tcase_add_test(tc, test_nan_stops);
+    tcase_add_loop_test(tc, test_nan_restores_exactly, 0, 3);
+    tcase_add_loop_test(tc, test_transaction_same_as_in_place, 0, 2);
     tcase_add_test(tc, test_interrupt_and_hooks);
     tcase_add_test(tc, test_data_checks);
     suite_add_tcase(s, tc);

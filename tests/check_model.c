@@ -6,6 +6,7 @@
 #include <string.h>
 #include "check_util.h"
 #include "gradcheck.h"
+#include "mat.h"
 #include "model.h"
 
 /* Random inputs (rows, d) and targets fitting the loss. */
@@ -278,6 +279,144 @@ START_TEST(test_clone)
 }
 END_TEST
 
+/* Backward writes each gradient buffer (the first contribution
+ * overwrites, later ones add) instead of zeroing then accumulating: a
+ * layer used twice (shared weights), a frozen layer, a layer no output
+ * depends on, and relu and linear dense layers.  Backprop still agrees
+ * with finite differences; a second backward on garbage-filled buffers
+ * gives the same gradients bit for bit; the frozen and the dangling
+ * layers read zero. */
+START_TEST(test_backward_overwrites)
+{
+    nn_err e;
+    nn_rng r;
+    nn_rng_seed(&r, 21);
+    nn_model *m = nn_model_new(NULL, 0, &e);
+    int shape[1] = {3};
+    int x = nn_model_add_input(m, shape, 1, "x", &e);
+    nn_dense_cfg c;
+    nn_dense_defaults(&c, 4);
+    c.activation = NN_ACT_TANH;
+    c.bias_initializer = NN_INIT_RANDOM_NORMAL;
+    int h = nn_model_add_dense(m, x, &c, "h", &r, &e);
+    c.activation = NN_ACT_RELU;
+    int s1 = nn_model_add_dense(m, h, &c, "s1", &r, &e);
+    c.activation = NN_ACT_SIGMOID;
+    int s2 = nn_model_add_dense(m, s1, &c, "s2", &r, &e);
+    nn_dense_defaults(&c, 3);
+    int d = nn_model_add_dense(m, x, &c, "dangling", &r, &e);
+    int cat[2] = {s2, h};
+    int cc = nn_model_add_concat(m, cat, 2, NULL, &e);
+    nn_dense_defaults(&c, 2);
+    int o = nn_model_add_dense(m, cc, &c, "out", &r, &e);
+    ck_assert_int_ge(o, 0);
+    ck_assert_int_eq(nn_model_set_outputs(m, &o, 1, &e), NN_OK);
+    m->nodes[s2].shared = s1;          /* s2 uses s1's weights */
+    nn_compile_cfg cfg;
+    nn_compile_defaults(&cfg);
+    ck_assert_int_eq(nn_model_compile(m, &cfg, &e), NN_OK);
+    float xs[5 * 3], ys[5 * 2];
+    make_xy(&r, xs, ys, 5, 3, 2, NN_LOSS_MSE);
+    assert_gradcheck(m, xs, ys, 5, 2e-2, "shared, dangling, relu");
+
+    m->nodes[h].dense.trainable = 0;
+    const float *xp = xs, *yp = ys;
+    float *g1 = malloc(m->nparams * sizeof(float));
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t j = 0; j < m->nparams; j++)
+            m->grads[j] = pass ? 7.0f : -3.0f;   /* must all be overwritten */
+        for (int i = 0; i < m->n; i++)
+            if (m->nodes[i].da)
+                for (int k = 0; k < 5 * m->nodes[i].size; k++)
+                    m->nodes[i].da[k] = 5.0f;
+        ck_assert_int_eq(nn_model_forward(m, &xp, 5, 1, &e), NN_OK);
+        nn_model_loss(m, &yp, NULL, NULL, 1);
+        nn_model_backward(m);
+        if (pass == 0)
+            memcpy(g1, m->grads, m->nparams * sizeof(float));
+    }
+    ck_assert_msg(memcmp(g1, m->grads, m->nparams * sizeof(float)) == 0,
+                  "a second backward gave other gradients");
+    for (size_t j = 0; j < nn_node_params(m, h); j++)
+        ck_assert_msg(m->grads[m->nodes[h].w_off + j] == 0.0f,
+                      "frozen layer gradient %zu is %g", j,
+                      (double)m->grads[m->nodes[h].w_off + j]);
+    for (size_t j = 0; j < nn_node_params(m, d); j++)
+        ck_assert_msg(m->grads[m->nodes[d].w_off + j] == 0.0f,
+                      "dangling layer gradient %zu is %g", j,
+                      (double)m->grads[m->nodes[d].w_off + j]);
+    for (int k = 0; k < 5 * 3; k++)
+        ck_assert_msg(m->nodes[d].da[k] == 0.0f, "dangling da is %g",
+                      (double)m->nodes[d].da[k]);
+    /* s1's kernel gradient adds up both uses: it is not either alone */
+    const float *gs1 = m->grads + m->nodes[s1].w_off;
+    float any = 0;
+    for (int j = 0; j < 16; j++)
+        any += fabsf(gs1[j]);
+    ck_assert_msg(any > 0, "the shared kernel got no gradient");
+    free(g1);
+    nn_model_free(m);
+}
+END_TEST
+
+/* Products large enough for mat.c to split them over threads: the
+ * numbers are the same bit for bit with 1 thread, 2 threads and every
+ * thread the machine has (the split depends on the shape alone), and
+ * match the plain triple loop; every transpose combination, beta 0 and 1,
+ * row and column blocks, widths that are not multiples of the block. */
+START_TEST(test_split_products)
+{
+    static const int shapes[][5] = {   /* ta, tb, M, N, K */
+        {0, 0, 32, 300, 200}, {1, 0, 300, 100, 40}, {0, 1, 37, 250, 120},
+        {1, 1, 260, 45, 90}, {0, 0, 600, 700, 3},
+    };
+    nn_rng r;
+    nn_rng_seed(&r, 5);
+    int keep = nn_blas_threads_get();
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        int ta = shapes[s][0], tb = shapes[s][1], M = shapes[s][2];
+        int N = shapes[s][3], K = shapes[s][4];
+        int lda = ta ? M : K, ldb = tb ? K : N;
+        float *A = malloc((size_t)M * K * sizeof(float));
+        float *B = malloc((size_t)K * N * sizeof(float));
+        float *C[4];
+        for (int i = 0; i < M * K; i++)
+            A[i] = (float)nn_rng_range(&r, -1, 1);
+        for (int i = 0; i < K * N; i++)
+            B[i] = (float)nn_rng_range(&r, -1, 1);
+        for (int beta = 0; beta < 2; beta++) {
+            for (int k = 0; k < 4; k++) {
+                C[k] = malloc((size_t)M * N * sizeof(float));
+                for (int i = 0; i < M * N; i++)
+                    C[k][i] = (float)(i % 13) * 0.25f;
+            }
+            const int threads[3] = {1, 2, nn_blas_threads_max()};
+            for (int k = 0; k < 3; k++) {
+                nn_blas_threads(threads[k]);
+                nn_gemm(ta, tb, M, N, K, 0.5f, A, lda, B, ldb, (float)beta,
+                        C[k], N);
+            }
+            nn_gemm_ref(ta, tb, M, N, K, 0.5f, A, lda, B, ldb, (float)beta, C[3], N);
+            for (int k = 1; k < 3; k++)
+                ck_assert_msg(memcmp(C[0], C[k], (size_t)M * N * sizeof(float)) == 0,
+                              "%dx%dx%d ta %d tb %d beta %d: %d threads differ "
+                              "from 1", M, N, K, ta, tb, beta, threads[k]);
+            double worst = 0;
+            for (int i = 0; i < M * N; i++)
+                worst = fmax(worst, fabs((double)C[0][i] - C[3][i]));
+            ck_assert_msg(worst < 1e-4, "%dx%dx%d ta %d tb %d beta %d: off by %g "
+                          "from the triple loop", M, N, K, ta, tb, beta, worst);
+            for (int k = 0; k < 4; k++)
+                free(C[k]);
+        }
+        free(A);
+        free(B);
+    }
+    nn_blas_threads(keep);
+    ck_assert_int_eq(nn_blas_threads_get(), keep);
+}
+END_TEST
+
 Suite *suite_model(void)
 {
     Suite *s = suite_create("model");
@@ -289,6 +428,8 @@ Suite *suite_model(void)
     tcase_add_test(tc, test_counts_and_names);
     tcase_add_test(tc, test_refusals);
     tcase_add_test(tc, test_clone);
+    tcase_add_test(tc, test_backward_overwrites);
+    tcase_add_test(tc, test_split_products);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "check_util.h"
+#include "mat.h"
 #include "optim.h"
 
 #define NP 3       /* parameters of the small problem */
@@ -532,6 +533,119 @@ START_TEST(test_adam_first_step)
 }
 END_TEST
 
+/* The out-of-place step (fit's transaction) is the in-place step bit for
+ * bit, for weights and state, over three steps with a frozen parameter
+ * and with ranges given out of order; the frozen parameter and its state
+ * are carried over; the swap makes the new state current. */
+START_TEST(test_step_to)
+{
+    const opt_case *k = &opt_cases[_i];
+    nn_opt_cfg c = case_cfg(k);
+    enum { N = 2 * NP + 1 };
+    nn_err e = {{0}};
+    for (int order = 0; order < 2; order++) {
+        nn_opt a = {0}, b = {0};
+        ck_assert_msg(nn_opt_init(&a, &c, N, &e) == NN_OK, "%s: %s", k->name, e.msg);
+        ck_assert_msg(nn_opt_init(&b, &c, N, &e) == NN_OK, "%s: %s", k->name, e.msg);
+        size_t ns = nn_opt_state_floats(&b);
+        ck_assert_msg(ns == ((a.m != NULL) + (a.v != NULL)) * (size_t)N,
+                      "%s: state floats %zu", k->name, ns);
+        float wa[N], wb[N], wout[N], g[N], state_out[2 * N + 1];
+        for (int i = 0; i < N; i++)
+            wa[i] = wb[i] = (float)W0[i % NP] + 0.125f * i;
+        /* order 0: increasing; 1: the same ranges, last first */
+        const size_t off0[2] = { 0, NP + 1 }, len0[2] = { NP, NP };
+        const size_t off1[2] = { NP + 1, 0 }, len1[2] = { NP, NP };
+        const size_t *off = order ? off1 : off0, *len = order ? len1 : len0;
+        float *cur_w = wb, *alt_w = wout, *alt_s = state_out;
+        for (int st = 0; st < NSTEPS; st++) {
+            for (int i = 0; i < N; i++)
+                g[i] = (float)G[st][i % NP] * (1 + 0.5f * i);
+            nn_opt_step(&a, wa, g, off0, len0, 2);
+            memset(alt_w, 0xff, N * sizeof(float));   /* NaN: must be overwritten */
+            int wrote = nn_opt_step_to(&b, alt_w, cur_w, g, alt_s, off, len, 2);
+            int want = a.m || a.v ? (k->kind != NN_OPT_SGD || k->momentum != 0) : 0;
+            ck_assert_msg(wrote == want, "%s: step_to says state written %d, want %d",
+                          k->name, wrote, want);
+            float *t = cur_w;
+            cur_w = alt_w;
+            alt_w = t;
+            if (wrote)
+                nn_opt_swap_state(&b, &alt_s);
+            ck_assert_msg(a.t == b.t && a.u_prod == b.u_prod, "%s: t or u_prod differ",
+                          k->name);
+            ck_assert_msg(memcmp(wa, cur_w, sizeof wa) == 0,
+                          "%s (order %d): step %d weights differ from the in-place step",
+                          k->name, order, st + 1);
+            if (a.m)
+                ck_assert_msg(memcmp(a.m, b.m, N * sizeof(float)) == 0,
+                              "%s: step %d m differs", k->name, st + 1);
+            if (a.v)
+                ck_assert_msg(memcmp(a.v, b.v, N * sizeof(float)) == 0,
+                              "%s: step %d v differs", k->name, st + 1);
+        }
+        /* b's state may now be the local block: hand its own block back */
+        if (b.m ? b.m == state_out : b.v == state_out)
+            nn_opt_swap_state(&b, &alt_s);
+        nn_opt_free(&a);
+        nn_opt_free(&b);
+    }
+}
+END_TEST
+
+/* The same over many parameters, which the out-of-place step does in
+ * blocks (shared among threads): frozen gaps across block boundaries,
+ * Adam (m and v) and momentum SGD, 1 and all threads, bit for bit. */
+START_TEST(test_step_to_blocks)
+{
+    enum { N = 50021 };
+    static const size_t off[3] = { 0, 16000, 40000 }, len[3] = { 15990, 17000, 10021 };
+    static float wa[N], wb[N], wo[N], g[N], state[2 * N];
+    const int kinds[2] = { NN_OPT_ADAM, NN_OPT_SGD };
+    int keep = nn_blas_threads_get();
+    for (int t = 0; t < 2; t++)
+        for (int kk = 0; kk < 2; kk++) {
+            nn_blas_threads(t ? nn_blas_threads_max() : 1);
+            nn_opt_cfg c;
+            nn_opt_defaults(&c, (nn_opt_kind)kinds[kk]);
+            c.momentum = kinds[kk] == NN_OPT_SGD ? 0.9 : 0;
+            nn_opt a = {0}, b = {0};
+            nn_err e = {{0}};
+            ck_assert_int_eq(nn_opt_init(&a, &c, N, &e), NN_OK);
+            ck_assert_int_eq(nn_opt_init(&b, &c, N, &e), NN_OK);
+            for (int i = 0; i < N; i++) {
+                wa[i] = wb[i] = (float)((i * 37) % 101) * 0.01f - 0.5f;
+                g[i] = (float)((i * 13) % 29) * 0.03f - 0.4f;
+            }
+            float *cur = wb, *alt = wo, *st = state;
+            for (int step = 0; step < 3; step++) {
+                nn_opt_step(&a, wa, g, off, len, 3);
+                int wrote = nn_opt_step_to(&b, alt, cur, g, st, off, len, 3);
+                float *tmp = cur;
+                cur = alt;
+                alt = tmp;
+                if (wrote)
+                    nn_opt_swap_state(&b, &st);
+                ck_assert_msg(memcmp(wa, cur, sizeof wa) == 0,
+                              "%s, %d thread(s), step %d: weights differ",
+                              nn_opt_names[kinds[kk]], nn_blas_threads_get(), step + 1);
+                ck_assert_msg(memcmp(a.m, b.m, sizeof wa) == 0, "%s: m differs",
+                              nn_opt_names[kinds[kk]]);
+                if (a.v)
+                    ck_assert_msg(memcmp(a.v, b.v, sizeof wa) == 0, "%s: v differs",
+                                  nn_opt_names[kinds[kk]]);
+            }
+            ck_assert_msg(cur[15995] == wa[15995] && wa[15995] == (float)((15995 * 37) % 101) * 0.01f - 0.5f,
+                          "a frozen parameter moved");
+            if (b.m == state)
+                nn_opt_swap_state(&b, &st);
+            nn_opt_free(&a);
+            nn_opt_free(&b);
+        }
+    nn_blas_threads(keep);
+}
+END_TEST
+
 Suite *suite_optim(void)
 {
     Suite *s = suite_create("optim");
@@ -540,6 +654,8 @@ Suite *suite_optim(void)
     tcase_add_loop_test(tc, test_lr_change, 0, NCASES);
     tcase_add_loop_test(tc, test_frozen_ranges, 0, NCASES);
     tcase_add_loop_test(tc, test_copy, 0, NCASES);
+    tcase_add_loop_test(tc, test_step_to, 0, NCASES);
+    tcase_add_test(tc, test_step_to_blocks);
     tcase_add_test(tc, test_keras_doc_examples);
     tcase_add_test(tc, test_adam_first_step);
     suite_add_tcase(s, tc);
