@@ -42,6 +42,11 @@ static int copy_names(char ***out, const char *const *names, int count,
             free_names(p, i);
             return NN_FAIL;
         }
+        /* names come from files and are printed: no control characters
+         * (an escape sequence in a CSV must not reach the terminal) */
+        for (char *c = p[i]; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                *c = '?';
     }
     *out = p;
     return NN_OK;

@@ -107,6 +107,9 @@ static int cmd_record(repl_session *s, const repl_args *a)
     free(tmp);
     printf("recorded %d command%s to %s\n", s->nlog, s->nlog == 1 ? "" : "s",
            path);
+    if (s->log_dropped)
+        printf("note: the record keeps the first %d commands; %ld later ones "
+               "are not in it\n", REPL_LOG_MAX, s->log_dropped);
     return 0;
 }
 

@@ -737,6 +737,9 @@ static int cmd_expect(repl_session *s, const repl_args *a)
         return -1;
     if (!repl_arg_str(a, "min") && !repl_arg_str(a, "max"))
         return repl_error(s, "expect", "give min= or max=, e.g. expect accuracy min=0.95");
+    if (lo > hi)
+        return repl_error(s, "expect", "min=%g is above max=%g; nothing could pass",
+                          lo, hi);
     nn_dataset *d = split_of(s, k);
     if (d->n == 0)
         return repl_error(s, "expect", "the %s split is empty", split_names[k]);

@@ -17,6 +17,7 @@
 #include "perceptron.h"
 
 /* ---- the session: everything a person has built so far ---- */
+#define REPL_LOG_MAX 100000   /* commands `record` keeps at most */
 typedef struct repl_session {
     uint64_t seed;            /* --seed / seed N (default 42) */
     nn_rng rng;               /* every random draw of the session */
@@ -42,6 +43,7 @@ typedef struct repl_session {
     /* record: the successful commands so far */
     char **log;
     int nlog, caplog;
+    long log_dropped;         /* commands past REPL_LOG_MAX, not recorded */
     /* settings (`set`) */
     int verbose;              /* fit's default verbose, 1 */
     char plot_terminal[16];   /* auto | window | text | sixel */

@@ -24,6 +24,10 @@ int repl_log_add(repl_session *s, const char *line)
     size_t n = strlen(line);
     while (n && (line[n - 1] == ' ' || line[n - 1] == '\t'))
         n--;
+    if (s->nlog >= REPL_LOG_MAX) {   /* run of a record of runs doubles it */
+        s->log_dropped++;
+        return -1;
+    }
     if (s->nlog == s->caplog) {
         int cap = s->caplog ? 2 * s->caplog : 32;
         char **log = realloc(s->log, (size_t)cap * sizeof *log);
