@@ -1,10 +1,10 @@
 /* mat.c - every matrix product of the engine, through cblas_sgemm.
  *
  * Threads.  OpenBLAS's own threading loses on the products of a small
- * network: on 2 cores its threads spin and yield between calls (a second
- * of system time per Fashion-MNIST epoch), a product split over 2 threads
- * was slower than on 1 whenever another process held a core, and its
- * split depends on the thread count, so the same script gave other
+ * network: on 2 cores its threads spin and yield between calls (up to a
+ * second of system time per Fashion-MNIST epoch), a product split over 2
+ * threads was slower than on 1 whenever another process held a core, and
+ * its split depends on the thread count, so the same script gave other
  * numbers under OPENBLAS_NUM_THREADS=1 or on another machine.  So
  * OpenBLAS runs single-threaded and the engine splits a product itself:
  *
@@ -23,10 +23,11 @@
  *   - whether helpers are used at all is measured, not guessed: split
  *     products are timed in windows of WINDOW products, and now and then
  *     a shorter window runs the other way (with helpers or without); the
- *     faster way wins, and a way that keeps losing is tried less often.  A machine busy with other work, where a descheduled
- *     helper would stall every product, falls back to one thread within
- *     a few windows, and gets the helpers back when they pay again.
- *     Since the blocks are the same either way, this changes no number.
+ *     faster way wins, and a way that keeps losing is tried less often.
+ *     A machine busy with other work, where a descheduled helper would
+ *     stall every product, falls back to one thread within a few windows,
+ *     and gets the helpers back when they pay again.  Since the blocks
+ *     are the same either way, this changes no number.
  * Products under SPLIT_MIN flops are one call on the caller's thread. */
 #include <cblas.h>
 #include <pthread.h>
