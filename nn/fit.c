@@ -25,9 +25,7 @@ const char *nn_metric_key(nn_metric_kind k)
 
 static int single_io(const nn_model *m, nn_err *e)
 {
-    int nin = 0;
-    for (int i = 0; i < m->n; i++)
-        nin += m->nodes[i].kind == NN_NODE_INPUT;
+    int nin = nn_model_ninputs(m);
     if (nin != 1 || m->nout > 1)
         return nn_fail(e, "training takes a model with one input and one "
                           "output (this one has %d and %d)", nin,

@@ -26,24 +26,17 @@ const char *const nn_loss_names[] = {
 
 int nn_loss_parse(const char *name, nn_loss_kind *out)
 {
-    static const struct { const char *alias; nn_loss_kind k; } aliases[] = {
+    static const nn_alias aliases[] = {
         { "mean_squared_error", NN_LOSS_MSE },
         { "mean_absolute_error", NN_LOSS_MAE },
         { "huber_loss", NN_LOSS_HUBER },          /* Keras 2's name */
     };
-    int i = nn_lookup(nn_loss_names, name);
-    if (i >= 0) {
-        *out = (nn_loss_kind)i;
-        return 0;
-    }
-    if (!name)
+    int i = nn_lookup_alias(nn_loss_names, aliases, sizeof aliases / sizeof aliases[0],
+                            name);
+    if (i < 0)
         return -1;
-    for (size_t a = 0; a < sizeof aliases / sizeof aliases[0]; a++)
-        if (strcmp(name, aliases[a].alias) == 0) {
-            *out = aliases[a].k;
-            return 0;
-        }
-    return -1;
+    *out = (nn_loss_kind)i;
+    return 0;
 }
 
 /* p clipped to [eps, 1 - eps]; NaN stays NaN (fmin/fmax would hide it). */

@@ -25,25 +25,18 @@ const char *const nn_metric_names[] = {
 
 int nn_metric_parse(const char *name, nn_metric_kind *out)
 {
-    static const struct { const char *alias; nn_metric_kind k; } aliases[] = {
+    static const nn_alias aliases[] = {
         { "acc", NN_MET_ACCURACY },
         { "mean_squared_error", NN_MET_MSE },
         { "mean_absolute_error", NN_MET_MAE },
         { "root_mean_squared_error", NN_MET_RMSE },
     };
-    int i = nn_lookup(nn_metric_names, name);
-    if (i >= 0) {
-        *out = (nn_metric_kind)i;
-        return 0;
-    }
-    if (!name)
+    int i = nn_lookup_alias(nn_metric_names, aliases, sizeof aliases / sizeof aliases[0],
+                            name);
+    if (i < 0)
         return -1;
-    for (size_t a = 0; a < sizeof aliases / sizeof aliases[0]; a++)
-        if (strcmp(name, aliases[a].alias) == 0) {
-            *out = aliases[a].k;
-            return 0;
-        }
-    return -1;
+    *out = (nn_metric_kind)i;
+    return 0;
 }
 
 int nn_metric_resolve(nn_metric_kind k, const nn_loss *L, nn_metric_kind *out)

@@ -467,6 +467,14 @@ size_t nn_model_bytes(const nn_model *m, int rows)
            floats_per_row(m) * (size_t)rows * sizeof(float);
 }
 
+int nn_model_ninputs(const nn_model *m)
+{
+    int k = 0;
+    for (int i = 0; i < m->n; i++)
+        k += m->nodes[i].kind == NN_NODE_INPUT;
+    return k;
+}
+
 int nn_model_input(const nn_model *m)
 {
     for (int i = 0; i < m->n; i++)
@@ -927,9 +935,7 @@ int nn_model_predict(nn_model *m, const float *x, int n, float *out, nn_err *e)
     int in = nn_model_input(m), on = nn_model_output(m);
     if (in < 0 || on < 0 || on == in)
         return nn_fail(e, "the model has no layers to predict with");
-    int nin = 0;
-    for (int i = 0; i < m->n; i++)
-        nin += m->nodes[i].kind == NN_NODE_INPUT;
+    int nin = nn_model_ninputs(m);
     if (nin != 1 || m->nout > 1)   /* x holds one input's rows only */
         return nn_fail(e, "the model must have one input and one output to "
                           "predict (this one has %d and %d)", nin,

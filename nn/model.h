@@ -146,6 +146,8 @@ void nn_model_count(const nn_model *m, size_t *total, size_t *trainable);
 /* Bytes the model would need with rows-row batches (params, grads,
  * optimizer state, activations). */
 size_t nn_model_bytes(const nn_model *m, int rows);
+/* Number of input nodes (1 for a Sequential model). */
+int nn_model_ninputs(const nn_model *m);
 /* Input and output nodes of a Sequential model. */
 int nn_model_input(const nn_model *m);   /* first input node, or -1 */
 int nn_model_output(const nn_model *m);  /* first output node, or -1 */

@@ -63,3 +63,15 @@ int nn_lookup(const char *const *table, const char *name)
             return i;
     return -1;
 }
+
+int nn_lookup_alias(const char *const *table, const nn_alias *aliases,
+                    size_t naliases, const char *name)
+{
+    int i = nn_lookup(table, name);
+    if (i >= 0 || !name)
+        return i;
+    for (size_t a = 0; a < naliases; a++)
+        if (strcmp(name, aliases[a].alias) == 0)
+            return aliases[a].k;
+    return -1;
+}

@@ -43,4 +43,13 @@ size_t nn_mul3(size_t a, size_t b, size_t c);
 /* Case-sensitive lookup of name in a NULL-terminated table; -1 if absent. */
 int nn_lookup(const char *const *table, const char *name);
 
+/* Another accepted spelling of a table's entry (Keras's long names). */
+typedef struct nn_alias {
+    const char *alias;
+    int k;          /* index in the table */
+} nn_alias;
+/* Index of name in table, else of the alias that spells it, else -1. */
+int nn_lookup_alias(const char *const *table, const nn_alias *aliases,
+                    size_t naliases, const char *name);
+
 #endif

@@ -81,14 +81,7 @@ int nn_npy_save(const char *path, const float *a, int ndim, const long *shape,
     unsigned char b[1 << 15];
     while (n > 0) {
         size_t k = n < sizeof b / 4 ? n : sizeof b / 4;
-        for (size_t i = 0; i < k; i++) {
-            uint32_t v;
-            memcpy(&v, &a[i], 4);
-            b[4 * i] = (unsigned char)v;
-            b[4 * i + 1] = (unsigned char)(v >> 8);
-            b[4 * i + 2] = (unsigned char)(v >> 16);
-            b[4 * i + 3] = (unsigned char)(v >> 24);
-        }
+        nn_f32_to_le(b, a, k);
         if (nn_afile_write(&f, b, 4 * k) != NN_OK)
             break;
         a += k;

@@ -255,20 +255,25 @@ static void w_name(writer *w, const char *s, size_t len)
     w_bytes(w, b, len);
 }
 
+void nn_f32_to_le(unsigned char *out, const float *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v;
+        memcpy(&v, &a[i], 4);
+        out[4 * i] = (unsigned char)v;
+        out[4 * i + 1] = (unsigned char)(v >> 8);
+        out[4 * i + 2] = (unsigned char)(v >> 16);
+        out[4 * i + 3] = (unsigned char)(v >> 24);
+    }
+}
+
 /* n floats, little-endian, in chunks. */
 static void w_floats(writer *w, const float *a, size_t n)
 {
     unsigned char b[4096];
     while (n > 0) {
         size_t k = n < sizeof b / 4 ? n : sizeof b / 4;
-        for (size_t i = 0; i < k; i++) {
-            uint32_t v;
-            memcpy(&v, &a[i], 4);
-            b[4 * i] = (unsigned char)v;
-            b[4 * i + 1] = (unsigned char)(v >> 8);
-            b[4 * i + 2] = (unsigned char)(v >> 16);
-            b[4 * i + 3] = (unsigned char)(v >> 24);
-        }
+        nn_f32_to_le(b, a, k);
         w_bytes(w, b, 4 * k);
         a += k;
         n -= k;

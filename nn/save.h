@@ -78,6 +78,9 @@ typedef struct nn_afile {
     long nwrites, fault_at;
 } nn_afile;
 
+/* out[4n] = the n floats of a as IEEE-754 little-endian bytes (the model
+ * file's and NumPy's '<f4'), whatever the machine's byte order. */
+void nn_f32_to_le(unsigned char *out, const float *a, size_t n);
 int nn_afile_open(nn_afile *f, const char *path, nn_err *e);
 /* NN_OK or NN_FAIL; after a failure later writes do nothing and commit
  * fails. */

@@ -471,3 +471,12 @@ int repl_arg_enum(repl_session *s, const repl_args *a, const char *key,
     free(list);
     return r;
 }
+
+int repl_word_in(const char *list, const char *w)
+{
+    size_t n = strlen(w);
+    for (const char *p = list; (p = strstr(p, w)); p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == 0 || p[n] == ' '))
+            return 1;
+    return 0;
+}

@@ -63,15 +63,6 @@ const char *const cb_mode_names[] = {"auto", "min", "max", NULL};
 
 /* ---- small helpers ---- */
 
-static int word_in(const char *list, const char *w)
-{
-    size_t n = strlen(w);
-    for (const char *p = list; (p = strstr(p, w)); p += n)
-        if ((p == list || p[-1] == ' ') && (p[n] == 0 || p[n] == ' '))
-            return 1;
-    return 0;
-}
-
 int cb_logs_has(const nn_logs *l, const char *key)
 {
     for (int i = 0; i < l->n; i++)
@@ -221,7 +212,7 @@ static int check_keys(repl_session *s, const repl_args *a, const char *what,
                       const char *allowed)
 {
     for (int i = 0; i < a->nkv; i++)
-        if (!word_in(allowed, a->key[i]))
+        if (!repl_word_in(allowed, a->key[i]))
             return *allowed
                 ? repl_error(s, "callback", "%s does not take %s=; it takes: %s",
                              what, a->key[i], allowed)

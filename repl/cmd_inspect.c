@@ -193,14 +193,6 @@ static void layer_desc(const nn_node *nd, char *buf, size_t len)
     }
 }
 
-static int n_inputs(const nn_model *m)
-{
-    int k = 0;
-    for (int i = 0; i < m->n; i++)
-        k += m->nodes[i].kind == NN_NODE_INPUT;
-    return k;
-}
-
 /* ---- weights ---- */
 
 /* cmd_io.c: weights LAYER save=FILE.npy / load=FILE.npy */
@@ -401,9 +393,9 @@ static const nn_dataset *split_set(const repl_session *s, int which)
 static int check_input(repl_session *s, const char *cmd, const nn_dataset *ds)
 {
     const nn_model *m = s->model;
-    if (n_inputs(m) != 1)
+    if (nn_model_ninputs(m) != 1)
         return repl_error(s, cmd, "works on models with one input (this one "
-                          "has %d)", n_inputs(m));
+                          "has %d)", nn_model_ninputs(m));
     int in = nn_model_input(m);
     if (m->nodes[in].size != ds->d)
         return repl_error(s, cmd, "the model's input takes %d values per "

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "repl.h"
+#include "progress.h"
 #include "save.h"
 #include "npy.h"
 
@@ -103,28 +104,6 @@ static const char *pystr(char *buf, size_t len, const char *s)
         buf[k++] = *s;
     }
     buf[k++] = '"';
-    buf[k] = 0;
-    return buf;
-}
-
-static int count_inputs(const nn_model *m)
-{
-    int k = 0;
-    for (int i = 0; i < m->n; i++)
-        k += m->nodes[i].kind == NN_NODE_INPUT;
-    return k;
-}
-
-/* 266610 -> "266,610" */
-static const char *commas(size_t v, char *buf)
-{
-    char t[32];
-    int n = snprintf(t, sizeof t, "%zu", v), k = 0;
-    for (int i = 0; i < n; i++) {
-        buf[k++] = t[i];
-        if ((n - i - 1) % 3 == 0 && i != n - 1)
-            buf[k++] = ',';
-    }
     buf[k] = 0;
     return buf;
 }
@@ -397,7 +376,7 @@ static void keras_model(sbuf *b, const nn_model *m)
         sb_printf(b, ")\n");
     }
     int outs[NN_MAXOUT], nout = model_nout(m, outs);
-    int nin = count_inputs(m);
+    int nin = nn_model_ninputs(m);
     sb_printf(b, "model = keras.Model(inputs=");
     if (nin > 1)
         sb_printf(b, "[");
@@ -424,9 +403,9 @@ static void describe(const nn_model *m, const nn_history *h, char *buf, size_t l
     size_t total;
     char num[32];
     nn_model_count(m, &total, NULL);
-    int layers = m->n - count_inputs(m);
+    int layers = m->n - nn_model_ninputs(m);
     size_t k = (size_t)snprintf(buf, len, "%d layer%s, %s parameters", layers,
-                                layers == 1 ? "" : "s", commas(total, num));
+                                layers == 1 ? "" : "s", repl_commas(total, num));
     if (k < len) {
         if (m->compiled)
             k += (size_t)snprintf(buf + k, len - k, ", compiled (loss=%s, "
@@ -594,7 +573,7 @@ static int load_layers(repl_session *s, const char *file, const char *spec)
                m->name, from, to, file, src->name);
     for (int i = 1; i < m->n; i++)
         printf("%s %s", i > 1 ? "," : "", m->nodes[i].name);
-    printf("; %s parameters copied\n", commas(total, num));
+    printf("; %s parameters copied\n", repl_commas(total, num));
     /* the freeze commands for the reused Dense layers, the first three */
     char fr[160] = "";
     int nf = 0;
@@ -823,7 +802,7 @@ static int cmd_export(repl_session *s, const repl_args *a)
         return repl_error(s, "export", "give a folder: export keras DIR");
     const char *dir = a->pos[1];
     nn_model *m = s->model;
-    if (!m || m->n - count_inputs(m) == 0)
+    if (!m || m->n - nn_model_ninputs(m) == 0)
         return repl_error(s, "export", "there is no model to export; build one first");
     if (strlen(dir) > 3000)
         return repl_error(s, "export", "folder name too long");
@@ -863,7 +842,7 @@ static int cmd_export(repl_session *s, const repl_args *a)
     }
     /* a few inputs and nnlab's outputs, for model.py to compare */
     int outs[NN_MAXOUT], nout = model_nout(m, outs);
-    int in = nn_model_input(m), check = count_inputs(m) == 1 && nout == 1;
+    int in = nn_model_input(m), check = nn_model_ninputs(m) == 1 && nout == 1;
     int from_data = 0, rows = 0;
     if (check) {
         int d = m->nodes[in].size, od = m->nodes[outs[0]].size;
@@ -1099,7 +1078,7 @@ static void keras_fit(sbuf *b, const repl_session *s)
 static int cmd_keras(repl_session *s, const repl_args *a)
 {
     const nn_model *m = s->model;
-    if (!m || m->n - count_inputs(m) == 0)
+    if (!m || m->n - nn_model_ninputs(m) == 0)
         return repl_error(s, "keras", "there is no model yet; build one (input, dense "
                           "...) and keras prints it as Keras code");
     sbuf b = {0};

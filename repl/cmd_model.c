@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "repl.h"
+#include "progress.h"
 
 static const char *const api_names[] = {"sequential", "functional", NULL};
 
@@ -289,20 +290,6 @@ static int cmd_unfreeze(repl_session *s, const repl_args *a)
     return set_trainable(s, a, "unfreeze", 1);
 }
 
-/* 266610 -> "266,610" */
-static const char *commas(size_t v, char *buf)
-{
-    char t[32];
-    int n = snprintf(t, sizeof t, "%zu", v), k = 0;
-    for (int i = 0; i < n; i++) {
-        buf[k++] = t[i];
-        if ((n - i - 1) % 3 == 0 && i != n - 1)
-            buf[k++] = ',';
-    }
-    buf[k] = 0;
-    return buf;
-}
-
 static void rule(char c, int n)
 {
     for (int i = 0; i < n; i++)
@@ -356,9 +343,9 @@ static int cmd_summary(repl_session *s, const repl_args *a)
     rule('=', width);
     size_t total, tr;
     nn_model_count(m, &total, &tr);
-    printf("Total params: %s\n", commas(total, num));
-    printf("Trainable params: %s\n", commas(tr, num));
-    printf("Non-trainable params: %s\n", commas(total - tr, num));
+    printf("Total params: %s\n", repl_commas(total, num));
+    printf("Trainable params: %s\n", repl_commas(tr, num));
+    printf("Non-trainable params: %s\n", repl_commas(total - tr, num));
     rule('_', width);
     return 0;
 }

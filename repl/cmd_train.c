@@ -21,15 +21,6 @@ static const char *const opt_keys[NN_OPT_COUNT] = {
     "learning_rate beta_1 beta_2 epsilon",
 };
 
-static int word_in(const char *list, const char *w)
-{
-    size_t n = strlen(w);
-    for (const char *p = list; (p = strstr(p, w)); p += n)
-        if ((p == list || p[-1] == ' ') && (p[n] == 0 || p[n] == ' '))
-            return 1;
-    return 0;
-}
-
 static int cmd_compile(repl_session *s, const repl_args *a)
 {
     if (!s->model)
@@ -71,7 +62,7 @@ static int cmd_compile(repl_session *s, const repl_args *a)
         "learning_rate", "momentum", "nesterov", "rho", "beta_1", "beta_2",
         "epsilon", "initial_accumulator_value", NULL};
     for (int i = 0; settings[i]; i++)
-        if (repl_arg_str(a, settings[i]) && !word_in(opt_keys[opt], settings[i]))
+        if (repl_arg_str(a, settings[i]) && !repl_word_in(opt_keys[opt], settings[i]))
             return repl_error(s, "compile", "%s is not a setting of %s; it takes: %s",
                               settings[i], nn_opt_names[opt], opt_keys[opt]);
     if (repl_arg_pos_double(s, a, "learning_rate", c.opt.learning_rate,
@@ -545,9 +536,7 @@ static int cmd_predict(repl_session *s, const repl_args *a)
     if (!s->model || s->model->nparams == 0)
         return repl_error(s, "predict", "no model to predict with; build one first");
     nn_model *m = s->model;
-    int nin = 0;
-    for (int i = 0; i < m->n; i++)
-        nin += m->nodes[i].kind == NN_NODE_INPUT;
+    int nin = nn_model_ninputs(m);
     if (nin != 1 || m->nout > 1)
         return repl_error(s, "predict", "the model must have one input and one output "
                           "to predict (this one has %d and %d)", nin,

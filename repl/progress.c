@@ -21,6 +21,20 @@ void repl_format_value(char *buf, size_t len, double v)
         snprintf(buf, len, "%.4e", v);
 }
 
+/* 266610 -> "266,610" */
+const char *repl_commas(size_t v, char *buf)
+{
+    char t[32];
+    int n = snprintf(t, sizeof t, "%zu", v), k = 0;
+    for (int i = 0; i < n; i++) {
+        buf[k++] = t[i];
+        if ((n - i - 1) % 3 == 0 && i != n - 1)
+            buf[k++] = ',';
+    }
+    buf[k] = 0;
+    return buf;
+}
+
 const char *repl_num(char *buf, size_t len, double v)
 {
     if (isnan(v))

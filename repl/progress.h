@@ -29,6 +29,8 @@ int repl_progress_epoch_end(void *ctx, nn_model *m, int epoch, const nn_logs *lo
 void repl_format_logs(char *buf, size_t len, const nn_logs *logs);
 /* Keras's number format: %.4f, or %.4e when 0 < |v| <= 1e-3. */
 void repl_format_value(char *buf, size_t len, double v);
+/* 266610 -> "266,610" (Keras's summary); buf holds at least 32 bytes. */
+const char *repl_commas(size_t v, char *buf);
 /* The shell's tables: %.4f, %.4e for 0 < |v| < 1e-3, "nan", "inf";
  * returns buf. */
 const char *repl_num(char *buf, size_t len, double v);

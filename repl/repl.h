@@ -116,6 +116,8 @@ int repl_arg_bool(repl_session *s, const repl_args *a, const char *key,
 int repl_arg_enum(repl_session *s, const repl_args *a, const char *key,
                   const char *const *table, int def, int *out);
 const char *repl_arg_str(const repl_args *a, const char *key);  /* or NULL */
+/* 1 when w is one of the space-separated words of list. */
+int repl_word_in(const char *list, const char *w);
 /* Parses a number word the same way (for positionals): 0 ok, -1 bad. */
 int repl_parse_long(const char *w, long *out);
 int repl_parse_double(const char *w, double *out);
