@@ -64,10 +64,13 @@ int nn_dataset_alloc(nn_dataset *ds, int n, int d, int ycols, nn_err *e)
     size_t yb = ycols ? nn_mul3((size_t)n, (size_t)ycols, sizeof(float)) : 0;
     if (xb == 0 || (ycols && yb == 0) || xb > SIZE_MAX - yb)
         return nn_fail(e, "data set of %d x %d overflows memory", n, d);
-    if (xb + yb > nn_memcap())
-        return nn_fail(e, "data set of %d x %d needs %.1f MiB, over the memory "
-                          "cap of %.1f MiB (raise it with: set memory_cap=BYTES)",
-                       n, d, (xb + yb) / 1048576.0, nn_memcap() / 1048576.0);
+    if (xb + yb > nn_memcap()) {
+        char b1[NN_SIZETEXT], b2[NN_SIZETEXT];
+        return nn_fail(e, "data set of %d x %d needs %s, over the memory "
+                          "cap of %s (raise it with: set memory_cap=BYTES)",
+                       n, d, nn_size_text((double)(xb + yb), b1),
+                       nn_size_text((double)nn_memcap(), b2));
+    }
     ds->x = nn_calloc((size_t)n * (size_t)d, sizeof(float), e);
     if (!ds->x)
         return NN_FAIL;

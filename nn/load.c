@@ -461,10 +461,11 @@ static nn_model *parse(reader *r, nn_history *hout, nn_err *e)
         goto truncated;
     }
     if (nn_mul3(nparams ? nparams : 1, 4 * sizeof(float), 1) > nn_memcap()) {
-        nn_fail(e, "the model holds %llu parameters: %.1f MiB with gradients and "
-                   "optimizer state, over the memory cap of %.1f MiB (set "
+        char b1[NN_SIZETEXT], b2[NN_SIZETEXT];
+        nn_fail(e, "the model holds %llu parameters: %s with gradients and "
+                   "optimizer state, over the memory cap of %s (set "
                    "memory_cap=BYTES)", (unsigned long long)nparams,
-                nparams * 16.0 / 1048576.0, nn_memcap() / 1048576.0);
+                nn_size_text(nparams * 16.0, b1), nn_size_text((double)nn_memcap(), b2));
         goto fail;
     }
     m = nn_model_new(name, (int)sequential, e);
@@ -738,9 +739,10 @@ nn_model *nn_model_load(const char *path, nn_history *h_out, nn_err *e)
     }
     size_t len = (size_t)st.st_size;
     if ((uint64_t)st.st_size > (uint64_t)nn_memcap()) {
-        nn_fail(e, "%s: %.1f MiB, over the memory cap of %.1f MiB (set "
-                   "memory_cap=BYTES)", path, st.st_size / 1048576.0,
-                nn_memcap() / 1048576.0);
+        char b1[NN_SIZETEXT], b2[NN_SIZETEXT];
+        nn_fail(e, "%s: %s, over the memory cap of %s (set "
+                   "memory_cap=BYTES)", path, nn_size_text((double)st.st_size, b1),
+                nn_size_text((double)nn_memcap(), b2));
         close(fd);
         return NULL;
     }

@@ -76,6 +76,7 @@ nn_model *nn_model_clone(const nn_model *src, nn_err *e)
         return NULL;
     *m = *src;
     m->nodes = NULL;
+    m->n = 0;               /* no nodes until they are copied (free_buffers) */
     m->params = m->grads = m->slab = NULL;
     m->slab_len = 0;
     m->batch_cap = 0;
@@ -87,6 +88,7 @@ nn_model *nn_model_clone(const nn_model *src, nn_err *e)
         goto fail;
     if (src->n)
         memcpy(m->nodes, src->nodes, (size_t)src->n * sizeof *m->nodes);
+    m->n = src->n;
     for (int i = 0; i < m->n; i++) {
         nn_node *nd = &m->nodes[i];
         nd->a = nd->da = nd->z = nd->dz = NULL;
@@ -227,11 +229,13 @@ static int grow_params(nn_model *m, size_t extra, nn_err *e)
         return nn_fail(e, "the model would hold %zu parameters; at most %zu",
                        n, (size_t)1 << 31);
     /* params, grads and up to two optimizer moments */
-    if (nn_mul3(n, 4 * sizeof(float), 1) > nn_memcap())
-        return nn_fail(e, "%zu parameters need %.1f MiB with gradients and "
-                          "optimizer state, over the memory cap of %.1f MiB "
-                          "(set memory_cap=BYTES)", n,
-                       n * 16.0 / 1048576.0, nn_memcap() / 1048576.0);
+    if (nn_mul3(n, 4 * sizeof(float), 1) > nn_memcap()) {
+        char b1[NN_SIZETEXT], b2[NN_SIZETEXT];
+        return nn_fail(e, "%zu parameters need %s with gradients and "
+                          "optimizer state, over the memory cap of %s "
+                          "(set memory_cap=BYTES)", n, nn_size_text(n * 16.0, b1),
+                       nn_size_text((double)nn_memcap(), b2));
+    }
     float *p = nn_calloc(n, sizeof(float), e);
     float *g = p ? nn_calloc(n, sizeof(float), e) : NULL;
     if (!p || !g) {

@@ -33,6 +33,21 @@ size_t nn_mul3(size_t a, size_t b, size_t c)
     return ab * c;
 }
 
+const char *nn_size_text(double bytes, char *buf)
+{
+    static const char *const unit[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    if (bytes < 1024) {
+        snprintf(buf, NN_SIZETEXT, "%.0f byte%s", bytes, bytes == 1 ? "" : "s");
+        return buf;
+    }
+    int u = 0;
+    bytes /= 1024;
+    while (bytes >= 1024 && u < 5)
+        bytes /= 1024, u++;
+    snprintf(buf, NN_SIZETEXT, "%.1f %s", bytes, unit[u]);
+    return buf;
+}
+
 void *nn_calloc(size_t n, size_t sz, nn_err *e)
 {
     size_t bytes = nn_mul3(n, sz, 1);
@@ -43,14 +58,18 @@ void *nn_calloc(size_t n, size_t sz, nn_err *e)
         return NULL;
     }
     if (bytes > memcap) {
-        nn_fail(e, "needs %.1f MiB, over the memory cap of %.1f MiB "
+        char b1[NN_SIZETEXT], b2[NN_SIZETEXT];
+        nn_fail(e, "needs %s, over the memory cap of %s "
                    "(raise it with: set memory_cap=BYTES)",
-                bytes / 1048576.0, memcap / 1048576.0);
+                nn_size_text((double)bytes, b1), nn_size_text((double)memcap, b2));
         return NULL;
     }
     void *p = calloc(n, sz);
     if (!p)
-        nn_fail(e, "out of memory allocating %.1f MiB", bytes / 1048576.0);
+    {
+        char b1[NN_SIZETEXT];
+        nn_fail(e, "out of memory allocating %s", nn_size_text((double)bytes, b1));
+    }
     return p;
 }
 

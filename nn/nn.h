@@ -39,6 +39,10 @@ void *nn_calloc(size_t n, size_t sz, nn_err *e);
 
 /* a * b * c with overflow check: returns 0 on overflow (use for sizes). */
 size_t nn_mul3(size_t a, size_t b, size_t c);
+/* A size for messages: "900 bytes", "12.5 KiB", "1.5 MiB", "2.0 GiB".
+ * buf needs 24 characters; returns buf. */
+#define NN_SIZETEXT 24
+const char *nn_size_text(double bytes, char *buf);
 
 /* Case-sensitive lookup of name in a NULL-terminated table; -1 if absent. */
 int nn_lookup(const char *const *table, const char *name);

@@ -330,8 +330,10 @@ int nn_npy_load(const char *path, nn_npy *a, nn_err *e)
     }
     if ((uint64_t)st.st_size > (uint64_t)nn_memcap()) {
         close(fd);
-        return nn_fail(e, "%s: %.1f MiB, over the memory cap of %.1f MiB", path,
-                       st.st_size / 1048576.0, nn_memcap() / 1048576.0);
+        char b1[NN_SIZETEXT], b2[NN_SIZETEXT];
+        return nn_fail(e, "%s: %s, over the memory cap of %s (set "
+                          "memory_cap=BYTES)", path, nn_size_text((double)st.st_size, b1),
+                       nn_size_text((double)nn_memcap(), b2));
     }
     size_t len = (size_t)st.st_size, got = 0;
     unsigned char *buf = nn_calloc(len ? len : 1, 1, e);

@@ -748,8 +748,8 @@ int nn_search_hyperband(const nn_model *tmpl, const nn_dataset *train,
             res->bracket[t] = b;
         }
         ncur = 0;
-        for (int t = base; t < base + B->trials[0]; t++)
-            cur[ncur++] = (hb_live){t, ncur, NULL};
+        for (int t = base; t < base + B->trials[0]; t++, ncur++)
+            cur[ncur] = (hb_live){t, ncur, NULL};
         for (int rd = 0; rd < B->nrounds && !res->stopped; rd++) {
             int want = rd + 1 < B->nrounds ? B->trials[rd + 1] : 0;
             int from = rd == 0 ? 0 : B->epochs[rd - 1], to = B->epochs[rd];

@@ -439,12 +439,24 @@ static int is_classifier(const repl_session *s)
 }
 
 /* "a:b" into [a, b) */
-static int parse_range(const char *w, long *a, long *b)
+/* Rows as a Python slice of n rows: FROM:TO, FROM:, :TO or one row I;
+ * negative numbers count from the end (-5: is the last five), and ends
+ * past the data are clipped, as NumPy's X_test[-5:] and X_test[:1000].
+ * 0 with [*a, *b) inside [0, n]; -1 when w is not a slice. */
+static int parse_range(const char *w, long n, long *a, long *b)
 {
     const char *c = strchr(w, ':');
     char buf[64];
-    if (!c || strlen(w) >= sizeof buf)
+    if (strlen(w) >= sizeof buf)
         return -1;
+    if (!c) {                          /* one row */
+        if (repl_parse_long(w, a) != 0)
+            return -1;
+        if (*a < 0)
+            *a += n;
+        *b = *a + 1;
+        return *a < 0 || *a >= n ? -2 : 0;
+    }
     memcpy(buf, w, (size_t)(c - w));
     buf[c - w] = 0;
     if (buf[0] == 0)
@@ -452,9 +464,18 @@ static int parse_range(const char *w, long *a, long *b)
     else if (repl_parse_long(buf, a) != 0)
         return -1;
     if (c[1] == 0)
-        *b = -1;
+        *b = n;
     else if (repl_parse_long(c + 1, b) != 0)
         return -1;
+    long *e[2] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        if (*e[i] < 0)
+            *e[i] += n;
+        if (*e[i] < 0)
+            *e[i] = 0;
+        if (*e[i] > n)
+            *e[i] = n;
+    }
     return 0;
 }
 
@@ -553,17 +574,20 @@ static int cmd_predict(repl_session *s, const repl_args *a)
         if (ds->d != d)
             return repl_error(s, "predict", "the model takes %d value%s per sample "
                               "but the data has %d", d, d == 1 ? "" : "s", ds->d);
-        long from = 0, to = 5;
-        if (a->npos == 2 && parse_range(a->pos[1], &from, &to) != 0)
-            return repl_error(s, "predict", "give rows as FROM:TO, e.g. predict "
-                              "test 0:5 (got '%s')", a->pos[1]);
+        long from = 0, to = ds->n < 5 ? ds->n : 5;
+        int rc = a->npos == 2 ? parse_range(a->pos[1], ds->n, &from, &to) : 0;
+        if (rc == -1)
+            return repl_error(s, "predict", "give rows as FROM:TO or one row, e.g. "
+                              "predict test 0:5, predict test -3: (got '%s')", a->pos[1]);
         if (a->npos > 2)
             return repl_error(s, "predict", "give one range of rows, e.g. predict test 0:5");
-        if (to < 0 || to > ds->n)
-            to = ds->n;
-        if (from < 0 || from >= to)
-            return repl_error(s, "predict", "rows %ld:%ld are not within 0:%d",
-                              from, to, ds->n);
+        if (rc == -2)
+            return repl_error(s, "predict", "row %s is not in the %s split (rows 0 to %d, "
+                              "or -1 for the last)", a->pos[1], split_names[split], ds->n - 1);
+        if (from >= to)
+            return repl_error(s, "predict", "rows %s select no row of the %s split "
+                              "(it has %d: 0:%d; -5: is the last five)", a->pos[1],
+                              split_names[split], ds->n, ds->n);
         if (to - from > 1000)
             return repl_error(s, "predict", "at most 1000 rows at a time (asked %ld)",
                               to - from);
@@ -828,12 +852,13 @@ const repl_cmd repl_cmds_train[] = {
      "\n"
      "Keras: model.evaluate(X_test, y_test)",
      "", 0, 1, REPL_POS_WORDS, split_names},
-    {"predict", "train", cmd_predict, "predict X1,X2,... [X1,X2,... ...] | predict SPLIT [FROM:TO]",
+    {"predict", "train", cmd_predict, "predict X1,X2,... [X1,X2,... ...] | predict SPLIT [FROM:TO|ROW]",
      "the model's output for typed samples or stored rows",
      "Runs the model forward.  Give samples as comma-separated values (one\n"
      "word per sample), or a split and a range of rows.  A classifier shows\n"
      "the probability of each class and the most likely one; stored rows\n"
-     "also show the true label.\n"
+     "also show the true label.  Rows are a Python slice: 0:3, -5: (the\n"
+     "last five), :10, or one row (7, -1); without one, the first five.\n"
      "\n"
      "Example:\n"
      "  predict test 0:3\n"

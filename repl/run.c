@@ -80,9 +80,25 @@ static int key_matches(const char *pattern, const char *key)
     return dot && dot > key && strcmp(dot + 1, pattern + 6) == 0;
 }
 
+static int blank(const char *w)
+{
+    while (*w == ' ' || *w == '\t')
+        w++;
+    return *w == 0;
+}
+
 static int check_words(repl_session *s, const repl_cmd *c, const repl_args *a)
 {
     const char *usage = c->usage ? c->usage : c->name;
+    /* "" or "  " is never a file, a name or a number: one message for all */
+    for (int i = 0; i < a->npos; i++)
+        if (blank(a->pos[i]))
+            return repl_error(s, c->name, "argument %d is empty; usage: %s",
+                              i + 1, usage);
+    for (int i = 0; i < a->nkv; i++)
+        if (blank(a->val[i]))
+            return repl_error(s, c->name, "%s= has no value; give one after the "
+                              "'=' (see help %s)", a->key[i], c->name);
     if (a->npos > c->maxpos) {
         if (c->maxpos == 0)
             return repl_error(s, c->name, "takes no arguments (got '%s'); "

@@ -59,6 +59,21 @@ START_TEST(test_alloc_free)
 }
 END_TEST
 
+/* Sizes in messages, in the largest unit that leaves a number >= 1. */
+START_TEST(test_bytes_text)
+{
+    char b[NN_SIZETEXT];
+    ck_assert_str_eq(nn_size_text(0, b), "0 bytes");
+    ck_assert_str_eq(nn_size_text(1, b), "1 byte");
+    ck_assert_str_eq(nn_size_text(1023, b), "1023 bytes");
+    ck_assert_str_eq(nn_size_text(1024, b), "1.0 KiB");
+    ck_assert_str_eq(nn_size_text(1536, b), "1.5 KiB");
+    ck_assert_str_eq(nn_size_text(1048576.0 * 3, b), "3.0 MiB");
+    ck_assert_str_eq(nn_size_text(1073741824.0 * 1.25, b), "1.2 GiB");
+    ck_assert_str_eq(nn_size_text(18446744073709551615.0, b), "16.0 EiB");
+}
+END_TEST
+
 /* The cap is on the whole set: x alone fits, x + y does not. */
 START_TEST(test_memcap)
 {
@@ -71,6 +86,8 @@ START_TEST(test_memcap)
     int rc = nn_dataset_alloc(&ds, 1000, 255, 1, &e);
     ck_assert_msg(rc == NN_FAIL, "x + y over the cap accepted");
     ck_assert_msg(strstr(e.msg, "memory cap"), "message '%s'", e.msg);
+    ck_assert_msg(strstr(e.msg, "needs 1000.0 KiB, over the memory cap of 998.0 KiB"),
+                  "sizes in the message: '%s'", e.msg);
     ck_assert_msg(is_zeroed(&ds), "refused alloc leaves ds dirty");
     ck_assert_int_eq(nn_dataset_alloc(&ds, 1000, 254, 1, &e), NN_OK);
     nn_dataset_free(&ds);
@@ -588,6 +605,7 @@ Suite *suite_dataset(void)
     TCase *tc = tcase_create("dataset");
     tcase_add_test(tc, test_alloc_free);
     tcase_add_test(tc, test_memcap);
+    tcase_add_test(tc, test_bytes_text);
     tcase_add_test(tc, test_view_copy_take);
     tcase_add_loop_test(tc, test_split, 0, (int)(sizeof splits / sizeof splits[0]));
     tcase_add_test(tc, test_split_errors);

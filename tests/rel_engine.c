@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "model.h"
+#include "rng.h"
 
 static int pass, fail;
 
@@ -35,6 +36,37 @@ int main(void)
         nn_model_free(c);
         nn_model_free(m);
     }
+    m = nn_model_new("capped", 1, &e);
+    int shape[1] = {4000};      /* 12,003 parameters: 48 KB */
+    nn_dense_cfg dc;
+    nn_dense_defaults(&dc, 3);
+    nn_rng r;
+    nn_rng_seed(&r, 1);
+    int ok = m && nn_model_add_input(m, shape, 1, NULL, &e) >= 0 &&
+             nn_model_add_dense(m, 0, &dc, NULL, &r, &e) >= 0;
+    check(ok, "a model with a layer");
+    if (ok) {
+        size_t cap = nn_memcap();
+        /* the model struct fits, its node array does not */
+        size_t nodes = (size_t)m->cap * sizeof *m->nodes;
+        check(nodes > sizeof *m, "the node array is larger than the model");
+        nn_set_memcap(sizeof *m);
+        nn_err ce = {{0}};
+        nn_model *c = nn_model_clone(m, &ce);
+        check(c == NULL && ce.msg[0] != '\0',
+              "a clone over the memory cap fails with a message");
+        nn_model_free(c);
+        nn_set_memcap(nodes);     /* nodes fit, parameters do not */
+        c = nn_model_clone(m, &ce);
+        check(c == NULL, "a clone whose parameters are over the cap fails");
+        nn_model_free(c);
+        nn_set_memcap(cap);
+        c = nn_model_clone(m, &ce);
+        check(c != NULL && c->n == m->n && c->nparams == m->nparams,
+              "the same clone under the default cap works");
+        nn_model_free(c);
+    }
+    nn_model_free(m);
     printf("engine: %d passed, %d failed\n", pass, fail);
     return fail ? 1 : 0;
 }

@@ -13,6 +13,12 @@
 #     WORK/fuzz_NAME REPRODUCER
 # model and npy are skipped while nn/save.c and nn/npy.h do not exist.
 #
+# FUZZ_RUNS=N runs each harness for N inputs instead of a time, and
+# FUZZ_SEED=S fixes libFuzzer's random seed: with both, a run explores the
+# same inputs on any machine (CI uses them, so that what it checks is what
+# a developer can rerun; the open-ended search for new bugs is a long
+# time-limited run: make fuzz FUZZ_SECONDS=1200).
+#
 # Environment: FUZZ_SECONDS (per harness), FUZZ_WORK (objects, programs,
 # corpora and crashes; default ./fuzz-work), FUZZ_JOBS (parallel
 # compiles, default 2), CC (default clang).  Exits 77 when clang cannot
@@ -24,6 +30,14 @@ export LC_ALL
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 secs=${FUZZ_SECONDS:-30}
+runs=${FUZZ_RUNS:-}
+seed=${FUZZ_SEED:-}
+case $runs$seed in *[!0-9]*)
+    echo "fuzz: FUZZ_RUNS and FUZZ_SEED must be whole numbers"; exit 99 ;;
+esac
+limit="-max_total_time=$secs" what="$secs s"
+[ -n "$runs" ] && limit="-runs=$runs" what="$runs inputs"
+[ -n "$seed" ] && limit="$limit -seed=$seed" what="$what, seed $seed"
 work=${FUZZ_WORK:-./fuzz-work}
 jobs=${FUZZ_JOBS:-2}
 cc=${CC:-clang}
@@ -148,11 +162,11 @@ for name in $names; do
     fi
     prefix="$work/crashes/$name-"
     before=$(ls "$work/crashes" | wc -l)
-    echo "fuzz_$name: $secs s"
+    echo "fuzz_$name: $what"
     (cd "$work" && ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:quarantine_size_mb=32:malloc_context_size=8} \
         UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
         OPENBLAS_NUM_THREADS=1 \
-        "$prog" -max_total_time="$secs" -max_len="$maxlen" -timeout=10 \
+        "$prog" $limit -max_len="$maxlen" -timeout=10 \
         -rss_limit_mb=2048 -close_fd_mask=3 -print_final_stats=1 \
         -artifact_prefix="$prefix" $extra "$corpus" $seeds \
         >"$work/fuzz_$name.log" 2>&1)
