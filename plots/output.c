@@ -58,6 +58,28 @@ static void text_size(const plot_env *env, int *w, int *h)
     *h = 24;
 }
 
+/* Pixel size (files, windows, sixel): asked when it is a plausible image
+ * size (at least PLOT_MIN_W x PLOT_MIN_H: gnuplot fails under about that,
+ * "Check plot boundary and font sizes"); a session size under it was
+ * meant for text plots, and the figure keeps its own; a size given to
+ * this plot under it is an error.  0, or -1 with msg. */
+#define PLOT_MIN_W 200
+#define PLOT_MIN_H 150
+static int pixel_size(const plot_env *env, plot_out *o, char *msg, size_t len)
+{
+    if (o->w <= 0 || o->h <= 0 || (o->w >= PLOT_MIN_W && o->h >= PLOT_MIN_H))
+        return 0;
+    if (env->size_for_text) {
+        snprintf(msg, len, "size=%dx%d is too small for an image: at least "
+                 "%dx%d pixels (sizes in characters are for text plots: "
+                 "terminal=text or to=FILE.txt)", o->w, o->h, PLOT_MIN_W,
+                 PLOT_MIN_H);
+        return -1;
+    }
+    o->w = o->h = 0;
+    return 0;
+}
+
 int plot_out_choose(const plot_env *env, plot_out *o, char *msg, size_t len)
 {
     memset(o, 0, sizeof *o);
@@ -104,15 +126,16 @@ int plot_out_choose(const plot_env *env, plot_out *o, char *msg, size_t len)
                 o->w = 80;
                 o->h = 24;
             }
+            return 0;
         }
-        return 0;
+        return pixel_size(env, o, msg, len);
     }
     if (!strcmp(want, "auto") || !strcmp(want, "window")) {
         const char *t = window_term(env);
         if (t) {
             o->dest = PLOT_DEST_WINDOW;
             snprintf(o->term, sizeof o->term, "%s", t);
-            return 0;
+            return pixel_size(env, o, msg, len);
         }
         if (!strcmp(want, "window")) {
             int has = 0;
@@ -136,7 +159,7 @@ int plot_out_choose(const plot_env *env, plot_out *o, char *msg, size_t len)
         }
         o->dest = PLOT_DEST_SIXEL;
         snprintf(o->term, sizeof o->term, "sixelgd");
-        return 0;
+        return pixel_size(env, o, msg, len);
     }
     o->dest = PLOT_DEST_TEXT;
     snprintf(o->term, sizeof o->term, "dumb");

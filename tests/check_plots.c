@@ -280,6 +280,33 @@ START_TEST(test_choose)
     env.to = "x.png";
     ck_assert(plot_out_choose(&env, &o, msg, sizeof msg) == 0);
     ck_assert(o.fallback && o.dest == PLOT_DEST_TEXT && !strcmp(o.path, "x.png"));
+    /* image sizes: a session size in characters (60x20) leaves an image
+     * at the figure's own size; the same size given to the plot is an
+     * error; 200x150 and up are pixels */
+    env.terminals = "dumb pngcairo svg qt";
+    env.to = "x.png";
+    env.w = 60;
+    env.h = 20;
+    env.size_for_text = 0;
+    ck_assert(plot_out_choose(&env, &o, msg, sizeof msg) == 0);
+    ck_assert(o.dest == PLOT_DEST_FILE && o.w == 0 && o.h == 0);
+    env.size_for_text = 1;
+    msg[0] = 0;
+    ck_assert(plot_out_choose(&env, &o, msg, sizeof msg) < 0);
+    ck_assert_msg(strstr(msg, "too small for an image"), "%s", msg);
+    env.to = NULL;
+    env.want = "window";
+    env.display = 1;
+    ck_assert(plot_out_choose(&env, &o, msg, sizeof msg) < 0);
+    env.w = 200;
+    env.h = 150;
+    ck_assert(plot_out_choose(&env, &o, msg, sizeof msg) == 0);
+    ck_assert(o.dest == PLOT_DEST_WINDOW && o.w == 200 && o.h == 150);
+    env.to = "x.txt";                 /* text files keep characters */
+    env.w = 60;
+    env.h = 20;
+    ck_assert(plot_out_choose(&env, &o, msg, sizeof msg) == 0);
+    ck_assert(o.w == 60 && o.h == 20);
 }
 END_TEST
 
