@@ -247,6 +247,9 @@ typedef struct fit_bufs {
     long undo_t;           /* the optimizer's t and u_prod before it */
     double undo_u_prod;
     const float *undo_w, *undo_s;   /* what it made current */
+    /* plain SGD folded into backward: room for one layer's db */
+    float *fold_db;
+    int fold_room;
 } fit_bufs;
 
 static void bufs_free(fit_bufs *b)
@@ -259,16 +262,22 @@ static void bufs_free(fit_bufs *b)
     free(b->off);
     free(b->alt_w);
     free(b->alt_state);
+    free(b->fold_db);
 }
 
 /* The step as a transaction (see fit_bufs); in place when the buffers no
  * longer fit the model (a hook rebuilt it). */
+static int tx_ready(const fit_bufs *b, const nn_model *m)
+{
+    return b->alt_w && b->alt_n == m->nparams && b->alt_state_n ==
+           nn_opt_state_floats(&m->opt) && m->opt.n == m->nparams &&
+           m->n <= b->nroom;
+}
+
 static int tx_step(fit_bufs *b, nn_model *m, nn_err *e)
 {
     b->can_undo = 0;
-    if (!b->alt_w || b->alt_n != m->nparams || b->alt_state_n !=
-        nn_opt_state_floats(&m->opt) || m->opt.n != m->nparams ||
-        m->n > b->nroom)
+    if (!tx_ready(b, m))
         return opt_step(m, e);
     int nr = trainable_ranges(m, b->off, b->len);
     b->undo_t = m->opt.t;
@@ -306,21 +315,55 @@ static int tx_undo(fit_bufs *b, nn_model *m)
     return 1;
 }
 
+/* Backward and plain SGD in one pass (nn_model_backward_sgd), when the
+ * step's gradients are not wanted: in place, or, with the transaction,
+ * into the alternate buffer holding a copy of the weights (the copy is
+ * what the undo costs).  m->grads keep the last step that wrote them. */
+static void fold_step(fit_bufs *b, int tx, nn_model *m)
+{
+    float lr = (float)m->opt.cfg.learning_rate;
+    b->can_undo = 0;
+    if (!tx || !tx_ready(b, m)) {
+        nn_model_backward_sgd(m, lr, m->params, b->fold_db);
+    } else {
+        b->undo_t = m->opt.t;
+        b->undo_u_prod = m->opt.u_prod;
+        memcpy(b->alt_w, m->params, m->nparams * sizeof(float));
+        nn_model_backward_sgd(m, lr, b->alt_w, b->fold_db);
+        float *w = m->params;
+        m->params = b->alt_w;
+        b->alt_w = w;
+        b->undo_state = 0;
+        b->undo_w = m->params;
+        b->undo_s = m->opt.m ? m->opt.m : m->opt.v;
+        b->can_undo = 1;
+    }
+    m->opt.t++;
+    m->steps++;
+}
+
 /* forward, loss, backward, step on a gathered batch; *loss gets the loss.
  * Returns 1 when the loss is not finite (nothing updated), -1 on error.
- * With tx, the step is a transaction fit may undo. */
+ * With tx, the step is a transaction fit may undo.  With fold (fit's
+ * buffers, SGD without momentum), backward and the update are one pass
+ * and m->grads are left as they were. */
 static int train_step(nn_model *m, const float *x, const float *y,
                       const float *w, int rows, double *loss, fit_bufs *tx,
-                      nn_err *e)
+                      fit_bufs *fold, nn_err *e)
 {
     if (nn_model_forward(m, &x, rows, 1, e) != NN_OK)
         return -1;
     *loss = nn_model_loss(m, &y, w, NULL, 1);
     if (!isfinite(*loss))
         return 1;
+    if (fold) {
+        fold_step(fold, tx != NULL, m);
+        return 0;
+    }
     nn_model_backward(m);
     if ((tx ? tx_step(tx, m, e) : opt_step(m, e)) != NN_OK)
         return -1;
+    m->grads_step = m->steps;       /* the step these gradients made */
     return 0;
 }
 
@@ -331,7 +374,7 @@ int nn_train_batch(nn_model *m, const float *x, const float *y,
         return NN_FAIL;
     if (single_io(m, e) != NN_OK)
         return NN_FAIL;
-    int r = train_step(m, x, y, w, rows, loss, NULL, e);
+    int r = train_step(m, x, y, w, rows, loss, NULL, NULL, e);
     if (r < 0)
         return NN_FAIL;
     if (r > 0)
@@ -439,6 +482,14 @@ int nn_fit(nn_model *m, const nn_dataset *train, const nn_fit_opts *o,
             return NN_FAIL;
         }
     }
+    if (o->hooks.keep_grads && nn_model_can_fold_sgd(m)) {
+        b.fold_room = nn_model_fold_room(m);
+        b.fold_db = nn_calloc((size_t)b.fold_room, sizeof(float), e);
+        if (!b.fold_db) {
+            bufs_free(&b);
+            return NN_FAIL;
+        }
+    }
     if (o->class_weight || o->sample_weight) {
         b.sw = nn_calloc((size_t)n, sizeof(float), e);
         if (!b.sw) {
@@ -499,9 +550,16 @@ int nn_fit(nn_model *m, const nn_dataset *train, const nn_fit_opts *o,
                 if (b.sw)
                     b.w[k] = b.sw[i];
             }
+            /* fold when nothing reads this step's gradients: not the
+             * last batch of an epoch (grads after fit), not a step the
+             * hook wants (the shell's gradient log) */
+            int fold = b.fold_db && bi < nb - 1 && nn_model_can_fold_sgd(m) &&
+                       nn_model_fold_room(m) <= b.fold_room &&
+                       !o->hooks.keep_grads(o->hooks.ctx, m);
             double loss;
             int rc = train_step(m, b.x, b.y, b.sw ? b.w : NULL, rows, &loss,
-                                o->terminate_on_nan ? &b : NULL, e);
+                                o->terminate_on_nan ? &b : NULL,
+                                fold ? &b : NULL, e);
             if (rc < 0) {
                 status = NN_FAIL;
                 stop = 1;

@@ -31,6 +31,12 @@ typedef struct nn_fit_hooks {
     int (*batch_end)(void *ctx, nn_model *m, int epoch, int batch,
                      int nbatches, const nn_logs *logs);
     int (*epoch_end)(void *ctx, nn_model *m, int epoch, const nn_logs *logs);
+    /* Whether the coming step (m->steps + 1) must leave its gradients in
+     * m->grads; NULL: every step does.  A step nothing reads may fold
+     * plain SGD into backward (nn_model_backward_sgd: faster, one pass
+     * less over the weights); the last batch of every epoch always keeps
+     * them, so they are the last batch's after fit. */
+    int (*keep_grads)(void *ctx, const nn_model *m);
 } nn_fit_hooks;
 
 typedef struct nn_fit_opts {

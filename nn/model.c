@@ -813,13 +813,24 @@ static void settle_da(nn_model *m, int i, int rows)
     }
 }
 
+/* Plain SGD folded into backward (see nn_model_backward_sgd): the
+ * learning rate, where the new weights go, and room for one db. */
+typedef struct sgd_fold {
+    float lr;
+    float *w_out;
+    float *db;
+} sgd_fold;
+
 /* Dense backward.  dz = da * f'(z) (unless the loss wrote dz), then
  *   dW = x^T dz   (fan_in, units)     db = sum_rows dz   (units)
  *   dx = dz W^T   (rows, fan_in)
  * each written (beta 0) when it is the buffer's first gradient of the
  * batch, added (beta 1) after (shared layers, several consumers).  For
- * relu, dz and db come out of one pass. */
-static void dense_backward(nn_model *m, int i, int rows)
+ * relu, dz and db come out of one pass.  With fold (no shared layers):
+ * dx first, from the weights before the step, then
+ *   W_out += -lr x^T dz   (alpha -lr, beta 1: no dW buffer)
+ *   b_out -= lr db        (db in fold->db) */
+static void dense_backward(nn_model *m, int i, int rows, const sgd_fold *fold)
 {
     nn_node *nd = &m->nodes[i];
     nn_node *own = &m->nodes[nd->shared];
@@ -827,7 +838,7 @@ static void dense_backward(nn_model *m, int i, int rows)
     nn_node *ind = &m->nodes[da_owner(m, nd->in[0])];
     int units = nd->dense.units, fan_in = nd->fan_in;
     int train = own->dense.trainable, bias = own->dense.use_bias;
-    float *db = bias && train ? m->grads + own->b_off : NULL;
+    float *db = !(bias && train) ? NULL : fold ? fold->db : m->grads + own->b_off;
     int db_done = 0;
     if (!nd->fused && nd->act == NN_ACT_RELU) {
         /* dz = da [z > 0], and db (+)= dz row by row */
@@ -847,30 +858,39 @@ static void dense_backward(nn_model *m, int i, int rows)
         memset(nd->dz, 0, (size_t)rows * units * sizeof(float));
         nn_act_backward(nd->act, nd->dz, nd->da, nd->z, nd->a, rows, units);
     }
-    if (train) {
-        /* dW (+)= x^T dz: (fan_in, rows) x (rows, units) */
+    if (train && db && !db_done)
+        for (int r = 0; r < rows; r++)
+            put(db, nd->dz + (size_t)r * units, (size_t)units,
+                own->dw_set || r > 0);
+    if (train && !fold)   /* dW (+)= x^T dz: (fan_in, rows) x (rows, units) */
         nn_gemm(1, 0, fan_in, units, rows, 1.0f, in->a, fan_in, nd->dz,
                 units, own->dw_set ? 1.0f : 0.0f, m->grads + own->w_off, units);
-        if (db && !db_done)
-            for (int r = 0; r < rows; r++)
-                put(db, nd->dz + (size_t)r * units, (size_t)units,
-                    own->dw_set || r > 0);
+    if (train)
         own->dw_set = 1;
-    }
     if (in->da) {   /* dx (+)= dz W^T: (rows, units) x (units, fan_in) */
         nn_gemm(0, 1, rows, fan_in, units, 1.0f, nd->dz, units,
                 m->params + own->w_off, units, ind->da_set ? 1.0f : 0.0f,
                 in->da, fan_in);
         ind->da_set = 1;
     }
+    if (train && fold) {  /* after dx, which reads the old W (in place) */
+        nn_gemm(1, 0, fan_in, units, rows, -fold->lr, in->a, fan_in, nd->dz,
+                units, 1.0f, fold->w_out + own->w_off, units);
+        if (db) {
+            float *restrict b = fold->w_out + own->b_off;
+            const float lr = fold->lr;
+            for (int j = 0; j < units; j++)
+                b[j] -= lr * db[j];
+        }
+    }
 }
 
-void nn_model_backward(nn_model *m)
+static void backward(nn_model *m, const sgd_fold *fold)
 {
     int rows = m->rows;
     /* what no trainable layer writes reads zero: frozen layers, and
-     * floats no layer owns */
-    size_t at = 0;
+     * floats no layer owns (with fold, the gradients are not written) */
+    size_t at = fold ? m->nparams : 0;
     for (int i = 0; i < m->n && at <= m->nparams; i++) {
         const nn_node *nd = &m->nodes[i];
         size_t p = nn_node_params(m, i);
@@ -886,7 +906,9 @@ void nn_model_backward(nn_model *m)
             memset(m->grads + at, 0, (nd->w_off - at) * sizeof(float));
         at = nd->w_off + p;
     }
-    if (at > m->nparams)
+    if (fold)
+        ;
+    else if (at > m->nparams)
         memset(m->grads, 0, m->nparams * sizeof(float));
     else if (at < m->nparams)
         memset(m->grads + at, 0, (m->nparams - at) * sizeof(float));
@@ -898,7 +920,7 @@ void nn_model_backward(nn_model *m)
             settle_da(m, i, rows);
         switch (nd->kind) {
         case NN_NODE_DENSE:
-            dense_backward(m, i, rows);
+            dense_backward(m, i, rows, fold);
             break;
         case NN_NODE_ACTIVATION:
             if (!in->da)
@@ -932,6 +954,37 @@ void nn_model_backward(nn_model *m)
             break;
         }
     }
+}
+
+void nn_model_backward(nn_model *m)
+{
+    backward(m, NULL);
+}
+
+int nn_model_can_fold_sgd(const nn_model *m)
+{
+    if (!m->compiled || m->opt.cfg.kind != NN_OPT_SGD ||
+        m->opt.cfg.momentum != 0.0 || m->opt.n != m->nparams)
+        return 0;
+    for (int i = 0; i < m->n; i++)
+        if (m->nodes[i].kind == NN_NODE_DENSE && m->nodes[i].shared != i)
+            return 0;
+    return 1;
+}
+
+int nn_model_fold_room(const nn_model *m)
+{
+    int most = 1;
+    for (int i = 0; i < m->n; i++)
+        if (m->nodes[i].kind == NN_NODE_DENSE && m->nodes[i].dense.units > most)
+            most = m->nodes[i].dense.units;
+    return most;
+}
+
+void nn_model_backward_sgd(nn_model *m, float lr, float *w_out, float *db)
+{
+    sgd_fold f = {lr, w_out, db};
+    backward(m, &f);
 }
 
 int nn_model_predict(nn_model *m, const float *x, int n, float *out, nn_err *e)

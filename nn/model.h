@@ -109,6 +109,9 @@ typedef struct nn_model {
     nn_compile_cfg cc;
     nn_opt opt;
     long steps;                   /* optimizer steps taken in all */
+    long grads_step;              /* the step whose gradients grads hold
+                                     (0: none); fit may skip writing
+                                     them on steps nothing reads them */
     int epochs_done;              /* epochs trained in all (history) */
 } nn_model;
 
@@ -180,6 +183,23 @@ double nn_model_loss(nn_model *m, const float *const *y, const float *w,
  * buffer's first contribution overwrites it and later ones (shared
  * layers, several consumers) add, as zeroing then accumulating would. */
 void nn_model_backward(nn_model *m);
+
+/* Plain SGD folded into backward (the issue's "update folded into the
+ * weight-gradient product"): for a model whose optimizer is SGD without
+ * momentum and which shares no layer (nn_model_can_fold_sgd), one pass
+ * that writes, for every trainable Dense layer,
+ *   W_out = W_out - lr x^T dz    (sgemm with alpha = -lr, beta = 1)
+ *   b_out = b_out - lr sum_rows dz
+ * after dx = dz W^T has used the weights before the step, and never
+ * writes m->grads (which keep the step m->grads_step).  w_out is
+ * m->params (in place) or a copy of it (frozen layers are not written);
+ * db has room for nn_model_fold_room floats.  The caller counts the step
+ * (m->steps, m->opt.t).  The numbers differ from backward then
+ * nn_opt_step in the last bits only: sgemm rounds -lr x^T dz + W once
+ * where the two passes round x^T dz, lr g and W - lr g. */
+int nn_model_can_fold_sgd(const nn_model *m);
+int nn_model_fold_room(const nn_model *m);
+void nn_model_backward_sgd(nn_model *m, float lr, float *w_out, float *db);
 
 /* Predictions for n samples of a single-input, single-output model, in
  * chunks: out is (n, output size). */

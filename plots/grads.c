@@ -106,6 +106,42 @@ static double l2(const float *v, size_t n)
     return sqrt(ss);
 }
 
+/* Keeps the records on multiples of 2 * stride, and doubles it. */
+static void thin(plot_gradlog *g)
+{
+    int k = 0;
+    for (int i = 0; i < g->n; i++)
+        if (g->step[i] % (2 * g->stride) == 0) {
+            g->step[k] = g->step[i];
+            memmove(g->norm + (size_t)k * g->nl,
+                    g->norm + (size_t)i * g->nl, (size_t)g->nl * sizeof(float));
+            k++;
+        }
+    g->n = k;
+    g->stride *= 2;
+}
+
+int plot_gradlog_prepare(plot_gradlog *g, const nn_model *m, long min_stride)
+{
+    if (!g || !m)
+        return -1;
+    if (!same_model(g, m) && restart(g, m) < 0)
+        return -1;
+    while (g->stride < min_stride)
+        thin(g);
+    return 0;
+}
+
+int plot_gradlog_wants(const plot_gradlog *g, const nn_model *m, long step)
+{
+    if (!g || !m || !same_model(g, m))
+        return 1;                 /* a new record starts, every step */
+    if (g->nl == 0)
+        return 0;
+    long stride = g->n == PLOT_GRADLOG_CAP ? 2 * g->stride : g->stride;
+    return step % stride == 0;
+}
+
 void plot_gradlog_record(plot_gradlog *g, const nn_model *m)
 {
     if (!g || !m || !m->grads)
@@ -116,17 +152,7 @@ void plot_gradlog_record(plot_gradlog *g, const nn_model *m)
     if (g->nl == 0 || m->steps % g->stride != 0)
         return;
     if (g->n == PLOT_GRADLOG_CAP) {
-        /* thin: keep the records on multiples of 2 * stride */
-        int k = 0;
-        for (int i = 0; i < g->n; i++)
-            if (g->step[i] % (2 * g->stride) == 0) {
-                g->step[k] = g->step[i];
-                memmove(g->norm + (size_t)k * g->nl,
-                        g->norm + (size_t)i * g->nl, (size_t)g->nl * sizeof(float));
-                k++;
-            }
-        g->n = k;
-        g->stride *= 2;
+        thin(g);
         if (m->steps % g->stride != 0)
             return;
     }

@@ -42,13 +42,23 @@ int plot_lr(plot_job *job, const double *rates, const double *losses,
  * L2 norm of each Dense kernel's gradient, for every step up to
  * PLOT_GRADLOG_CAP records, then thins them (keeps every other one and
  * records every 2nd, 4th, ... step), so a step costs one pass over the
- * kernels' gradients at most, and less as training goes on.  A new model
+ * kernels' gradients at most, and less as training goes on; before a fit,
+ * plot_gradlog_prepare may start it sparser.  Steps it does not keep need
+ * no gradients at all (fit may then fold the SGD update into backward).  A new model
  * (another layout, or a step count that went back) starts a new record. */
 #define PLOT_GRADLOG_CAP 4096
 typedef struct plot_gradlog plot_gradlog;
 plot_gradlog *plot_gradlog_new(void);
 void plot_gradlog_free(plot_gradlog *g);
 void plot_gradlog_record(plot_gradlog *g, const nn_model *m);
+/* Before training m: starts a record for it if the one held is of
+ * another model, and thins it to every min_stride steps at least (a
+ * power of 2), so large data sets record about as many points an epoch
+ * as small ones.  0, or -1 when out of memory. */
+int plot_gradlog_prepare(plot_gradlog *g, const nn_model *m, long min_stride);
+/* Whether the record will keep step (so its gradients must be written:
+ * fit's keep_grads). */
+int plot_gradlog_wants(const plot_gradlog *g, const nn_model *m, long step);
 /* Records held for model m (0 when the record is of another model). */
 int plot_gradlog_count(const plot_gradlog *g, const nn_model *m);
 /* Every how many steps a record is kept now (1, 2, 4, ...). */

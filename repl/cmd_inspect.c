@@ -309,9 +309,9 @@ static int cmd_grads(repl_session *s, const repl_args *a)
                           "(%s; only Dense layers have them)",
                           m->nodes[only].name,
                           nn_node_class[m->nodes[only].kind]);
-    if (m->steps == 0 || !m->grads)
+    if (m->grads_step == 0 || !m->grads)
         return repl_error(s, "grads", "no gradients yet: train first (fit or "
-                          "step)");
+                          "step)%s", m->steps > 0 ? "; a loaded model has none" : "");
     if (only >= 0)
         only = m->nodes[only].shared;
     int nl = 0;
@@ -338,8 +338,18 @@ static int cmd_grads(repl_session *s, const repl_args *a)
         norm[k] = sqrt(ss);
         lname[k++] = m->nodes[i].name;
     }
-    printf("gradients of the loss on the last training batch (step %ld):\n",
-           m->steps);
+    if (m->grads_step == m->steps)
+        printf("gradients of the loss on the last training batch (step %ld):\n",
+               m->steps);
+    else if (m->grads_step > m->steps)
+        printf("gradients of the loss on the batch of step %ld, a step "
+               "TerminateOnNaN undid\n(its update made the next loss not "
+               "finite):\n", m->grads_step);
+    else
+        printf("gradients of the loss on the batch of step %ld, the last "
+               "that kept them\n(the training was stopped; fit keeps them "
+               "on each epoch's last batch and\non the steps plot grads "
+               "records):\n", m->grads_step);
     print_grad_table(rows, nr);
     if (only < 0 && k > 0) {
         double mx = 0;
@@ -547,10 +557,12 @@ static int cmd_gradcheck(repl_session *s, const repl_args *a)
     if (!keep)
         return repl_error(s, "gradcheck", "out of memory");
     memcpy(keep, m->grads, m->nparams * sizeof *keep);
+    long keep_step = m->grads_step;
     nn_gradcheck_report rep;
     int rc = nn_gradcheck(m, s->train.x, s->train.y, rows, h,
                           GRADCHECK_PER_TENSOR, &rep, &e);
     memcpy(m->grads, keep, m->nparams * sizeof *keep);
+    m->grads_step = keep_step;
     free(keep);
     if (rc != NN_OK)
         return repl_error(s, "gradcheck", "%s", e.msg);

@@ -210,6 +210,14 @@ static int hook_batch_end(void *ctx, nn_model *m, int epoch, int batch, int nb,
     return f->cb ? repl_callbacks_batch_end(f->cb, m, epoch, batch, nb, logs) : 0;
 }
 
+/* The gradients of a step are written when the gradient record keeps
+ * it (plot grads); fit keeps each epoch's last batch's for grads. */
+static int hook_keep_grads(void *ctx, const nn_model *m)
+{
+    fit_ctx *f = ctx;
+    return repl_plot_wants_grads(f->s, m);
+}
+
 static int hook_epoch_end(void *ctx, nn_model *m, int epoch, const nn_logs *logs)
 {
     fit_ctx *f = ctx;
@@ -293,6 +301,8 @@ static int cmd_fit(repl_session *s, const repl_args *a)
     o.hooks.batch_begin = hook_batch_begin;
     o.hooks.batch_end = hook_batch_end;
     o.hooks.epoch_end = hook_epoch_end;
+    if (repl_plot_grads_begin(s, s->model, nb) == 0)
+        o.hooks.keep_grads = hook_keep_grads;
     s->last_fit.set = 1;
     s->last_fit.epochs = o.epochs;
     s->last_fit.batch_size = o.batch_size;

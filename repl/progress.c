@@ -41,8 +41,8 @@ const char *repl_num(char *buf, size_t len, double v)
         snprintf(buf, len, "nan");
     else if (isinf(v))
         snprintf(buf, len, v > 0 ? "inf" : "-inf");
-    else if (v != 0 && fabs(v) < 1e-3)
-        snprintf(buf, len, "%.4e", v);
+    else if (v != 0 && (fabs(v) < 1e-3 || fabs(v) >= 1e6))
+        snprintf(buf, len, "%.4e", v);   /* a column stays 11 wide */
     else
         snprintf(buf, len, "%.4f", v == 0 ? 0.0 : v);
     return buf;

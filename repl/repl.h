@@ -216,6 +216,12 @@ int repl_plot_live_begin(repl_session *s);
 void repl_plot_live_epoch(repl_session *s);
 /* After every training step (fit and step): records what `plot grads`
  * shows (gradient norm per layer over the steps).  Must be cheap. */
+/* Before a fit of nbatches a epoch: the gradient record is made ready
+ * for m, sparser for large data (0, or -1 when out of memory: then every
+ * step keeps its gradients). */
+int repl_plot_grads_begin(repl_session *s, const nn_model *m, int nbatches);
+/* Whether the coming step's gradients are recorded (fit's keep_grads). */
+int repl_plot_wants_grads(const repl_session *s, const nn_model *m);
 void repl_plot_record_step(repl_session *s, const nn_model *m);
 /* Closes gnuplot and frees the record of gradient norms (session end). */
 void repl_plot_free(repl_session *s);

@@ -338,6 +338,12 @@ static int keep_state(void *ctx, nn_model *m, int epoch, int batch)
     return 0;
 }
 
+static int keep_none(void *ctx, const nn_model *m)
+{
+    (void)ctx, (void)m;
+    return 0;
+}
+
 /* TerminateOnNaN undoes the last step: the weights (and the optimizer's
  * state, t and the step count) after the stop are, bit for bit, those
  * before the last step that had a finite loss, i.e. those at the start
@@ -345,8 +351,9 @@ static int keep_state(void *ctx, nn_model *m, int epoch, int batch)
  * SGD and Adam, whose state the transaction swaps too. */
 START_TEST(test_nan_restores_exactly)
 {
-    static const struct { nn_opt_kind kind; double lr, momentum; } cases[] = {
-        {NN_OPT_SGD, 1e6, 0.9}, {NN_OPT_ADAM, 1e18, 0}, {NN_OPT_SGD, 1e6, 0},
+    static const struct { nn_opt_kind kind; double lr, momentum; int fold; } cases[] = {
+        {NN_OPT_SGD, 1e6, 0.9, 0}, {NN_OPT_ADAM, 1e18, 0, 0}, {NN_OPT_SGD, 1e6, 0, 0},
+        {NN_OPT_SGD, 1e6, 0, 1},   /* SGD folded into backward */
     };
     nn_opt_kind kind = cases[_i].kind;
     nn_dataset ds;
@@ -372,6 +379,7 @@ START_TEST(test_nan_restores_exactly)
     o.batch_size = 4;
     o.hooks.ctx = &seen;
     o.hooks.batch_begin = keep_state;
+    o.hooks.keep_grads = cases[_i].fold ? keep_none : NULL;
     nn_fit_result res;
     ck_assert_int_eq(nn_fit(m, &ds, &o, NULL, &r, &res, &e), NN_OK);
     ck_assert_int_eq(res.stop, NN_STOP_NAN);
@@ -432,6 +440,92 @@ START_TEST(test_transaction_same_as_in_place)
     ck_assert_int_eq(a->steps, b->steps);
     nn_model_free(a);
     nn_model_free(b);
+    nn_dataset_free(&ds);
+}
+END_TEST
+
+/* Counts the steps whose gradients were not written (folded). */
+static int count_folds(void *ctx, nn_model *m, int epoch, int batch, int nb,
+                       const nn_logs *l)
+{
+    (void)epoch, (void)batch, (void)nb, (void)l;
+    *(int *)ctx += m->grads_step != m->steps;
+    return 0;
+}
+
+/* Plain SGD folded into backward (keep_grads says no) trains the same
+ * weights as backward then the update, up to rounding (sgemm rounds
+ * -lr x^T dz + W once), a frozen layer bit for bit unchanged, with and
+ * without the transaction; the gradients after fit are the last batch's
+ * (that step keeps them).  Momentum SGD and Adam never fold: bit for bit
+ * the same with the hook.  Cases: relu with bias, tanh with the first
+ * layer frozen, each with and without TerminateOnNaN; momentum; adam. */
+START_TEST(test_fold_matches_update)
+{
+    static const struct { nn_act act; int frozen, tx; nn_opt_kind kind;
+                          double momentum; } cases[] = {
+        {NN_ACT_RELU, 0, 1, NN_OPT_SGD, 0}, {NN_ACT_RELU, 0, 0, NN_OPT_SGD, 0},
+        {NN_ACT_TANH, 1, 1, NN_OPT_SGD, 0}, {NN_ACT_TANH, 1, 0, NN_OPT_SGD, 0},
+        {NN_ACT_RELU, 0, 1, NN_OPT_SGD, 0.9}, {NN_ACT_RELU, 0, 1, NN_OPT_ADAM, 0},
+    };
+    int fold = cases[_i].kind == NN_OPT_SGD && cases[_i].momentum == 0;
+    nn_dataset ds;
+    xor_data(&ds, 5);
+    nn_model *m[2];
+    for (int k = 0; k < 2; k++) {
+        m[k] = xor_model(16, cases[_i].act, NN_INIT_GLOROT_UNIFORM, cases[_i].kind,
+                         0.1, 3);
+        m[k]->cc.opt.momentum = cases[_i].momentum;
+        nn_err e;
+        ck_assert_int_eq(nn_model_compile(m[k], &m[k]->cc, &e), NN_OK);
+        m[k]->nodes[1].dense.trainable = !cases[_i].frozen;
+    }
+    float first[2 * 16 + 16];
+    memcpy(first, m[0]->params + m[0]->nodes[1].w_off, sizeof first);
+    int folds[2] = {0, 0};
+    for (int k = 0; k < 2; k++) {
+        nn_fit_opts o;
+        nn_fit_defaults(&o);
+        o.epochs = 30;
+        o.batch_size = 3;              /* 7 batches, the last of 2 rows */
+        o.terminate_on_nan = cases[_i].tx;
+        o.hooks.ctx = &folds[k];
+        o.hooks.batch_end = count_folds;
+        o.hooks.keep_grads = k ? keep_none : NULL;
+        nn_err e;
+        nn_rng r;
+        nn_rng_seed(&r, 4);
+        ck_assert_msg(nn_fit(m[k], &ds, &o, NULL, &r, NULL, &e) == NN_OK, "%s", e.msg);
+    }
+    ck_assert_int_eq(folds[0], 0);
+    ck_assert_int_eq(folds[1], fold ? 30 * 6 : 0);   /* all but each epoch's last */
+    ck_assert_int_eq(m[1]->steps, 30 * 7);
+    ck_assert_int_eq(m[1]->grads_step, m[1]->steps);
+    ck_assert_int_eq(m[1]->opt.t, m[0]->opt.t);
+    double worst = 0, gworst = 0;
+    for (size_t j = 0; j < m[0]->nparams; j++) {
+        double a = m[0]->params[j], b = m[1]->params[j];
+        double d = fabs(a - b) / (fabs(a) + 1e-3);
+        worst = d > worst ? d : worst;
+        a = m[0]->grads[j], b = m[1]->grads[j];
+        d = fabs(a - b) / (fabs(a) + 1e-3);
+        gworst = d > gworst ? d : gworst;
+    }
+    if (fold) {
+        ck_assert_msg(worst < 1e-4, "case %d: folded weights differ by %g", _i, worst);
+        ck_assert_msg(gworst < 1e-3, "case %d: last gradients differ by %g", _i, gworst);
+        ck_assert_msg(memcmp(m[0]->params, m[1]->params, m[0]->nparams *
+                             sizeof(float)) != 0 || cases[_i].frozen,
+                      "case %d: no rounding difference at all: did it fold?", _i);
+    } else {
+        ck_assert_msg(memcmp(m[0]->params, m[1]->params, m[0]->nparams *
+                             sizeof(float)) == 0, "case %d: not bit-identical", _i);
+    }
+    if (cases[_i].frozen)
+        ck_assert_msg(memcmp(m[1]->params + m[1]->nodes[1].w_off, first,
+                             sizeof first) == 0, "the frozen layer moved");
+    nn_model_free(m[0]);
+    nn_model_free(m[1]);
     nn_dataset_free(&ds);
 }
 END_TEST
@@ -521,7 +615,8 @@ Suite *suite_fit(void)
     tcase_add_test(tc, test_class_times_sample_weight);
     tcase_add_test(tc, test_sgd_step_and_log);
     tcase_add_test(tc, test_nan_stops);
-    tcase_add_loop_test(tc, test_nan_restores_exactly, 0, 3);
+    tcase_add_loop_test(tc, test_nan_restores_exactly, 0, 4);
+    tcase_add_loop_test(tc, test_fold_matches_update, 0, 6);
     tcase_add_loop_test(tc, test_transaction_same_as_in_place, 0, 2);
     tcase_add_test(tc, test_interrupt_and_hooks);
     tcase_add_test(tc, test_data_checks);

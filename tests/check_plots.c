@@ -368,6 +368,64 @@ START_TEST(test_gradlog)
 }
 END_TEST
 
+/* What fit asks before each step (keep_grads): the record wants exactly
+ * the steps it keeps, for a new model (every step), after prepare with a
+ * minimum stride (multiples of it, older records thinned to it), and
+ * when full (the stride it will double to). */
+START_TEST(test_gradlog_wants)
+{
+    nn_err e;
+    nn_model *m = nn_model_new("m", 1, &e);
+    nn_rng r;
+    nn_rng_seed(&r, 1);
+    int shape[1] = {3};
+    nn_dense_cfg c;
+    ck_assert(nn_model_add_input(m, shape, 1, NULL, &e) >= 0);
+    nn_dense_defaults(&c, 2);
+    ck_assert(nn_model_add_dense(m, 0, &c, NULL, &r, &e) >= 0);
+    nn_compile_cfg cc;
+    nn_compile_defaults(&cc);
+    cc.loss[0].kind = NN_LOSS_MSE;
+    ck_assert_msg(nn_model_compile(m, &cc, &e) == NN_OK, "%s", e.msg);
+    plot_gradlog *g = plot_gradlog_new();
+    ck_assert(plot_gradlog_wants(NULL, m, 5));      /* no record yet */
+    ck_assert(plot_gradlog_wants(g, m, 5));         /* of no model yet */
+    for (long st = 1; st <= 40; st++) {             /* stride 1: all */
+        ck_assert(plot_gradlog_wants(g, m, st));
+        m->steps = st;
+        plot_gradlog_record(g, m);
+    }
+    ck_assert_int_eq(plot_gradlog_count(g, m), 40);
+    ck_assert_int_eq(plot_gradlog_prepare(g, m, 16), 0);
+    ck_assert_int_eq(plot_gradlog_stride(g), 16);
+    ck_assert_int_eq(plot_gradlog_count(g, m), 2);  /* steps 16 and 32 */
+    int kept = 0;
+    for (long st = 41; st <= 200; st++) {
+        int want = plot_gradlog_wants(g, m, st);
+        ck_assert_int_eq(want, st % 16 == 0);
+        m->steps = st;
+        int before = plot_gradlog_count(g, m);
+        plot_gradlog_record(g, m);
+        ck_assert_int_eq(plot_gradlog_count(g, m) - before, want);
+        kept += want;
+    }
+    ck_assert_int_eq(kept, 10);
+    ck_assert_int_eq(plot_gradlog_prepare(g, m, 4), 0);   /* never lowers */
+    ck_assert_int_eq(plot_gradlog_stride(g), 16);
+    /* full: the next kept step is a multiple of 32 */
+    long st = m->steps;
+    while (plot_gradlog_count(g, m) < PLOT_GRADLOG_CAP) {
+        st++;
+        m->steps = st;
+        plot_gradlog_record(g, m);
+    }
+    for (long k = st + 1; k <= st + 64; k++)
+        ck_assert_int_eq(plot_gradlog_wants(g, m, k), k % 32 == 0);
+    plot_gradlog_free(g);
+    nn_model_free(m);
+}
+END_TEST
+
 /* gnuplot hidden: every line plot says so once and draws in characters;
  * the others too; the session goes on. */
 START_TEST(test_no_gnuplot)
@@ -951,6 +1009,7 @@ static Suite *suite_plots(int gnuplot)
     tcase_add_test(tc, test_buf);
     tcase_add_test(tc, test_choose);
     tcase_add_test(tc, test_gradlog);
+    tcase_add_test(tc, test_gradlog_wants);
     tcase_add_test(tc, test_no_gnuplot);
     tcase_add_test(tc, test_errors);
     suite_add_tcase(su, tc);
