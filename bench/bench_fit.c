@@ -13,7 +13,13 @@
  * categorical cross-entropy, one epoch over the first 55,000 training
  * images.  Measured, each the median of BENCH_RUNS:
  *   load    nn_idx_load of the train and test .gz files
- *   fit     nn_fit, one epoch, batch 32 and 256, shuffled, no validation
+ *   fit     nn_fit, one epoch, batch 32 and 256, shuffled, no validation,
+ *           keeping the gradients of the steps the shell reads (its
+ *           gradient record: every 16th step at batch 32, every 2nd at
+ *           256, and each epoch's last batch), as `fit` in nnlab does;
+ *           also every step's (what keeping all costs) and only the last
+ *           batch's (the floor for this loop: the SGD update folded into
+ *           the dW products on every other step)
  *   floor   the 8 sgemm calls of a training step alone, on the same shapes
  *           and the same number of steps (3 forward x W, 3 dW = x^T dz,
  *           2 dx = dz W^T; the first layer needs no dx): cblas_sgemm with
@@ -129,13 +135,37 @@ typedef struct fit_run {
     double secs, loss, acc;
 } fit_run;
 
-static fit_run time_fit(const nn_dataset *tr, int bs, uint64_t seed)
+/* Which steps keep their gradients: all, the shell's (its gradient
+ * record's stride for this many batches an epoch: repl_plot_grads_begin),
+ * none but each epoch's last. */
+enum { KEEP_ALL, KEEP_SHELL, KEEP_LAST };
+
+static int keep_every(void *ctx, const nn_model *m)
+{
+    long stride = *(const long *)ctx;
+    return (m->steps + 1) % stride == 0;
+}
+
+static int keep_none(void *ctx, const nn_model *m)
+{
+    (void)ctx, (void)m;
+    return 0;
+}
+
+static fit_run time_fit(const nn_dataset *tr, int bs, uint64_t seed, int keep)
 {
     nn_model *m = book_model(seed);
     nn_fit_opts o;
     nn_fit_defaults(&o);
     o.batch_size = bs;
     o.epochs = 1;
+    long stride = 1;
+    int nb = (tr->n + bs - 1) / bs;
+    while (stride * 2 <= nb / 64)
+        stride *= 2;
+    o.hooks.ctx = &stride;
+    o.hooks.keep_grads = keep == KEEP_SHELL ? keep_every :
+                         keep == KEEP_LAST ? keep_none : NULL;
     nn_history h;
     nn_history_init(&h);
     nn_rng r;
@@ -463,7 +493,8 @@ int main(int argc, char **argv)
     tr.nclasses = 10;
 
     const int bss[2] = {32, 256};
-    double fitt[2], flo_ob[2], flo_best[2], flo_nn[2], upd_sep[2], upd_fold[2];
+    double fitt[2], fit_all[2], fit_last[2];
+    double flo_ob[2], flo_best[2], flo_nn[2], upd_sep[2], upd_fold[2];
     double upd_tx[2];
     fit_run first[2];
     double gflop = flops_per_sample() * NTRAIN * 1e-9;
@@ -472,13 +503,18 @@ int main(int argc, char **argv)
     for (int b = 0; b < 2; b++) {
         int bs = bss[b];
         double t[MAXRUNS];
-        for (int k = 0; k < runs; k++) {
-            fit_run fr = time_fit(&tr, bs, 42);
+        double ta[MAXRUNS], tz[MAXRUNS];
+        for (int k = 0; k < runs; k++) {   /* interleaved: the same load */
+            fit_run fr = time_fit(&tr, bs, 42, KEEP_SHELL);
             if (k == 0)
                 first[b] = fr;
             t[k] = fr.secs;
+            ta[k] = time_fit(&tr, bs, 42, KEEP_ALL).secs;
+            tz[k] = time_fit(&tr, bs, 42, KEEP_LAST).secs;
         }
         fitt[b] = median(t, runs);
+        fit_all[b] = median(ta, runs);
+        fit_last[b] = median(tz, runs);
 
         shapes s;
         shapes_alloc(&s, tr.x, bs);
@@ -540,6 +576,17 @@ int main(int argc, char **argv)
            fitt[0] / flo_best[0], fitt[1] / flo_best[1]);
     printf("%-40s %11.2f %11.2f\n", "fit / floor (nn_gemm)",
            fitt[0] / flo_nn[0], fitt[1] / flo_nn[1]);
+    printf("%-40s %11.3f %11.3f\n", "fit keeping every step's gradients, s",
+           fit_all[0], fit_all[1]);
+    printf("%-40s %11.3f %11.3f\n", "fit keeping the last batch's only, s",
+           fit_last[0], fit_last[1]);
+    printf("%-40s %10.1f%% %10.1f%%\n", "inspection: fit vs last batch only",
+           100 * (fitt[0] - fit_last[0]) / fit_last[0],
+           100 * (fitt[1] - fit_last[1]) / fit_last[1]);
+    printf("%-40s %10.1f%% %10.1f%%\n", "every step's gradients vs last only",
+           100 * (fit_all[0] - fit_last[0]) / fit_last[0],
+           100 * (fit_all[1] - fit_last[1]) / fit_last[1]);
+    printf("products alone (no loss, no gather), one epoch:\n");
     printf("%-40s %10.1f%% %10.1f%%\n", "update pass vs folded, share of fit",
            100 * (upd_sep[0] - upd_fold[0]) / fitt[0],
            100 * (upd_sep[1] - upd_fold[1]) / fitt[1]);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <readline/readline.h>
 #include "complete.h"
+#include "callbacks.h"
 #include "activation.h"
 #include "init.h"
 #include "loss.h"
@@ -32,7 +33,8 @@ static const char *const valdata_values[] = {"valid", "test", "none", NULL};
 static const char *const bool_keys[] = {
     "shuffle", "use_bias", "nesterov", "header", "restore_best_weights",
     "from_logits", "stratify", "trainable", "fit_intercept", "centered",
-    "early_stopping", "logits", NULL
+    "early_stopping", "logits", "refit", "append", "save_best_only",
+    "save_weights_only", "cycle_momentum", "staircase", NULL
 };
 
 const char *const *repl_key_values(const char *key)
@@ -79,7 +81,35 @@ const char *const *repl_key_values(const char *key)
 
 /* Keywords whose value is a file path. */
 static const char *const file_keys[] = {"path", "file", "output", "save", "load",
-                                        "to", "script", "log_dir", NULL};
+                                        "to", "script", "log_dir", "filepath",
+                                        "filename", NULL};
+
+/* What the next positional word of a is, where it differs from the
+ * command's table: the FILE of data csv, callback checkpoint and
+ * csvlogger, the DIR of export keras, the SCHEDULE of lr_schedule. */
+static repl_pos_kind next_pos(const repl_cmd *cmd, const repl_args *a,
+                              const char *const **values)
+{
+    *values = cmd->pos_values;
+    if (a->npos == 1) {
+        const char *p0 = a->pos[0];
+        if ((!strcmp(cmd->name, "data") && !strcmp(p0, "csv")) ||
+            (!strcmp(cmd->name, "callback") &&
+             (!strcmp(p0, "checkpoint") || !strcmp(p0, "csvlogger"))) ||
+            !strcmp(cmd->name, "export"))
+            return REPL_POS_FILE;
+        if (!strcmp(cmd->name, "callback") && !strcmp(p0, "lr_schedule")) {
+            *values = cb_sched_names;
+            return REPL_POS_WORDS;
+        }
+        if (!strcmp(cmd->name, "callback") && !strcmp(p0, "terminate_on_nan")) {
+            static const char *const on_off[] = {"on", "off", NULL};
+            *values = on_off;
+            return REPL_POS_WORDS;
+        }
+    }
+    return cmd->pos_kind;
+}
 
 /* ---- the generator ---- */
 
@@ -176,6 +206,7 @@ int repl_complete(const repl_session *s, const char *line, int point,
         return -1;
     int wl = 0, eq = -1, fstart_w = 0;    /* offsets into word */
     int fstart = ws;                      /* offset into line */
+    int cstart = ws, cstart_w = 0;        /* after the last ',' (lists) */
     q = 0;
     for (int i = ws; i < point; i++) {
         char ch = line[i];
@@ -195,9 +226,13 @@ int repl_complete(const repl_session *s, const char *line, int point,
             eq = wl;
             fstart = i + 1;
             fstart_w = wl + 1;
-        } else if (ch == ',' && eq >= 0) {
-            fstart = i + 1;
-            fstart_w = wl + 1;
+        } else if (ch == ',') {
+            cstart = i + 1;
+            cstart_w = wl + 1;
+            if (eq >= 0) {
+                fstart = i + 1;
+                fstart_w = wl + 1;
+            }
         }
         word[wl++] = ch;
     }
@@ -281,15 +316,22 @@ int repl_complete(const repl_session *s, const char *line, int point,
         k = e;
     }
     /* the next positional word */
+    const char *const *pv;
+    repl_pos_kind pk = next_pos(cmd, &a, &pv);
     if (r == 0 && a.npos < cmd->maxpos) {
-        switch (cmd->pos_kind) {
+        switch (pk) {
         case REPL_POS_WORDS:
-            r = add_table(&l, cmd->pos_values, frag, "");
+            r = add_table(&l, pv, frag, "");
             break;
         case REPL_POS_COMMAND:
             r = add_table(&l, repl_command_names(), frag, "");
             break;
         case REPL_POS_LAYER:
+            if (cstart_w > 0 && l.n == 0) {   /* concat a,b: after the comma */
+                frag = word + cstart_w;
+                fl = strlen(frag);
+                c->start = cstart;
+            }
             if (s && s->model)
                 for (int i = 0; i < s->model->n && r == 0; i++) {
                     const char *nm = s->model->nodes[i].name;

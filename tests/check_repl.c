@@ -693,6 +693,38 @@ START_TEST(test_complete_positional)
     complete("run x.nnl ", &c);
     ck_assert_int_eq(c.files, 0);
     repl_comp_free(&c);
+    /* the second word is a file (or a directory) after these first words */
+    static const char *const file_lines[] = {
+        "data csv ", "callback checkpoint ", "callback csvlogger ",
+        "export keras ", "callback checkpoint filepath=",
+        "callback csvlogger filename=",
+    };
+    for (size_t i = 0; i < sizeof file_lines / sizeof file_lines[0]; i++) {
+        complete(file_lines[i], &c);
+        ck_assert_msg(c.files == 1, "'%s': no file names", file_lines[i]);
+        repl_comp_free(&c);
+    }
+    complete("data xor ", &c);         /* not after a data set name */
+    ck_assert_int_eq(c.files, 0);
+    repl_comp_free(&c);
+    complete("callback lr_schedule one", &c);
+    ck_assert_int_eq(c.n, 1);
+    ck_assert_str_eq(c.items[0], "onecycle");
+    repl_comp_free(&c);
+    complete("callback terminate_on_nan o", &c);
+    ck_assert(c.n == 2 && has(&c, "on") && has(&c, "off"));
+    repl_comp_free(&c);
+    /* true/false after every boolean keyword of the tables */
+    static const char *const bool_lines[] = {
+        "search grid refit=f", "callback csvlogger x.csv append=t",
+        "callback checkpoint x.nnlab save_best_only=t",
+        "callback lr_schedule onecycle cycle_momentum=f",
+    };
+    for (size_t i = 0; i < sizeof bool_lines / sizeof bool_lines[0]; i++) {
+        complete(bool_lines[i], &c);
+        ck_assert_msg(c.n == 1, "'%s': %d words", bool_lines[i], c.n);
+        repl_comp_free(&c);
+    }
 
     /* layer names: every LAYER command, with no model, must not crash */
     const repl_cmd *const *t = repl_commands();
@@ -735,6 +767,11 @@ START_TEST(test_complete_positional)
             repl_comp_free(&c);
             free(line);
         }
+    /* concat's list: the layer after the last comma */
+    complete("concat input_layer,hi", &c);
+    ck_assert(has(&c, "hidden"));
+    ck_assert_int_eq(c.start, (int)strlen("concat input_layer,"));
+    repl_comp_free(&c);
     sess.model = NULL;
     nn_model_free(m);
 
