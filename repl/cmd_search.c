@@ -435,8 +435,8 @@ static int cmd_search(repl_session *s, const repl_args *a)
     if (mode < 0)
         return repl_error(s, "search", "give grid, random or hyperband first, e.g. "
                           "search grid dense.units=8,32 (got '%s')", a->pos[0]);
-    if (!s->have_data || s->train.n == 0)
-        return repl_error(s, "search", "no data; load some first, e.g. data moons");
+    if (repl_need_data(s, "search") < 0)
+        return -1;
     if (!s->model || s->model->nparams == 0)
         return repl_error(s, "search", "no model to search around; build one first, "
                           "e.g. input, dense 8 activation=relu, dense 1 "

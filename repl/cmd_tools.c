@@ -74,8 +74,8 @@ static void print_row(const nn_lrfind_result *r, int i, const char *mark)
 
 static int cmd_lrfind(repl_session *s, const repl_args *a)
 {
-    if (!s->have_data)
-        return repl_error(s, "lrfind", "no data; load some first, e.g. data moons");
+    if (repl_need_data(s, "lrfind") < 0)
+        return -1;
     if (!s->model || s->model->nparams == 0)
         return repl_error(s, "lrfind", "no model; build one first, e.g. input, "
                           "dense 8 activation=relu, dense 1 activation=sigmoid");

@@ -130,8 +130,8 @@ static int cmd_compile(repl_session *s, const repl_args *a)
 
 static int need_model_data(repl_session *s, const char *cmd, int compiled)
 {
-    if (!s->have_data)
-        return repl_error(s, cmd, "no data; load some first, e.g. data moons");
+    if (repl_need_data(s, cmd) < 0)
+        return -1;
     if (!s->model || s->model->nparams == 0)
         return repl_error(s, cmd, "no model to %s; build one first, e.g. input, "
                           "dense 8 activation=relu, dense 1 activation=sigmoid", cmd);
