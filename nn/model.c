@@ -890,28 +890,28 @@ static void backward(nn_model *m, const sgd_fold *fold)
     int rows = m->rows;
     /* what no trainable layer writes reads zero: frozen layers, and
      * floats no layer owns (with fold, the gradients are not written) */
-    size_t at = fold ? m->nparams : 0;
-    for (int i = 0; i < m->n && at <= m->nparams; i++) {
-        const nn_node *nd = &m->nodes[i];
-        size_t p = nn_node_params(m, i);
-        if (!p)
-            continue;
-        if (nd->w_off < at) {   /* not in order: zero everything */
-            at = m->nparams + 1;
-            break;
+    if (!fold) {
+        size_t at = 0;
+        for (int i = 0; i < m->n && at <= m->nparams; i++) {
+            const nn_node *nd = &m->nodes[i];
+            size_t p = nn_node_params(m, i);
+            if (!p)
+                continue;
+            if (nd->w_off < at) {   /* not in order: zero everything */
+                at = m->nparams + 1;
+                break;
+            }
+            if (!nd->dense.trainable)
+                continue;   /* zeroed with the gap up to the next trainable one */
+            if (nd->w_off > at)
+                memset(m->grads + at, 0, (nd->w_off - at) * sizeof(float));
+            at = nd->w_off + p;
         }
-        if (!nd->dense.trainable)
-            continue;   /* zeroed with the gap up to the next trainable one */
-        if (nd->w_off > at)
-            memset(m->grads + at, 0, (nd->w_off - at) * sizeof(float));
-        at = nd->w_off + p;
+        if (at > m->nparams)
+            memset(m->grads, 0, m->nparams * sizeof(float));
+        else if (at < m->nparams)
+            memset(m->grads + at, 0, (m->nparams - at) * sizeof(float));
     }
-    if (fold)
-        ;
-    else if (at > m->nparams)
-        memset(m->grads, 0, m->nparams * sizeof(float));
-    else if (at < m->nparams)
-        memset(m->grads + at, 0, (m->nparams - at) * sizeof(float));
     for (int i = m->n - 1; i >= 0; i--) {
         nn_node *nd = &m->nodes[i];
         nn_node *in = nd->nin ? &m->nodes[nd->in[0]] : NULL;

@@ -42,7 +42,7 @@ const char *nn_size_text(double bytes, char *buf)
     }
     int u = 0;
     bytes /= 1024;
-    while (bytes >= 1024 && u < 5)
+    while (bytes >= 1023.95 && u < 5)   /* never "1024.0 KiB" */
         bytes /= 1024, u++;
     snprintf(buf, NN_SIZETEXT, "%.1f %s", bytes, unit[u]);
     return buf;

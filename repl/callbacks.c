@@ -166,7 +166,10 @@ static void describe(const cb *c, char *b, size_t len)
         }
         break;
     case CB_CSV:
-        ADD("%s separator=%c append=%s", c->path, c->sep, c->append ? "true" : "false");
+        /* a blank separator quoted, so the line reads back as typed */
+        ADD(c->sep == ' ' || c->sep == '\t' ? "%s separator=\"%c\" append=%s"
+                                           : "%s separator=%c append=%s",
+            c->path, c->sep, c->append ? "true" : "false");
         break;
     case CB_TENSORBOARD:
         ADD("log_dir=%s histogram_freq=%d update_freq=", c->log_dir, c->histogram_freq);

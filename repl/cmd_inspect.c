@@ -311,7 +311,8 @@ static int cmd_grads(repl_session *s, const repl_args *a)
                           nn_node_class[m->nodes[only].kind]);
     if (m->grads_step == 0 || !m->grads)
         return repl_error(s, "grads", "no gradients yet: train first (fit or "
-                          "step)%s", m->steps > 0 ? "; a loaded model has none" : "");
+                          "step)%s", m->steps > 0 ? "; no step of this model "
+                          "kept them (loaded, or a fit stopped early)" : "");
     if (only >= 0)
         only = m->nodes[only].shared;
     int nl = 0;

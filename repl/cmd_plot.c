@@ -607,9 +607,10 @@ static int build_hist(repl_session *s, const repl_args *a, plot_job *job,
         return repl_error(s, "plot", "'%s' has no weights (%s; only Dense "
                           "layers have them)", m->nodes[only].name,
                           nn_node_class[m->nodes[only].kind]);
-    if (kind == 1 && (m->steps == 0 || !m->grads))
+    if (kind == 1 && (m->grads_step == 0 || !m->grads))
         return repl_error(s, "plot", "no gradients yet: train first (fit or "
-                          "step)");
+                          "step)%s", m->steps > 0 ? "; no step of this model "
+                          "kept them (loaded, or a fit stopped early)" : "");
     long nsamp = 500;
     int sp = 0;
     if (repl_arg_int(s, a, "n", 500, 1, 100000, &nsamp) < 0 ||
@@ -667,9 +668,14 @@ static int build_hist(repl_session *s, const repl_args *a, plot_job *job,
     }
     if (ns == 0)
         return repl_error(s, "plot", "the model has no Dense layer yet");
-    char title[160], xl[64];
+    char title[160], xl[64], gwhat[64];
+    if (m->grads_step == m->steps)
+        snprintf(gwhat, sizeof gwhat, "Kernel gradients (last training batch)");
+    else
+        snprintf(gwhat, sizeof gwhat, "Kernel gradients (batch of step %ld)",
+                 m->grads_step);
     const char *what = kind == 0 ? "Kernel weights" : kind == 1
-                       ? "Kernel gradients (last training batch)" : "Activations";
+                       ? gwhat : "Activations";
     if (kind == 2 && ns == 1) {
         /* one layer: say how many outputs are exactly 0 (dead ReLUs) */
         size_t zeros = 0;

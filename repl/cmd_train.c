@@ -464,8 +464,10 @@ static int parse_range(const char *w, long n, long *a, long *b)
             return -1;
         if (*a < 0)
             *a += n;
+        if (*a < 0 || *a >= n)
+            return -2;
         *b = *a + 1;
-        return *a < 0 || *a >= n ? -2 : 0;
+        return 0;
     }
     memcpy(buf, w, (size_t)(c - w));
     buf[c - w] = 0;

@@ -221,6 +221,8 @@ int repl_complete(const repl_session *s, const char *line, int point,
             q = ch;
             if (wl == fstart_w)
                 fstart = i + 1;
+            if (wl == cstart_w)
+                cstart = i + 1;
             continue;
         } else if (ch == '=' && eq < 0 && wl > 0) {
             eq = wl;

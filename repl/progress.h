@@ -32,7 +32,7 @@ void repl_format_value(char *buf, size_t len, double v);
 /* 266610 -> "266,610" (Keras's summary); buf holds at least 32 bytes. */
 const char *repl_commas(size_t v, char *buf);
 /* The shell's tables: %.4f, %.4e for 0 < |v| < 1e-3 and |v| >= 1e6
- * (at most 11 characters), "nan", "inf";
+ * (11 characters, 12 with a 3-digit exponent), "nan", "inf";
  * returns buf. */
 const char *repl_num(char *buf, size_t len, double v);
 

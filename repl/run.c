@@ -95,8 +95,8 @@ static int check_words(repl_session *s, const repl_cmd *c, const repl_args *a)
         if (blank(a->pos[i]))
             return repl_error(s, c->name, "argument %d is empty; usage: %s",
                               i + 1, usage);
-    for (int i = 0; i < a->nkv; i++)
-        if (blank(a->val[i]))
+    for (int i = 0; i < a->nkv; i++)   /* separator=" " is a value */
+        if (a->val[i][0] == 0)
             return repl_error(s, c->name, "%s= has no value; give one after the "
                               "'=' (see help %s)", a->key[i], c->name);
     if (a->npos > c->maxpos) {

@@ -68,6 +68,7 @@ START_TEST(test_bytes_text)
     ck_assert_str_eq(nn_size_text(1023, b), "1023 bytes");
     ck_assert_str_eq(nn_size_text(1024, b), "1.0 KiB");
     ck_assert_str_eq(nn_size_text(1536, b), "1.5 KiB");
+    ck_assert_str_eq(nn_size_text(1048575, b), "1.0 MiB");    /* not 1024.0 KiB */
     ck_assert_str_eq(nn_size_text(1048576.0 * 3, b), "3.0 MiB");
     ck_assert_str_eq(nn_size_text(1073741824.0 * 1.25, b), "1.2 GiB");
     ck_assert_str_eq(nn_size_text(18446744073709551615.0, b), "16.0 EiB");

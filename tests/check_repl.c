@@ -772,6 +772,10 @@ START_TEST(test_complete_positional)
     ck_assert(has(&c, "hidden"));
     ck_assert_int_eq(c.start, (int)strlen("concat input_layer,"));
     repl_comp_free(&c);
+    complete("concat input_layer,\"hi", &c);   /* a quote after the comma */
+    ck_assert(has(&c, "hidden"));
+    ck_assert_int_eq(c.start, (int)strlen("concat input_layer,\""));
+    repl_comp_free(&c);
     sess.model = NULL;
     nn_model_free(m);
 
