@@ -279,19 +279,6 @@ static void product(shapes *s, const float *x, int p, int rows, int folded,
     }
 }
 
-/* alt = params, in blocks shared among the engine's threads. */
-typedef struct copy_job {
-    float *dst;
-    const float *src;
-    size_t n;
-} copy_job;
-
-static void copy_block(void *ctx, int k)
-{
-    const copy_job *c = ctx;
-    size_t lo = (size_t)k * 16384, len = c->n - lo < 16384 ? c->n - lo : 16384;
-    memcpy(c->dst + lo, c->src + lo, len * sizeof(float));
-}
 
 /* One epoch of steps (n rows, batch bs, the last batch short) of the 8
  * products.  update: 0 products only; 1 products, then the engine's SGD
@@ -312,8 +299,7 @@ static double floor_epoch(shapes *s, int n, int bs, int update, int engine,
         int rows = n - at < bs ? n - at : bs;
         const float *x = s->x + (size_t)at * 784;
         if (update == 3) {
-            copy_job c = {*alt, m->params, m->nparams};
-            nn_parallel_for((int)((c.n + 16383) / 16384), copy_block, &c);
+            nn_copy_floats(*alt, m->params, m->nparams);
             for (int l = 0; l < 3; l++)
                 s->wt[l] = *alt + m->nodes[2 + l].w_off;
         }

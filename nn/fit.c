@@ -320,28 +320,6 @@ static int tx_undo(fit_bufs *b, nn_model *m)
  * step's gradients are not wanted: in place, or, with the transaction,
  * into the alternate buffer holding a copy of the weights (the copy is
  * what the undo costs).  m->grads keep the last step that wrote them. */
-/* dst = src over n floats, in blocks the engine's threads share (one
- * thread copies about half the bandwidth two reach). */
-#define COPY_BLOCK 16384
-typedef struct copy_job {
-    float *dst;
-    const float *src;
-    size_t n;
-} copy_job;
-
-static void copy_block(void *ctx, int k)
-{
-    const copy_job *j = ctx;
-    size_t a = (size_t)k * COPY_BLOCK, len = j->n - a < COPY_BLOCK ? j->n - a : COPY_BLOCK;
-    memcpy(j->dst + a, j->src + a, len * sizeof(float));
-}
-
-static void copy_floats(float *dst, const float *src, size_t n)
-{
-    copy_job j = {dst, src, n};
-    nn_parallel_for((int)((n + COPY_BLOCK - 1) / COPY_BLOCK), copy_block, &j);
-}
-
 static void fold_step(fit_bufs *b, int tx, nn_model *m)
 {
     float lr = (float)m->opt.cfg.learning_rate;
@@ -351,7 +329,7 @@ static void fold_step(fit_bufs *b, int tx, nn_model *m)
     } else {
         b->undo_t = m->opt.t;
         b->undo_u_prod = m->opt.u_prod;
-        copy_floats(b->alt_w, m->params, m->nparams);
+        nn_copy_floats(b->alt_w, m->params, m->nparams);
         nn_model_backward_sgd(m, lr, b->alt_w, b->fold_db);
         float *w = m->params;
         m->params = b->alt_w;

@@ -35,6 +35,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include "mat.h"
 
@@ -407,6 +408,26 @@ void nn_parallel_for(int n, void (*fn)(void *ctx, int k), void *ctx)
     }
     for (int k = 0; k < n; k++)
         fn(ctx, k);
+}
+
+#define COPY_BLOCK 16384
+typedef struct copy_job {
+    float *dst;
+    const float *src;
+    size_t n;
+} copy_job;
+
+static void copy_block(void *ctx, int k)
+{
+    const copy_job *j = ctx;
+    size_t a = (size_t)k * COPY_BLOCK, len = j->n - a < COPY_BLOCK ? j->n - a : COPY_BLOCK;
+    memcpy(j->dst + a, j->src + a, len * sizeof(float));
+}
+
+void nn_copy_floats(float *dst, const float *src, size_t n)
+{
+    copy_job j = {dst, src, n};
+    nn_parallel_for((int)((n + COPY_BLOCK - 1) / COPY_BLOCK), copy_block, &j);
 }
 
 /* C = alpha op(A) op(B) + beta C, accumulated in double. */

@@ -310,23 +310,31 @@ START_TEST(test_choose)
 }
 END_TEST
 
-START_TEST(test_gradlog)
+/* 3 inputs, then Dense layers of units[0..n), compiled with MSE. */
+static nn_model *dense_chain(const int *units, int n)
 {
     nn_err e;
     nn_model *m = nn_model_new("m", 1, &e);
     nn_rng r;
     nn_rng_seed(&r, 1);
     int shape[1] = {3};
-    nn_dense_cfg c;
     ck_assert(nn_model_add_input(m, shape, 1, NULL, &e) >= 0);
-    nn_dense_defaults(&c, 4);
-    ck_assert(nn_model_add_dense(m, 0, &c, NULL, &r, &e) >= 0);
-    nn_dense_defaults(&c, 2);
-    ck_assert(nn_model_add_dense(m, 1, &c, NULL, &r, &e) >= 0);
+    for (int i = 0; i < n; i++) {
+        nn_dense_cfg c;
+        nn_dense_defaults(&c, units[i]);
+        ck_assert(nn_model_add_dense(m, i, &c, NULL, &r, &e) >= 0);
+    }
     nn_compile_cfg cc;
     nn_compile_defaults(&cc);
     cc.loss[0].kind = NN_LOSS_MSE;
     ck_assert_msg(nn_model_compile(m, &cc, &e) == NN_OK, "%s", e.msg);
+    return m;
+}
+
+START_TEST(test_gradlog)
+{
+    static const int units[2] = {4, 2};
+    nn_model *m = dense_chain(units, 2);
     ck_assert(m->grads != NULL);
     plot_gradlog *g = plot_gradlog_new();
     /* kernel 1: 3x4 of 0.5 -> norm sqrt(12)/2; kernel 2: 4x2 of 2 -> 4 sqrt 2 */
@@ -374,19 +382,8 @@ END_TEST
  * when full (the stride it will double to). */
 START_TEST(test_gradlog_wants)
 {
-    nn_err e;
-    nn_model *m = nn_model_new("m", 1, &e);
-    nn_rng r;
-    nn_rng_seed(&r, 1);
-    int shape[1] = {3};
-    nn_dense_cfg c;
-    ck_assert(nn_model_add_input(m, shape, 1, NULL, &e) >= 0);
-    nn_dense_defaults(&c, 2);
-    ck_assert(nn_model_add_dense(m, 0, &c, NULL, &r, &e) >= 0);
-    nn_compile_cfg cc;
-    nn_compile_defaults(&cc);
-    cc.loss[0].kind = NN_LOSS_MSE;
-    ck_assert_msg(nn_model_compile(m, &cc, &e) == NN_OK, "%s", e.msg);
+    static const int units[1] = {2};
+    nn_model *m = dense_chain(units, 1);
     plot_gradlog *g = plot_gradlog_new();
     ck_assert(plot_gradlog_wants(NULL, m, 5));      /* no record yet */
     ck_assert(plot_gradlog_wants(g, m, 5));         /* of no model yet */
