@@ -26,11 +26,9 @@ const char *nn_metric_key(nn_metric_kind k)
 
 static int single_io(const nn_model *m, nn_err *e)
 {
-    int nin = nn_model_ninputs(m);
-    if (nin != 1 || m->nout > 1)
-        return nn_fail(e, "training takes a model with one input and one "
-                          "output (this one has %d and %d)", nin,
-                       m->nout > 1 ? m->nout : 1);
+    if (m->nout > 1)
+        return nn_fail(e, "training takes a model with one output (this one "
+                          "has %d)", m->nout);
     return NN_OK;
 }
 
@@ -43,11 +41,9 @@ int nn_check_data(const nn_model *m, const nn_dataset *ds, nn_err *e)
         return nn_fail(e, "the model has no layers after its input; add dense first");
     if (single_io(m, e) != NN_OK)
         return NN_FAIL;
-    const nn_node *I = &m->nodes[in], *O = &m->nodes[on];
-    if (I->size != ds->d)
-        return nn_fail(e, "the model's input takes %d values per sample but "
-                          "the data has %d; start again with input %d",
-                       I->size, ds->d, ds->d);
+    const nn_node *O = &m->nodes[on];
+    if (nn_model_check_columns(m, ds->d, e) != NN_OK)
+        return NN_FAIL;
     const nn_loss *L = &m->cc.loss[0];
     const char *ln = nn_loss_names[L->kind];
     switch (L->kind) {
@@ -204,7 +200,7 @@ static int eval_logs(nn_model *m, const nn_dataset *ds, int batch_size,
         int rows = ds->n - s < batch_size ? ds->n - s : batch_size;
         const float *x = ds->x + (size_t)s * ds->d;
         const float *y = ds->y + (size_t)s * ds->ycols;
-        if (nn_model_forward(m, &x, rows, 0, e) != NN_OK)
+        if (nn_model_forward_data(m, x, ds->d, rows, 0, e) != NN_OK)
             return NN_FAIL;
         double loss = nn_model_loss(m, &y, NULL, NULL, 0);
         meter_add(&t, m, loss, m->nodes[on].a, y, NULL, rows, cols);
@@ -348,11 +344,11 @@ static void fold_step(fit_bufs *b, int tx, nn_model *m)
  * With tx, the step is a transaction fit may undo.  With fold (fit's
  * buffers, SGD without momentum), backward and the update are one pass
  * and m->grads are left as they were. */
-static int train_step(nn_model *m, const float *x, const float *y,
+static int train_step(nn_model *m, const float *x, int d, const float *y,
                       const float *w, int rows, double *loss, fit_bufs *tx,
                       fit_bufs *fold, nn_err *e)
 {
-    if (nn_model_forward(m, &x, rows, 1, e) != NN_OK)
+    if (nn_model_forward_data(m, x, d, rows, 1, e) != NN_OK)
         return -1;
     *loss = nn_model_loss(m, &y, w, NULL, 1);
     if (!isfinite(*loss))
@@ -368,14 +364,16 @@ static int train_step(nn_model *m, const float *x, const float *y,
     return 0;
 }
 
-int nn_train_batch(nn_model *m, const float *x, const float *y,
+int nn_train_batch(nn_model *m, const float *x, int d, const float *y,
                    const float *w, int rows, double *loss, nn_err *e)
 {
     if (ensure_opt(m, e) != NN_OK)
         return NN_FAIL;
     if (single_io(m, e) != NN_OK)
         return NN_FAIL;
-    int r = train_step(m, x, y, w, rows, loss, NULL, NULL, e);
+    if (nn_model_check_columns(m, d, e) != NN_OK)
+        return NN_FAIL;
+    int r = train_step(m, x, d, y, w, rows, loss, NULL, NULL, e);
     if (r < 0)
         return NN_FAIL;
     if (r > 0)
@@ -558,7 +556,7 @@ int nn_fit(nn_model *m, const nn_dataset *train, const nn_fit_opts *o,
                        nn_model_fold_room(m) <= b.fold_room &&
                        !o->hooks.keep_grads(o->hooks.ctx, m);
             double loss;
-            int rc = train_step(m, b.x, b.y, b.sw ? b.w : NULL, rows, &loss,
+            int rc = train_step(m, b.x, tr.d, b.y, b.sw ? b.w : NULL, rows, &loss,
                                 o->terminate_on_nan ? &b : NULL,
                                 fold ? &b : NULL, e);
             if (rc < 0) {

@@ -81,9 +81,10 @@ int nn_fit(nn_model *m, const nn_dataset *train, const nn_fit_opts *o,
 int nn_check_data(const nn_model *m, const nn_dataset *ds, nn_err *e);
 
 /* One optimizer step on rows samples given as (rows, d) and (rows, ycols)
- * (Keras train_on_batch); writes the batch loss.  Fails on non-finite
+ * (Keras train_on_batch), x (rows, d) fed to the inputs as
+ * nn_model_forward_data does; writes the batch loss.  Fails on non-finite
  * loss without updating. */
-int nn_train_batch(nn_model *m, const float *x, const float *y,
+int nn_train_batch(nn_model *m, const float *x, int d, const float *y,
                    const float *w, int rows, double *loss, nn_err *e);
 
 /* Loss and metrics on ds in batches (Keras evaluate): logs get "loss" and

@@ -5,13 +5,14 @@
 #include <string.h>
 #include "gradcheck.h"
 
-static double loss_at(nn_model *m, const float *x, const float *y, int rows)
+/* xs: each input's rows, as the first forward gathered them */
+static double loss_at(nn_model *m, const float *const *xs, const float *y, int rows)
 {
-    nn_model_forward(m, &x, rows, 0, NULL);
+    nn_model_forward(m, xs, rows, 0, NULL);
     return nn_model_loss(m, &y, NULL, NULL, 0);
 }
 
-static void check_tensor(nn_model *m, const float *x, const float *y, int rows,
+static void check_tensor(nn_model *m, const float *const *x, const float *y, int rows,
                          double h, size_t max_n, size_t off, size_t count,
                          const float *analytic, nn_gradcheck_row *row)
 {
@@ -42,7 +43,7 @@ static void check_tensor(nn_model *m, const float *x, const float *y, int rows,
     }
 }
 
-int nn_gradcheck(nn_model *m, const float *x, const float *y, int rows,
+int nn_gradcheck(nn_model *m, const float *x0, int d, const float *y, int rows,
                  double h, size_t max_per_tensor, nn_gradcheck_report *rep,
                  nn_err *e)
 {
@@ -51,13 +52,23 @@ int nn_gradcheck(nn_model *m, const float *x, const float *y, int rows,
         return nn_fail(e, "the model is not compiled; run compile first");
     if (!(h > 0))
         return nn_fail(e, "the step must be > 0");
-    if (nn_model_forward(m, &x, rows, 0, e) != NN_OK)
+    if (nn_model_forward_data(m, x0, d, rows, 0, e) != NN_OK)
         return NN_FAIL;
+    /* the inputs' rows as gathered, for every later forward */
+    int nin = nn_model_ninputs(m), k = 0;
+    const float **x = malloc((size_t)nin * sizeof *x + 1);
+    if (!x)
+        return nn_fail(e, "out of memory");
+    for (int i = 0; i < m->n; i++)
+        if (m->nodes[i].kind == NN_NODE_INPUT)
+            x[k++] = m->nodes[i].a;
     nn_model_loss(m, &y, NULL, NULL, 1);
     nn_model_backward(m);
     float *analytic = malloc(m->nparams * sizeof(float) + 1);
-    if (!analytic)
+    if (!analytic) {
+        free(x);
         return nn_fail(e, "out of memory");
+    }
     memcpy(analytic, m->grads, m->nparams * sizeof(float));
     for (int i = 0; i < m->n && rep->nrows + 2 <= NN_GRADCHECK_MAXROWS; i++) {
         const nn_node *nd = &m->nodes[i];
@@ -82,6 +93,7 @@ int nn_gradcheck(nn_model *m, const float *x, const float *y, int rows,
     /* leave the gradients of the batch as backprop gave them */
     memcpy(m->grads, analytic, m->nparams * sizeof(float));
     free(analytic);
-    nn_model_forward(m, &x, rows, 0, NULL);
+    nn_model_forward(m, x, rows, 0, NULL);
+    free(x);
     return NN_OK;
 }

@@ -31,7 +31,7 @@ typedef struct nn_gradcheck_report {
 /* Checks m (compiled) on rows samples of x (rows, d) and y (rows, ycols),
  * at most max_per_tensor parameters per tensor (evenly spread; 0 = all),
  * with step h (e.g. 1e-3).  Leaves the parameters as they were. */
-int nn_gradcheck(nn_model *m, const float *x, const float *y, int rows,
+int nn_gradcheck(nn_model *m, const float *x, int d, const float *y, int rows,
                  double h, size_t max_per_tensor, nn_gradcheck_report *rep,
                  nn_err *e);
 

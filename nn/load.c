@@ -32,6 +32,7 @@ typedef struct reader {
     size_t len, pos;
     int bad;
     const char *what;   /* the part being read, for messages */
+    uint32_t version;   /* the file's format version */
 } reader;
 
 static int r_has(reader *r, size_t n)
@@ -161,6 +162,8 @@ static void r_node(reader *r, nn_node *nd, int *name_ok)
     nd->shared = (int)r_u32(r);
     nd->w_off = (size_t)r_u64(r);
     nd->b_off = (size_t)r_u64(r);
+    if (r->version >= 2)
+        nd->col_from = (int)r_u32(r);
 }
 
 /* Node i as the file gives it, checked against the nodes before it
@@ -207,6 +210,10 @@ static int node_ok(const nn_node *saved, int i, int sequential, size_t nparams,
         return nn_fail(e, "layer '%s' has a bad use_bias or trainable flag", nd->name);
     if (!isfinite(nd->dense.kernel_value) || !isfinite(nd->dense.bias_value))
         return nn_fail(e, "layer '%s' has a bad constant initializer value", nd->name);
+    if (nd->col_from < 0 || nd->col_from > (1 << 28) + 1 ||
+        (nd->kind != NN_NODE_INPUT && nd->col_from != 0))
+        return nn_fail(e, "layer '%s' has bad data columns (%d)", nd->name,
+                       nd->col_from);
     if (nd->shared < 0 || nd->shared > i)
         return nn_fail(e, "layer '%s' shares weights with a later layer", nd->name);
 
@@ -297,6 +304,9 @@ static int add_node(nn_model *m, const nn_node *nd, nn_rng *rng, nn_err *e)
     switch (nd->kind) {
     case NN_NODE_INPUT:
         k = nn_model_add_input(m, nd->shape, nd->ndim, nd->name, e);
+        if (k >= 0 && nd->col_from > 0 &&
+            nn_model_set_input_columns(m, k, nd->col_from - 1, e) != NN_OK)
+            k = NN_FAIL;
         break;
     case NN_NODE_FLATTEN:
         k = nn_model_add_flatten(m, nd->in[0], nd->name, e);
@@ -694,7 +704,7 @@ nn_model *nn_model_from_bytes(const void *buf, size_t len, int check_crc,
         nn_fail(e, "the file is corrupt: unknown flags %08x", (unsigned)flags);
         return NULL;
     }
-    reader r = {b, len - TRAILER_LEN, HEADER_LEN, 0, "header"};
+    reader r = {b, len - TRAILER_LEN, HEADER_LEN, 0, "header", version};
     nn_err local;
     nn_model *m = parse(&r, h_out, e ? e : &local);
     if (!m && e) {

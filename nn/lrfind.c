@@ -118,7 +118,7 @@ int nn_lrfind(const nn_model *m, const nn_dataset *train,
         pos += bs;
         c->opt.cfg.learning_rate = lr;
         double loss = 0;
-        if (nn_train_batch(c, x, y, NULL, bs, &loss, e) != NN_OK) {
+        if (nn_train_batch(c, x, train->d, y, NULL, bs, &loss, e) != NN_OK) {
             if (isfinite(loss)) {
                 status = NN_FAIL;
                 break;

@@ -65,6 +65,7 @@ void nn_model_free(nn_model *m)
     free(m->nodes);
     free(m->params);
     free(m->grads);
+    free(m->gather);
     nn_opt_free(&m->opt);
     free(m);
 }
@@ -79,6 +80,8 @@ nn_model *nn_model_clone(const nn_model *src, nn_err *e)
     m->n = 0;               /* no nodes until they are copied (free_buffers) */
     m->params = m->grads = m->slab = NULL;
     m->slab_len = 0;
+    m->gather = NULL;
+    m->gather_len = 0;
     m->batch_cap = 0;
     memset(&m->opt, 0, sizeof m->opt);
     m->nodes = nn_calloc((size_t)(src->cap ? src->cap : 1), sizeof *m->nodes, e);
@@ -477,6 +480,43 @@ int nn_model_ninputs(const nn_model *m)
     for (int i = 0; i < m->n; i++)
         k += m->nodes[i].kind == NN_NODE_INPUT;
     return k;
+}
+
+int nn_model_set_input_columns(nn_model *m, int i, int from, nn_err *e)
+{
+    if (i < 0 || i >= m->n || m->nodes[i].kind != NN_NODE_INPUT)
+        return nn_fail(e, "only an input takes data columns");
+    if (from < 0 || from > (1 << 28))
+        return nn_fail(e, "the first column must be 0 or more (got %d)", from);
+    m->nodes[i].col_from = from + 1;
+    return NN_OK;
+}
+
+int nn_model_check_columns(const nn_model *m, int d, nn_err *e)
+{
+    int nin = nn_model_ninputs(m);
+    for (int i = 0; i < m->n; i++) {
+        const nn_node *nd = &m->nodes[i];
+        if (nd->kind != NN_NODE_INPUT)
+            continue;
+        if (nd->col_from == 0) {
+            if (nin > 1)
+                return nn_fail(e, "the model has %d inputs: say which columns "
+                                  "of the data each one reads (input '%s' does "
+                                  "not: input %d name=%s features=FROM:TO)", nin,
+                               nd->name, nd->size, nd->name);
+            if (nd->size != d)
+                return nn_fail(e, "the model's input takes %d value%s per sample "
+                                  "but the data has %d; start again with input %d",
+                               nd->size, nd->size == 1 ? "" : "s", d, d);
+            continue;
+        }
+        long from = nd->col_from - 1;
+        if (from + nd->size > d)
+            return nn_fail(e, "input '%s' reads columns %ld:%ld but the data has "
+                              "%d", nd->name, from, from + nd->size, d);
+    }
+    return NN_OK;
 }
 
 int nn_model_input(const nn_model *m)
@@ -987,22 +1027,68 @@ void nn_model_backward_sgd(nn_model *m, float lr, float *w_out, float *db)
     backward(m, &f);
 }
 
-int nn_model_predict(nn_model *m, const float *x, int n, float *out, nn_err *e)
+int nn_model_forward_data(nn_model *m, const float *x, int d, int rows,
+                          int training, nn_err *e)
+{
+    if (nn_model_check_columns(m, d, e) != NN_OK)
+        return NN_FAIL;
+    int nin = nn_model_ninputs(m), first = nn_model_input(m);
+    if (nin == 1 && m->nodes[first].col_from == 0)
+        return nn_model_forward(m, &x, rows, training, e);
+    if (rows <= 0)
+        return nn_fail(e, "no samples");
+    size_t total = 0;
+    for (int i = 0; i < m->n; i++)
+        if (m->nodes[i].kind == NN_NODE_INPUT)
+            total += (size_t)m->nodes[i].size;
+    size_t need = nn_mul3(total, (size_t)rows, 1);
+    if (need == 0)
+        return nn_fail(e, "the inputs' columns overflow memory");
+    if (need > m->gather_len) {
+        float *g = nn_calloc(need, sizeof(float), e);
+        if (!g)
+            return NN_FAIL;
+        free(m->gather);
+        m->gather = g;
+        m->gather_len = need;
+    }
+    const float *xs_s[8], **xs = xs_s;
+    if (nin > 8 && !(xs = nn_calloc((size_t)nin, sizeof *xs, e)))
+        return NN_FAIL;
+    /* each input's columns, row by row: (rows, size) at g */
+    float *g = m->gather;
+    int k = 0;
+    for (int i = 0; i < m->n; i++) {
+        const nn_node *nd = &m->nodes[i];
+        if (nd->kind != NN_NODE_INPUT)
+            continue;
+        size_t from = (size_t)(nd->col_from - 1), w = (size_t)nd->size;
+        for (int r = 0; r < rows; r++)
+            memcpy(g + (size_t)r * w, x + (size_t)r * d + from, w * sizeof(float));
+        xs[k++] = g;
+        g += (size_t)rows * w;
+    }
+    int rc = nn_model_forward(m, xs, rows, training, e);
+    if (xs != xs_s)
+        free(xs);
+    return rc;
+}
+
+int nn_model_predict(nn_model *m, const float *x, int d, int n, float *out,
+                     nn_err *e)
 {
     int in = nn_model_input(m), on = nn_model_output(m);
     if (in < 0 || on < 0 || on == in)
         return nn_fail(e, "the model has no layers to predict with");
-    int nin = nn_model_ninputs(m);
-    if (nin != 1 || m->nout > 1)   /* x holds one input's rows only */
-        return nn_fail(e, "the model must have one input and one output to "
-                          "predict (this one has %d and %d)", nin,
-                       m->nout > 1 ? m->nout : 1);
-    int d = m->nodes[in].size, od = m->nodes[on].size;
+    if (m->nout > 1)
+        return nn_fail(e, "the model must have one output to predict (this one "
+                          "has %d)", m->nout);
+    int od = m->nodes[on].size;
     const int chunk = 256;
     for (int s = 0; s < n; s += chunk) {
         int rows = n - s < chunk ? n - s : chunk;
         const float *xs = x + (size_t)s * d;
-        if (nn_model_forward(m, &xs, rows, 0, e) != NN_OK)
+        if (nn_model_forward_data(m, xs, d, rows, 0, e) != NN_OK)
             return NN_FAIL;
         memcpy(out + (size_t)s * od, m->nodes[on].a, (size_t)rows * od * sizeof(float));
     }

@@ -82,6 +82,10 @@ typedef struct nn_node {
      * overwrites it, later ones add (so nothing is zeroed first) */
     int da_set;                   /* da holds a gradient of this batch */
     int dw_set;                   /* (owner) grads of the weights written */
+    /* input: the data columns it reads are [col_from - 1, col_from - 1 +
+     * size) (Keras: X[:, a:b] given to that input); 0: all of them (a
+     * model of one input) */
+    int col_from;
 } nn_node;
 
 typedef struct nn_compile_cfg {
@@ -108,6 +112,8 @@ typedef struct nn_model {
     int compiled;
     nn_compile_cfg cc;
     nn_opt opt;
+    float *gather;                /* nn_model_forward_data's input columns */
+    size_t gather_len;            /* floats it holds */
     long steps;                   /* optimizer steps taken in all */
     long grads_step;              /* the step whose gradients grads hold
                                      (0: none); fit may skip writing
@@ -151,6 +157,14 @@ void nn_model_count(const nn_model *m, size_t *total, size_t *trainable);
 size_t nn_model_bytes(const nn_model *m, int rows);
 /* Number of input nodes (1 for a Sequential model). */
 int nn_model_ninputs(const nn_model *m);
+/* Which data columns input node i reads: from (0-based) on, its size of
+ * them (Keras: fit((X[:, :5], X[:, 2:]), y)); fails when i is not an
+ * input or from < 0. */
+int nn_model_set_input_columns(nn_model *m, int i, int from, nn_err *e);
+/* Whether rows of d values feed the model's inputs: one input without
+ * columns takes all d; each input with columns takes its range, which
+ * must lie within d; several inputs all need columns. */
+int nn_model_check_columns(const nn_model *m, int d, nn_err *e);
 /* Input and output nodes of a Sequential model. */
 int nn_model_input(const nn_model *m);   /* first input node, or -1 */
 int nn_model_output(const nn_model *m);  /* first output node, or -1 */
@@ -201,8 +215,14 @@ int nn_model_can_fold_sgd(const nn_model *m);
 int nn_model_fold_room(const nn_model *m);
 void nn_model_backward_sgd(nn_model *m, float lr, float *w_out, float *db);
 
-/* Predictions for n samples of a single-input, single-output model, in
- * chunks: out is (n, output size). */
-int nn_model_predict(nn_model *m, const float *x, int n, float *out, nn_err *e);
+/* Predictions for n samples of d values each (x: (n, d)) of a model with
+ * one output, in chunks: out is (n, output size). */
+int nn_model_predict(nn_model *m, const float *x, int d, int n, float *out,
+                     nn_err *e);
+/* Forward on rows samples of d values each (x: (rows, d)), each input
+ * given its columns (gathered into m->gather when they are not all of
+ * x); the shapes checked by nn_model_check_columns first. */
+int nn_model_forward_data(nn_model *m, const float *x, int d, int rows,
+                          int training, nn_err *e);
 
 #endif

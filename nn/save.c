@@ -294,11 +294,21 @@ static void w_optcfg(writer *w, const nn_opt_cfg *c)
 }
 
 /* The whole file but the trailer; length is the file's length. */
+/* 1 unless an input reads some columns of the data (see save.h). */
+static uint32_t file_version(const nn_model *m)
+{
+    for (int i = 0; i < m->n; i++)
+        if (m->nodes[i].col_from != 0)
+            return 2;
+    return 1;
+}
+
 static void write_model(writer *w, const nn_model *m, const nn_history *h,
                         uint64_t length)
 {
+    uint32_t version = file_version(m);
     w_bytes(w, NN_SAVE_MAGIC, 8);
-    w_u32(w, NN_SAVE_VERSION);
+    w_u32(w, version);
     w_u32(w, 0);
     w_u64(w, length);
 
@@ -338,6 +348,8 @@ static void write_model(writer *w, const nn_model *m, const nn_history *h,
         w_u32(w, (uint32_t)nd->shared);
         w_u64(w, nd->w_off);
         w_u64(w, nd->b_off);
+        if (version >= 2)
+            w_u32(w, (uint32_t)nd->col_from);
     }
     w_floats(w, m->params, m->nparams);
 

@@ -20,7 +20,8 @@
  *            u32 shape[4], u32 size, u32 act, dense config (u32 units,
  *            activation, use_bias, kernel_initializer, bias_initializer,
  *            f32 kernel_value, bias_value, u32 trainable), u32 fan_in,
- *            u32 shared, u64 w_off, u64 b_off
+ *            u32 shared, u64 w_off, u64 b_off, and in version 2 u32
+ *            col_from (an input's first data column plus 1, 0: all)
  *   params   nparams f32 (each Dense kernel (fan_in, units) row-major,
  *            then its bias (units), at w_off / b_off)
  *   compile  when compiled: per output u32 loss, u32 from_logits, f32
@@ -34,7 +35,9 @@
  *   trailer  u32 CRC-32 (zlib's) of every byte before it
  *   optcfg = u32 kind, f64 learning_rate, momentum, u32 nesterov, f64 rho,
  *            beta_1, beta_2, epsilon, initial_accumulator_value
- * The header and the trailer keep their place in every later version. */
+ * The header and the trailer keep their place in every later version.
+ * A model whose inputs all read all columns is written as version 1, which
+ * older nnlab reads; version 2 only adds col_from to each node. */
 #ifndef NN_SAVE_H
 #define NN_SAVE_H
 
@@ -44,7 +47,7 @@
 #include "history.h"
 
 #define NN_SAVE_MAGIC "NNLABMDL"    /* 8 bytes at offset 0 */
-#define NN_SAVE_VERSION 1
+#define NN_SAVE_VERSION 2
 
 /* Writes m (and h when not NULL) to path.  NN_OK, or NN_FAIL with e filled
  * and any previous file at path unchanged. */

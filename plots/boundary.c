@@ -102,14 +102,14 @@ static int eval_grid(nn_model *m, int layer, int unit, grid *g, int nclasses,
         }
     int rc = NN_OK;
     if (layer < 0) {
-        rc = nn_model_predict(m, x, (int)np, g->val, e);
+        rc = nn_model_predict(m, x, 2, (int)np, g->val, e);
     } else {
         const int chunk = 256;
         int size = m->nodes[layer].size;
         for (size_t s = 0; s < np && rc == NN_OK; s += chunk) {
             int rows = np - s < (size_t)chunk ? (int)(np - s) : chunk;
             const float *xs = x + 2 * s;
-            rc = nn_model_forward(m, &xs, rows, 0, e);
+            rc = nn_model_forward_data(m, xs, 2, rows, 0, e);
             for (int r = 0; rc == NN_OK && r < rows; r++)
                 g->val[s + r] = m->nodes[layer].a[(size_t)r * size + unit];
         }
@@ -230,9 +230,8 @@ int plot_boundary(plot_job *job, nn_model *m, int layer, int unit,
             if (layer >= 0)
                 return nn_fail(e, "the model has no layers yet");
             m = NULL;
-        } else if (m->nodes[in].size != 2) {
-            return nn_fail(e, "the model takes %d inputs but the data has 2 "
-                           "features", m->nodes[in].size);
+        } else if (nn_model_check_columns(m, 2, e) != NN_OK) {
+            return NN_FAIL;
         } else if (layer >= 0 && (unit < 0 || unit >= m->nodes[layer].size)) {
             return nn_fail(e, "unit must be from 0 to %d (layer '%s' has %d "
                            "unit%s)", m->nodes[layer].size - 1,

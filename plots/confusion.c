@@ -35,9 +35,8 @@ int plot_confusion(plot_job *job, nn_model *m, const nn_dataset *ds,
     if (in < 0 || on < 0 || on == in)
         return nn_fail(e, "the model has no layers yet");
     int kout = m->nodes[on].size;
-    if (m->nodes[in].size != ds->d)
-        return nn_fail(e, "the model takes %d inputs but the data has %d "
-                       "features", m->nodes[in].size, ds->d);
+    if (nn_model_check_columns(m, ds->d, e) != NN_OK)
+        return NN_FAIL;
     if (kout != k && !(kout == 1 && k == 2))
         return nn_fail(e, "the model has %d outputs but the data has %d "
                        "classes", kout, k);
@@ -53,7 +52,7 @@ int plot_confusion(plot_job *job, nn_model *m, const nn_dataset *ds,
         return nn_fail(e, "out of memory");
     }
     nn_err pe = {{0}};
-    if (nn_model_predict(m, ds->x, ds->n, out, &pe) != NN_OK) {
+    if (nn_model_predict(m, ds->x, ds->d, ds->n, out, &pe) != NN_OK) {
         free(out);
         free(pred);
         free(cm);

@@ -35,7 +35,8 @@ int plot_images(plot_job *job, nn_model *m, const nn_dataset *ds,
     int *pred = NULL;
     if (m) {
         int in = nn_model_input(m), on = nn_model_output(m);
-        if (in < 0 || on < 0 || on == in || m->nodes[in].size != ds->d ||
+        nn_err ce;
+        if (in < 0 || on < 0 || on == in || nn_model_check_columns(m, ds->d, &ce) != NN_OK ||
             ds->nclasses <= 0 ||
             (m->nodes[on].size != ds->nclasses &&
              !(m->nodes[on].size == 1 && ds->nclasses == 2)))
@@ -46,7 +47,7 @@ int plot_images(plot_job *job, nn_model *m, const nn_dataset *ds,
         float *out = malloc((size_t)n * k * sizeof *out);
         pred = malloc((size_t)n * sizeof *pred);
         nn_err pe = {{0}};
-        if (!out || !pred || nn_model_predict(m, ds->x, n, out, &pe) != NN_OK) {
+        if (!out || !pred || nn_model_predict(m, ds->x, ds->d, n, out, &pe) != NN_OK) {
             free(out);
             free(pred);
             return nn_fail(e, "%s", pe.msg[0] ? pe.msg : "out of memory");

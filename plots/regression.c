@@ -38,9 +38,8 @@ int plot_regression(plot_job *job, nn_model *m, const nn_dataset *train,
         int in = nn_model_input(m), on = nn_model_output(m);
         if (in < 0 || on < 0 || on == in)
             m = NULL;              /* an input alone: no curve yet */
-        else if (m->nodes[in].size != 1)
-            return nn_fail(e, "the model takes %d inputs but the data has 1 "
-                           "feature", m->nodes[in].size);
+        else if (nn_model_check_columns(m, 1, e) != NN_OK)
+            return NN_FAIL;
         else if (m->nodes[on].size != 1)
             return nn_fail(e, "the model has %d outputs; plot regression draws "
                            "one", m->nodes[on].size);
@@ -97,7 +96,7 @@ int plot_regression(plot_job *job, nn_model *m, const nn_dataset *train,
                 x[i] = lo + (hi - lo) * i / (CURVE_POINTS - 1);
                 xf[i] = (float)x[i];
             }
-            ok = nn_model_predict(m, xf, CURVE_POINTS, yf, &pe) == NN_OK;
+            ok = nn_model_predict(m, xf, 1, CURVE_POINTS, yf, &pe) == NN_OK;
             for (int i = 0; ok && i < CURVE_POINTS; i++)
                 y[i] = yf[i];
         }

@@ -216,15 +216,18 @@ static void print_summary(const char *name, const nn_dataset *tr,
 /* A note when the model already built does not take this data. */
 static void note_model(const repl_session *s, const nn_dataset *tr)
 {
-    if (!s->model)
+    nn_err e;
+    if (!s->model || nn_model_input(s->model) < 0 ||
+        nn_model_check_columns(s->model, tr->d, &e) == NN_OK)
         return;
-    int in = nn_model_input(s->model);
-    if (in < 0 || s->model->nodes[in].size == tr->d)
-        return;
-    int k = s->model->nodes[in].size;
-    printf("note: the model's input takes %d value%s per sample but this data "
-           "has %d; fit will refuse it (start again with: input %d)\n",
-           k, k == 1 ? "" : "s", tr->d, tr->d);
+    const nn_node *in = &s->model->nodes[nn_model_input(s->model)];
+    int k = in->size;
+    if (nn_model_ninputs(s->model) == 1 && in->col_from == 0)
+        printf("note: the model's input takes %d value%s per sample but this data "
+               "has %d; fit will refuse it (start again with: input %d)\n",
+               k, k == 1 ? "" : "s", tr->d, tr->d);
+    else
+        printf("note: fit will refuse this data: %s\n", e.msg);
 }
 
 /* A fraction key (test_split, test_size): absent 0 (out = def), valid 1,

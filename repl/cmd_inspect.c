@@ -403,15 +403,9 @@ static const nn_dataset *split_set(const repl_session *s, int which)
 /* The model's single input must take the data's rows. */
 static int check_input(repl_session *s, const char *cmd, const nn_dataset *ds)
 {
-    const nn_model *m = s->model;
-    if (nn_model_ninputs(m) != 1)
-        return repl_error(s, cmd, "works on models with one input (this one "
-                          "has %d)", nn_model_ninputs(m));
-    int in = nn_model_input(m);
-    if (m->nodes[in].size != ds->d)
-        return repl_error(s, cmd, "the model's input takes %d values per "
-                          "sample but the data has %d; start again with: "
-                          "input %d", m->nodes[in].size, ds->d, ds->d);
+    nn_err e;
+    if (nn_model_check_columns(s->model, ds->d, &e) != NN_OK)
+        return repl_error(s, cmd, "%s", e.msg);
     return 0;
 }
 
@@ -439,8 +433,7 @@ static int cmd_activations(repl_session *s, const repl_args *a)
     nn_model *m = s->model;
     int rows = n < ds->n ? (int)n : ds->n;
     nn_err e = {{0}};
-    const float *x = ds->x;
-    if (nn_model_forward(m, &x, rows, 0, &e) != NN_OK)
+    if (nn_model_forward_data(m, ds->x, ds->d, rows, 0, &e) != NN_OK)
         return repl_error(s, "activations", "%s", e.msg);
     const nn_node *nd = &m->nodes[li];
     int units = nd->size;
@@ -560,7 +553,7 @@ static int cmd_gradcheck(repl_session *s, const repl_args *a)
     memcpy(keep, m->grads, m->nparams * sizeof *keep);
     long keep_step = m->grads_step;
     nn_gradcheck_report rep;
-    int rc = nn_gradcheck(m, s->train.x, s->train.y, rows, h,
+    int rc = nn_gradcheck(m, s->train.x, s->train.d, s->train.y, rows, h,
                           GRADCHECK_PER_TENSOR, &rep, &e);
     memcpy(m->grads, keep, m->nparams * sizeof *keep);
     m->grads_step = keep_step;

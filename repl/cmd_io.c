@@ -620,10 +620,8 @@ static int cmd_load(repl_session *s, const repl_args *a)
     describe(m, &s->hist, d, sizeof d);
     printf("loaded \"%s\" from %s: %s\n", m->name, file, d);
     int in = nn_model_input(m);
-    if (s->have_data && in >= 0 && m->nodes[in].size != s->train.d)
-        printf("note: the model takes %d value%s per sample; the data loaded (%s) "
-               "has %d\n", m->nodes[in].size, m->nodes[in].size == 1 ? "" : "s",
-               s->data_name, s->train.d);
+    if (s->have_data && in >= 0 && nn_model_check_columns(m, s->train.d, &e) != NN_OK)
+        printf("note: %s (the data loaded: %s)\n", e.msg, s->data_name);
     return 0;
 }
 
@@ -793,6 +791,37 @@ static const char *join(char *buf, size_t len, const char *dir, const char *name
     return buf;
 }
 
+/* What Keras is given for X: the array itself, or each input's columns
+ * (Keras: fit((X_train[:, :5], X_train[:, 2:]), y_train)). */
+static const char *keras_x(char *buf, size_t len, const nn_model *m,
+                           const char *x)
+{
+    int nin = m ? nn_model_ninputs(m) : 0, in = m ? nn_model_input(m) : -1;
+    if (nin == 0 || (nin == 1 && m->nodes[in].col_from == 0)) {
+        snprintf(buf, len, "%s", x);
+        return buf;
+    }
+    size_t k = 0;
+    if (nin > 1)
+        k += (size_t)snprintf(buf + k, len - k, "(");
+    int j = 0;
+    for (int i = 0; i < m->n && k < len; i++) {
+        const nn_node *nd = &m->nodes[i];
+        if (nd->kind != NN_NODE_INPUT)
+            continue;
+        int from = nd->col_from - 1;
+        if (nd->col_from == 0)
+            k += (size_t)snprintf(buf + k, len - k, "%s%s", j ? ", " : "", x);
+        else
+            k += (size_t)snprintf(buf + k, len - k, "%s%s[:, %d:%d]", j ? ", " : "",
+                                  x, from, from + nd->size);
+        j++;
+    }
+    if (nin > 1 && k < len)
+        snprintf(buf + k, len - k, ")");
+    return buf;
+}
+
 static int cmd_export(repl_session *s, const repl_args *a)
 {
     if (strcmp(a->pos[0], "keras") != 0)
@@ -842,7 +871,8 @@ static int cmd_export(repl_session *s, const repl_args *a)
     }
     /* a few inputs and nnlab's outputs, for model.py to compare */
     int outs[NN_MAXOUT], nout = model_nout(m, outs);
-    int in = nn_model_input(m), check = nn_model_ninputs(m) == 1 && nout == 1;
+    int in = nn_model_input(m), check = nn_model_ninputs(m) == 1 && nout == 1 &&
+                                        m->nodes[in].col_from == 0;
     int from_data = 0, rows = 0;
     if (check) {
         int d = m->nodes[in].size, od = m->nodes[outs[0]].size;
@@ -856,7 +886,7 @@ static int cmd_export(repl_session *s, const repl_args *a)
             goto fail;
         }
         from_data = check_inputs(s, d, x, &rows);
-        if (nn_model_predict(c, x, rows, y, &e) != NN_OK)
+        if (nn_model_predict(c, x, d, rows, y, &e) != NN_OK)
             goto fail;
         long xs[NN_MAXDIMS + 1], ys[2] = {rows, od};
         xs[0] = rows;
@@ -924,6 +954,7 @@ static int cmd_export(repl_session *s, const repl_args *a)
                        "  check_y.npy         nnlab's predictions for them\n",
                   rows, from_data ? "the first rows of the training data"
                                   : "random values in [-1, 1)");
+    char xnew[512];
     sb_printf(&rd, "\nRun it (needs Python 3 with NumPy and Keras 3, or TensorFlow 2):\n"
                    "  pip install keras tensorflow numpy\n"
                    "  python3 model.py\n"
@@ -931,12 +962,12 @@ static int cmd_export(repl_session *s, const repl_args *a)
                    "Use it from Python:\n"
                    "  import sys; sys.path.insert(0, \"%s\")\n"
                    "  from model import model\n"
-                   "  model.predict(X_new)\n"
+                   "  model.predict(%s)\n"
                    "Read one array:  np.load(\"LAYER_kernel.npy\")\n"
                    "Save it as a Keras file:  model.save(\"my_model.keras\")\n",
               check ? " and the largest difference between Keras's\npredictions "
                       "and nnlab's on the check samples (it should be about 1e-7)" : "",
-              dir);
+              dir, keras_x(xnew, sizeof xnew, m, "X_new"));
     if (rd.oom || write_text(join(path, sizeof path, dir, "README.txt"), rd.s, rd.n, &e)
         != NN_OK) {
         if (rd.oom)
@@ -1009,9 +1040,9 @@ static void keras_data(sbuf *b, const repl_session *s)
     }
     const nn_model *m = s->model;
     int in = m ? nn_model_input(m) : -1;
-    if (in >= 0 && m->nodes[in].size != s->train.d)
-        sb_printf(b, "# note: the model takes %d value%s per sample; this data has %d\n",
-                  m->nodes[in].size, m->nodes[in].size == 1 ? "" : "s", s->train.d);
+    nn_err ce;
+    if (in >= 0 && nn_model_check_columns(m, s->train.d, &ce) != NN_OK)
+        sb_printf(b, "# note: %s\n", ce.msg);
     if (s->scaled)
         sb_printf(b, "# scaled in nnlab as scikit-learn's %s does (fitted on "
                      "X_train):\n# scaler = %s(); X_train = scaler.fit_transform(X_train)"
@@ -1023,6 +1054,7 @@ static void keras_data(sbuf *b, const repl_session *s)
 static void keras_fit(sbuf *b, const repl_session *s)
 {
     const nn_model *m = s->model;
+    char xb[512];
     if (!s->last_fit.set || !m || m->epochs_done == 0) {
         /* a fit of an earlier model says nothing of this one */
         if (m && m->epochs_done > 0)
@@ -1030,12 +1062,17 @@ static void keras_fit(sbuf *b, const repl_session *s)
                          "e.g.:\n", m->epochs_done, m->epochs_done == 1 ? "" : "s");
         else
             sb_printf(b, "# not trained yet; e.g.:\n");
-        sb_printf(b, "# history = model.fit(X_train, y_train, epochs=10%s)\n",
-                  s->valid.n > 0 ? ", validation_data=(X_valid, y_valid)" : "");
+        sb_printf(b, "# history = model.fit(%s, y_train, epochs=10",
+                  keras_x(xb, sizeof xb, m, "X_train"));
+        if (s->valid.n > 0)
+            sb_printf(b, ", validation_data=(%s, y_valid)",
+                      keras_x(xb, sizeof xb, m, "X_valid"));
+        sb_printf(b, ")\n");
         return;
     }
     char n1[32];
-    sb_printf(b, "history = model.fit(X_train, y_train, epochs=%d", s->last_fit.epochs);
+    sb_printf(b, "history = model.fit(%s, y_train, epochs=%d",
+              keras_x(xb, sizeof xb, m, "X_train"), s->last_fit.epochs);
     if (s->last_fit.batch_size != 32)
         sb_printf(b, ", batch_size=%d", s->last_fit.batch_size);
     if (!s->last_fit.shuffle)
@@ -1044,9 +1081,11 @@ static void keras_fit(sbuf *b, const repl_session *s)
         sb_printf(b, ",\n                    validation_split=%s",
                   pynum(n1, sizeof n1, s->last_fit.validation_split));
     else if (s->last_fit.validation_data == 1)
-        sb_printf(b, ",\n                    validation_data=(X_valid, y_valid)");
+        sb_printf(b, ",\n                    validation_data=(%s, y_valid)",
+                  keras_x(xb, sizeof xb, m, "X_valid"));
     else if (s->last_fit.validation_data == 2)
-        sb_printf(b, ",\n                    validation_data=(X_test, y_test)");
+        sb_printf(b, ",\n                    validation_data=(%s, y_test)",
+                  keras_x(xb, sizeof xb, m, "X_test"));
     if (s->last_fit.class_weight[0]) {
         /* "0:1,1:5" -> {0: 1, 1: 5} */
         sb_printf(b, ",\n                    class_weight={");
@@ -1072,7 +1111,7 @@ static void keras_fit(sbuf *b, const repl_session *s)
         sb_printf(b, "# (nnlab trained %d epochs in all over several fit calls; this "
                      "was the last)\n", m->epochs_done);
     if (s->test.n > 0)
-        sb_printf(b, "model.evaluate(X_test, y_test)\n");
+        sb_printf(b, "model.evaluate(%s, y_test)\n", keras_x(xb, sizeof xb, m, "X_test"));
 }
 
 static int cmd_keras(repl_session *s, const repl_args *a)

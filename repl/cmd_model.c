@@ -91,10 +91,59 @@ static int ensure_model(repl_session *s, const char *cmd)
     return 0;
 }
 
+/* features=FROM:TO, a Python slice of the data's d columns (d < 0: no
+ * data, so both ends must be given, not negative).  0, or -1 after
+ * saying what is wrong. */
+static int parse_features(repl_session *s, const char *w, int d, int *from,
+                          int *to)
+{
+    const char *c = strchr(w, ':');
+    char buf[32];
+    long v[2];
+    if (!c || (size_t)(c - w) >= sizeof buf)
+        return repl_error(s, "input", "features= takes columns as FROM:TO, e.g. "
+                          "features=0:5 (the data's first five), got '%s'", w);
+    const char *part[2] = {buf, c + 1};
+    memcpy(buf, w, (size_t)(c - w));
+    buf[c - w] = 0;
+    for (int k = 0; k < 2; k++) {
+        if (!*part[k]) {
+            if (k == 1 && d < 0)
+                return repl_error(s, "input", "features=%s: without data, give "
+                                  "both ends (e.g. features=0:5)", w);
+            v[k] = k == 0 ? 0 : d;
+        } else if (repl_parse_long(part[k], &v[k]) != 0 || v[k] < -(1L << 28) ||
+                   v[k] > (1L << 28))
+            return repl_error(s, "input", "features= takes whole numbers, FROM:TO "
+                              "(got '%s')", w);
+        if (v[k] < 0) {
+            if (d < 0)
+                return repl_error(s, "input", "features=%s: negative columns count "
+                                  "from the end of the data; load it first", w);
+            v[k] += d;
+        }
+    }
+    if (v[0] < 0 || v[1] <= v[0] || (d >= 0 && v[1] > d))
+        return d >= 0 ? repl_error(s, "input", "features=%s is not a range of the "
+                                   "data's columns (it has %d: 0:%d)", w, d, d)
+                      : repl_error(s, "input", "features=%s selects no columns "
+                                   "(FROM must be below TO)", w);
+    *from = (int)v[0];
+    *to = (int)v[1];
+    return 0;
+}
+
 static int cmd_input(repl_session *s, const repl_args *a)
 {
     int shape[NN_MAXDIMS], ndim;
-    if (a->npos == 1) {
+    const char *fw = repl_arg_str(a, "features");
+    int from = -1, to = -1;
+    if (fw && parse_features(s, fw, s->have_data ? s->train.d : -1, &from, &to) != 0)
+        return -1;
+    if (a->npos == 0 && fw) {
+        ndim = 1;
+        shape[0] = to - from;
+    } else if (a->npos == 1) {
         if (parse_shape(a->pos[0], shape, &ndim) != 0)
             return repl_error(s, "input", "bad shape '%s': give sizes like 2, "
                               "784 or 28x28", a->pos[0]);
@@ -110,11 +159,23 @@ static int cmd_input(repl_session *s, const repl_args *a)
     if (s->model && s->model->sequential && s->model->n > 0)
         return repl_error(s, "input", "the Sequential model has its input already; "
                           "start again with: model");
+    if (fw) {
+        long size = 1;
+        for (int k = 0; k < ndim; k++)
+            size *= shape[k];
+        if (size != to - from)
+            return repl_error(s, "input", "features=%s gives %d values per sample "
+                              "but the shape holds %ld", fw, to - from, size);
+    }
     int fresh = !s->model;
     if (ensure_model(s, "input") != 0)
         return -1;
     nn_err e;
     int i = nn_model_add_input(s->model, shape, ndim, repl_arg_str(a, "name"), &e);
+    if (i >= 0 && fw && nn_model_set_input_columns(s->model, i, from, &e) != NN_OK) {
+        nn_model_pop(s->model, &e);
+        i = -1;
+    }
     if (i < 0) {
         if (fresh) {
             nn_model_free(s->model);
@@ -125,7 +186,11 @@ static int cmd_input(repl_session *s, const repl_args *a)
     model_changed(s);
     char sh[96];
     nn_node_shape_str(&s->model->nodes[i], sh, sizeof sh);
-    printf("%s: input %s\n", s->model->nodes[i].name, sh);
+    if (fw)
+        printf("%s: input %s, the data's columns %d:%d\n", s->model->nodes[i].name,
+               sh, from, to);
+    else
+        printf("%s: input %s\n", s->model->nodes[i].name, sh);
     return 0;
 }
 
@@ -328,6 +393,9 @@ static int cmd_summary(repl_session *s, const repl_args *a)
             for (int j = 0; j < nd->nin && k < sizeof conn; j++)
                 k += (size_t)snprintf(conn + k, sizeof conn - k, "%s%s", j ? ", " : "",
                                       m->nodes[nd->in[j]].name);
+            if (nd->kind == NN_NODE_INPUT && nd->col_from > 0)   /* nnlab's own */
+                snprintf(conn, sizeof conn, "data columns %d:%d", nd->col_from - 1,
+                         nd->col_from - 1 + nd->size);
             char shb[100];
             snprintf(shb, sizeof shb, nd->kind == NN_NODE_INPUT ? "[%s]" : "%s", sh);
             if (conn[0])
@@ -364,17 +432,25 @@ const repl_cmd repl_cmds_model[] = {
      "Keras: model = keras.Sequential(name=\"my_mlp\")\n"
      "       (functional: keras.Model(inputs=[...], outputs=[...]))",
      "name api", 0, 0, REPL_POS_NONE, NULL},
-    {"input", "model", cmd_input, "input [SHAPE] [name=NAME]",
+    {"input", "model", cmd_input, "input [SHAPE] [name=NAME] [features=FROM:TO]",
      "the shape of one sample: 2, 784, 28x28",
      "Declares the input of the model: the shape of ONE sample, without the\n"
      "batch axis.  Without SHAPE it takes the shape of the loaded data.  When\n"
      "no model exists yet, a Sequential one is started.\n"
      "\n"
+     "A Functional model may have several inputs, each reading some columns\n"
+     "of the data: features=FROM:TO is a Python slice of the columns (0:5,\n"
+     "2:, -3:), and the shape, when not given, is their number.  fit,\n"
+     "evaluate and predict then give each input its columns, as Keras's\n"
+     "fit((X_train[:, :5], X_train[:, 2:]), y_train) does.\n"
+     "\n"
      "Example:\n"
      "  input 28x28\n"
+     "  input features=0:5 name=input_wide\n"
      "\n"
-     "Keras: model.add(keras.layers.Input(shape=(28, 28)))",
-     "name", 0, 1, REPL_POS_NONE, NULL},
+     "Keras: model.add(keras.layers.Input(shape=(28, 28)))\n"
+     "       input_wide = keras.layers.Input(shape=[5], name=\"input_wide\")",
+     "name features", 0, 1, REPL_POS_NONE, NULL},
     {"flatten", "model", cmd_flatten, "flatten [name=NAME] [input=LAYER]",
      "turn each sample into a flat vector (28x28 -> 784)",
      "Adds a Flatten layer: each sample's values in one row, no weights.\n"

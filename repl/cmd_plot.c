@@ -629,14 +629,10 @@ static int build_hist(repl_session *s, const repl_args *a, plot_job *job,
                               split_words[sp], sp == 2 ? "make one with split "
                               "test_size=0.2" : "make one with split "
                               "valid_size=0.1");
-        int in = nn_model_input(m);
-        if (in < 0 || m->nodes[in].size != ds->d)
-            return repl_error(s, "plot", "the model's input takes %d values per "
-                              "sample but the data has %d", in < 0 ? 0 :
-                              m->nodes[in].size, ds->d);
+        if (nn_model_check_columns(m, ds->d, e) != NN_OK)
+            return repl_error(s, "plot", "%s", e->msg);
         rows = nsamp < ds->n ? (int)nsamp : ds->n;
-        const float *x = ds->x;
-        if (nn_model_forward(m, &x, rows, 0, e) != NN_OK) {
+        if (nn_model_forward_data(m, ds->x, ds->d, rows, 0, e) != NN_OK) {
             repl_error(s, "plot", "%s", e->msg);
             return -2;         /* said */
         }

@@ -388,7 +388,7 @@ static int cmd_step(repl_session *s, const repl_args *a)
                    (size_t)d->ycols * sizeof *y);
         }
         double loss;
-        if (nn_train_batch(s->model, x, y, NULL, (int)bs, &loss, &e) != NN_OK) {
+        if (nn_train_batch(s->model, x, d->d, y, NULL, (int)bs, &loss, &e) != NN_OK) {
             rc = repl_error(s, "step", "%s", e.msg);
             goto out;
         }
@@ -564,19 +564,37 @@ static void predict_header(const repl_session *s, int k)
         printf(" %10s\n", "prediction");
 }
 
+/* Values per sample the model reads: its input's size, or, when its
+ * inputs read columns of the data, the data's width (the columns' end
+ * without data). */
+static int sample_width(const repl_session *s, const nn_model *m)
+{
+    int in = nn_model_input(m);
+    if (nn_model_ninputs(m) == 1 && m->nodes[in].col_from == 0)
+        return m->nodes[in].size;
+    if (s->have_data && s->train.d > 0)
+        return s->train.d;
+    int end = 0;
+    for (int i = 0; i < m->n; i++)
+        if (m->nodes[i].kind == NN_NODE_INPUT && m->nodes[i].col_from > 0 &&
+            m->nodes[i].col_from - 1 + m->nodes[i].size > end)
+            end = m->nodes[i].col_from - 1 + m->nodes[i].size;
+    return end;
+}
+
 static int cmd_predict(repl_session *s, const repl_args *a)
 {
     if (!s->model || s->model->nparams == 0)
         return repl_error(s, "predict", "no model to predict with; build one first");
     nn_model *m = s->model;
-    int nin = nn_model_ninputs(m);
-    if (nin != 1 || m->nout > 1)
-        return repl_error(s, "predict", "the model must have one input and one output "
-                          "to predict (this one has %d and %d)", nin,
-                          m->nout > 1 ? m->nout : 1);
-    int in = nn_model_input(m), on = nn_model_output(m);
-    int d = m->nodes[in].size, k = m->nodes[on].size;
+    if (m->nout > 1)
+        return repl_error(s, "predict", "the model must have one output to predict "
+                          "(this one has %d)", m->nout);
+    int on = nn_model_output(m);
+    int d = sample_width(s, m), k = m->nodes[on].size;
     nn_err e;
+    if (nn_model_check_columns(m, d, &e) != NN_OK)
+        return repl_error(s, "predict", "%s", e.msg);
     int split = nn_lookup(split_names, a->pos[0]);
     if (split >= 0) {
         nn_dataset *ds = split_of(s, split);
@@ -607,7 +625,7 @@ static int cmd_predict(repl_session *s, const repl_args *a)
         float *out = malloc((size_t)n * k * sizeof *out);
         if (!out)
             return repl_error(s, "predict", "out of memory");
-        if (nn_model_predict(m, ds->x + (size_t)from * d, n, out, &e) != NN_OK) {
+        if (nn_model_predict(m, ds->x + (size_t)from * d, d, n, out, &e) != NN_OK) {
             free(out);
             return repl_error(s, "predict", "%s", e.msg);
         }
@@ -668,7 +686,7 @@ static int cmd_predict(repl_session *s, const repl_args *a)
         printf("(scaled as the training data, %s)\n",
                s->scaled == 2 ? "minmax" : "standard");
     }
-    if (nn_model_predict(m, x, n, out, &e) != NN_OK) {
+    if (nn_model_predict(m, x, d, n, out, &e) != NN_OK) {
         rc = repl_error(s, "predict", "%s", e.msg);
         goto done;
     }

@@ -226,8 +226,8 @@ START_TEST(test_class_times_sample_weight)
     nn_err e;
     ck_assert_int_eq(nn_fit(a, &ds, &o, NULL, &r, NULL, &e), NN_OK);
     double loss;
-    ck_assert_int_eq(nn_train_batch(b, ds.x, ds.y, w, 8, &loss, &e), NN_OK);
-    ck_assert_int_eq(nn_train_batch(plain, ds.x, ds.y, NULL, 8, &loss, &e), NN_OK);
+    ck_assert_int_eq(nn_train_batch(b, ds.x, ds.d, ds.y, w, 8, &loss, &e), NN_OK);
+    ck_assert_int_eq(nn_train_batch(plain, ds.x, ds.d, ds.y, NULL, 8, &loss, &e), NN_OK);
     ck_assert_msg(memcmp(a->params, b->params, a->nparams * sizeof(float)) == 0,
                   "fit with class_weight x sample_weight != step with the product");
     ck_assert_msg(memcmp(a->params, plain->params, a->nparams * sizeof(float)) != 0,

@@ -7,7 +7,9 @@
 #include "check_util.h"
 #include "gradcheck.h"
 #include "mat.h"
+#include "fit.h"
 #include "model.h"
+#include "save.h"
 
 /* Random inputs (rows, d) and targets fitting the loss. */
 static void make_xy(nn_rng *r, float *x, float *y, int rows, int d, int k,
@@ -54,12 +56,16 @@ static nn_model *mlp(int d, int h, int k, nn_act hidden, nn_act out,
     return m;
 }
 
-static void assert_gradcheck(nn_model *m, const float *x, const float *y,
-                             int rows, double tol, const char *what)
+/* x: rows of the first input's size (one input), or of d values for a
+ * model whose inputs read columns (d > 0). */
+static void assert_gradcheck_d(nn_model *m, const float *x, int d, const float *y,
+                               int rows, double tol, const char *what)
 {
     nn_err e;
     nn_gradcheck_report rep;
-    ck_assert_msg(nn_gradcheck(m, x, y, rows, 1e-3, 0, &rep, &e) == NN_OK,
+    if (d <= 0)
+        d = m->nodes[nn_model_input(m)].size;
+    ck_assert_msg(nn_gradcheck(m, x, d, y, rows, 1e-3, 0, &rep, &e) == NN_OK,
                   "%s: %s", what, e.msg);
     ck_assert_int_gt(rep.nrows, 0);
     for (int t = 0; t < rep.nrows; t++)
@@ -67,6 +73,12 @@ static void assert_gradcheck(nn_model *m, const float *x, const float *y,
                       "%s: %s worst relative error %g (abs %g) at %zu",
                       what, rep.rows[t].tensor, rep.rows[t].max_rel,
                       rep.rows[t].max_abs, rep.rows[t].worst);
+}
+
+static void assert_gradcheck(nn_model *m, const float *x, const float *y,
+                             int rows, double tol, const char *what)
+{
+    assert_gradcheck_d(m, x, 0, y, rows, tol, what);
 }
 
 /* Every activation as the hidden layer, under mse. */
@@ -119,6 +131,127 @@ START_TEST(test_grad_losses)
              nn_loss_names[loss_cases[_i].loss], nn_act_names[loss_cases[_i].out],
              loss_cases[_i].from_logits, k);
     assert_gradcheck(m, x, y, 6, 2e-2, what);
+    nn_model_free(m);
+}
+END_TEST
+
+/* Wide & Deep with two inputs reading columns of one data set (Keras:
+ * fit((X[:, 0:2], X[:, 1:3]), y)): A = columns 0:2 -> dense hA (tanh);
+ * concat(hA, B = columns 1:3) -> dense out (softmax).  Backprop matches
+ * finite differences; forward_data gives what forward gives on the
+ * columns cut by hand; fit learns; the file keeps the columns (version
+ * 2; a model of one input stays version 1) and predicts the same. */
+static nn_model *two_inputs(nn_rng *r)
+{
+    nn_err e;
+    nn_model *m = nn_model_new("wd", 0, &e);
+    int shape[1] = {2};
+    int a = nn_model_add_input(m, shape, 1, "wide", &e);
+    int b = nn_model_add_input(m, shape, 1, "deep", &e);
+    ck_assert_int_eq(nn_model_set_input_columns(m, a, 0, &e), NN_OK);
+    ck_assert_int_eq(nn_model_set_input_columns(m, b, 1, &e), NN_OK);
+    nn_dense_cfg c;
+    nn_dense_defaults(&c, 4);
+    c.activation = NN_ACT_TANH;
+    c.bias_initializer = NN_INIT_RANDOM_NORMAL;
+    int h = nn_model_add_dense(m, a, &c, "h", r, &e);
+    int cat[2] = {h, b};
+    int cc = nn_model_add_concat(m, cat, 2, NULL, &e);
+    nn_dense_defaults(&c, 2);
+    c.activation = NN_ACT_SOFTMAX;
+    int o = nn_model_add_dense(m, cc, &c, "out", r, &e);
+    ck_assert_int_eq(nn_model_set_outputs(m, &o, 1, &e), NN_OK);
+    nn_compile_cfg cfg;
+    nn_compile_defaults(&cfg);
+    cfg.loss[0].kind = NN_LOSS_SCCE;
+    nn_opt_defaults(&cfg.opt, NN_OPT_ADAM);
+    cfg.opt.learning_rate = 0.05;
+    ck_assert_int_eq(nn_model_compile(m, &cfg, &e), NN_OK);
+    return m;
+}
+
+START_TEST(test_multi_input)
+{
+    nn_err e;
+    nn_rng r;
+    nn_rng_seed(&r, 5);
+    nn_model *m = two_inputs(&r);
+    enum { ROWS = 6, D = 3 };
+    float x[ROWS * D], y[ROWS];
+    make_xy(&r, x, y, ROWS, D, 2, NN_LOSS_SCCE);
+    assert_gradcheck_d(m, x, D, y, ROWS, 2e-2, "two inputs");
+    /* forward_data == forward on the columns cut by hand */
+    float wide[ROWS * 2], deep[ROWS * 2], p1[ROWS * 2], p2[ROWS * 2];
+    for (int i = 0; i < ROWS; i++) {
+        wide[2 * i] = x[D * i], wide[2 * i + 1] = x[D * i + 1];
+        deep[2 * i] = x[D * i + 1], deep[2 * i + 1] = x[D * i + 2];
+    }
+    const float *xs[2] = {wide, deep};
+    int on = nn_model_output(m);
+    ck_assert_int_eq(nn_model_forward(m, xs, ROWS, 0, &e), NN_OK);
+    memcpy(p1, m->nodes[on].a, sizeof p1);
+    ck_assert_int_eq(nn_model_predict(m, x, D, ROWS, p2, &e), NN_OK);
+    ck_assert(memcmp(p1, p2, sizeof p1) == 0);
+    /* columns that do not fit the data, and an input without columns */
+    ck_assert_int_eq(nn_model_check_columns(m, D, &e), NN_OK);
+    ck_assert_int_eq(nn_model_check_columns(m, 2, &e), NN_FAIL);
+    ck_assert_msg(strstr(e.msg, "input 'deep' reads columns 1:3 but the data has 2"),
+                  "%s", e.msg);
+    ck_assert_int_eq(nn_model_predict(m, x, 2, ROWS, p2, &e), NN_FAIL);
+    m->nodes[1].col_from = 0;
+    ck_assert_int_eq(nn_model_check_columns(m, D, &e), NN_FAIL);
+    ck_assert_msg(strstr(e.msg, "the model has 2 inputs") && strstr(e.msg, "'deep'"),
+                  "%s", e.msg);
+    m->nodes[1].col_from = 2;
+    ck_assert_int_eq(nn_model_set_input_columns(m, 2, 0, &e), NN_FAIL);  /* a Dense */
+    ck_assert_int_eq(nn_model_set_input_columns(m, 0, -1, &e), NN_FAIL);
+    /* fit on OR of the first and last column: each in another input */
+    nn_dataset ds;
+    ck_assert_int_eq(nn_dataset_alloc(&ds, 200, D, 1, &e), NN_OK);
+    for (int i = 0; i < ds.n; i++) {
+        int u = i & 1, v = (i >> 1) & 1;
+        ds.x[D * i] = (float)u;
+        ds.x[D * i + 1] = (float)nn_rng_range(&r, -0.1, 0.1);
+        ds.x[D * i + 2] = (float)v;
+        ds.y[i] = (float)(u | v);
+    }
+    ds.nclasses = 2;
+    nn_fit_opts o;
+    nn_fit_defaults(&o);
+    o.epochs = 60;
+    o.batch_size = 20;
+    nn_history h;
+    nn_history_init(&h);
+    ck_assert_msg(nn_fit(m, &ds, &o, &h, &r, NULL, &e) == NN_OK, "%s", e.msg);
+    int lk = nn_history_key(&h, "loss");
+    double first = nn_history_at(&h, 0, lk), last = nn_history_at(&h, h.nepochs - 1, lk);
+    ck_assert_msg(last < 0.3 * first, "loss %g -> %g", first, last);
+    nn_history_free(&h);
+    /* the file keeps the columns */
+    const char *path = "check_model_two_inputs.nnlab";
+    ck_assert_msg(nn_model_save(m, NULL, path, &e) == NN_OK, "%s", e.msg);
+    FILE *f = fopen(path, "rb");
+    unsigned char head[12];
+    ck_assert(f && fread(head, 1, 12, f) == 12);
+    fclose(f);
+    ck_assert_int_eq(head[8], 2);
+    nn_model *l = nn_model_load(path, NULL, &e);
+    ck_assert_msg(l != NULL, "%s", e.msg);
+    ck_assert_int_eq(l->nodes[0].col_from, 1);
+    ck_assert_int_eq(l->nodes[1].col_from, 2);
+    ck_assert_int_eq(nn_model_predict(m, x, D, ROWS, p1, &e), NN_OK);
+    ck_assert_int_eq(nn_model_predict(l, x, D, ROWS, p2, &e), NN_OK);
+    ck_assert(memcmp(p1, p2, sizeof p1) == 0);
+    nn_model_free(l);
+    nn_model *one = mlp(3, 4, 2, NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_SCCE, 0, &r);
+    ck_assert_int_eq(nn_model_save(one, NULL, path, &e), NN_OK);
+    f = fopen(path, "rb");
+    ck_assert(f && fread(head, 1, 12, f) == 12);
+    fclose(f);
+    ck_assert_int_eq(head[8], 1);
+    remove(path);
+    nn_model_free(one);
+    nn_dataset_free(&ds);
     nn_model_free(m);
 }
 END_TEST
@@ -266,11 +399,11 @@ START_TEST(test_clone)
     float x[7 * 3], p1[7 * 2], p2[7 * 2];
     for (int i = 0; i < 21; i++)
         x[i] = (float)nn_rng_range(&r, -1, 1);
-    ck_assert_int_eq(nn_model_predict(m, x, 7, p1, &e), NN_OK);
-    ck_assert_int_eq(nn_model_predict(c, x, 7, p2, &e), NN_OK);
+    ck_assert_int_eq(nn_model_predict(m, x, 3, 7, p1, &e), NN_OK);
+    ck_assert_int_eq(nn_model_predict(c, x, 3, 7, p2, &e), NN_OK);
     ck_assert_mem_eq(p1, p2, sizeof p1);
     c->params[0] += 1.0f;
-    ck_assert_int_eq(nn_model_predict(m, x, 7, p2, &e), NN_OK);
+    ck_assert_int_eq(nn_model_predict(m, x, 3, 7, p2, &e), NN_OK);
     ck_assert_mem_eq(p1, p2, sizeof p1);
     for (int i = 0; i < 7; i++)
         ck_assert_float_eq_tol(p1[2 * i] + p1[2 * i + 1], 1.0f, 1e-6f);
@@ -425,6 +558,7 @@ Suite *suite_model(void)
     tcase_add_loop_test(tc, test_grad_losses, 0,
                         (int)(sizeof loss_cases / sizeof loss_cases[0]));
     tcase_add_test(tc, test_grad_graph);
+    tcase_add_test(tc, test_multi_input);
     tcase_add_test(tc, test_counts_and_names);
     tcase_add_test(tc, test_refusals);
     tcase_add_test(tc, test_clone);

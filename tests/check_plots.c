@@ -775,7 +775,7 @@ START_TEST(test_data)
         x[2 * r + 1] = (float)v[r * 64 + 1];
     }
     nn_err e;
-    ck_assert(nn_model_predict(s.model, x, rows, y, &e) == NN_OK);
+    ck_assert(nn_model_predict(s.model, x, 2, rows, y, &e) == NN_OK);
     int ones = 0;
     for (int r = 0; r < rows; r++) {
         ck_assert_msg(fabs(y[2 * r] - v[r * 64 + 2]) < 1e-6 &&
@@ -809,7 +809,7 @@ START_TEST(test_data)
     }
     ck_assert_int_eq((int)sum, s.test.n);
     float *out = malloc((size_t)s.test.n * 2 * sizeof *out);
-    ck_assert(nn_model_predict(s.model, s.test.x, s.test.n, out, &e) == NN_OK);
+    ck_assert(nn_model_predict(s.model, s.test.x, s.test.d, s.test.n, out, &e) == NN_OK);
     int right = 0;
     for (int i = 0; i < s.test.n; i++)
         right += (out[2 * i + 1] > out[2 * i]) == (int)s.test.y[i];
@@ -890,7 +890,7 @@ START_TEST(test_data)
     float xs[300], ys[300];
     for (int r = 0; r < 300; r++)
         xs[r] = (float)v[r * 64];
-    ck_assert(nn_model_predict(s.model, xs, 300, ys, &e) == NN_OK);
+    ck_assert(nn_model_predict(s.model, xs, 1, 300, ys, &e) == NN_OK);
     for (int r = 0; r < 300; r++)
         ck_assert_double_eq_tol(v[r * 64 + 1], ys[r], 1e-6);
     free(t);

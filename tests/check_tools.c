@@ -729,7 +729,7 @@ static void toy(nn_dataset *d, nn_model **m, nn_opt_kind opt, int hidden)
     /* a few real steps first, so the optimizer state is not all zeros */
     double loss;
     for (int k = 0; k < 3; k++)
-        ck_assert_int_eq(nn_train_batch(*m, d->x + 64 * k, d->y + 32 * k, NULL, 32,
+        ck_assert_int_eq(nn_train_batch(*m, d->x + 64 * k, d->d, d->y + 32 * k, NULL, 32,
                                         &loss, &e), NN_OK);
 }
 
