@@ -26,6 +26,11 @@ static const char *const models[][12] = {
     {"data sine n=20", "input 1", "dense 2 activation=elu trainable=false",
      "dense 1", "compile loss=huber delta=0.5 optimizer=adagrad",
      "fit epochs=1 verbose=0", NULL},
+    /* two inputs reading columns: a version 2 file */
+    {"data plane n=40", "model api=functional", "input features=0:1 name=w",
+     "input features=0:2 name=d", "dense 3 input=d name=h", "concat w,h name=c",
+     "dense 1 name=out", "compile loss=mse optimizer=sgd", "fit epochs=1 verbose=0",
+     NULL},
 };
 
 int main(int argc, char **argv)
