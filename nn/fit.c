@@ -24,13 +24,19 @@ const char *nn_metric_key(nn_metric_kind k)
 
 /* ---- checks ---- */
 
-static int single_io(const nn_model *m, nn_err *e)
+/* The output nodes: m->out, or the last node (Sequential). */
+static int output_nodes(const nn_model *m, int *outs)
 {
-    if (m->nout > 1)
-        return nn_fail(e, "training takes a model with one output (this one "
-                          "has %d)", m->nout);
-    return NN_OK;
+    if (m->nout > 0) {
+        memcpy(outs, m->out, (size_t)m->nout * sizeof *outs);
+        return m->nout;
+    }
+    outs[0] = nn_model_output(m);
+    return 1;
 }
+
+static int check_output(const nn_model *m, int k, int o, const nn_dataset *ds,
+                        nn_err *e);
 
 int nn_check_data(const nn_model *m, const nn_dataset *ds, nn_err *e)
 {
@@ -39,12 +45,23 @@ int nn_check_data(const nn_model *m, const nn_dataset *ds, nn_err *e)
     int in = nn_model_input(m), on = nn_model_output(m);
     if (in < 0 || on < 0 || on == in)
         return nn_fail(e, "the model has no layers after its input; add dense first");
-    if (single_io(m, e) != NN_OK)
-        return NN_FAIL;
-    const nn_node *O = &m->nodes[on];
     if (nn_model_check_columns(m, ds->d, e) != NN_OK)
         return NN_FAIL;
-    const nn_loss *L = &m->cc.loss[0];
+    /* every output is trained against the same targets (Keras: fit(X,
+     * (y_train, y_train)) for the book's auxiliary output) */
+    int nout = m->nout > 0 ? m->nout : 1;
+    for (int k = 0; k < nout; k++)
+        if (check_output(m, k, m->nout > 0 ? m->out[k] : on, ds, e) != NN_OK)
+            return NN_FAIL;
+    return NN_OK;
+}
+
+/* Output k (node o, loss cc.loss[k]) against the targets of ds. */
+static int check_output(const nn_model *m, int k, int o, const nn_dataset *ds,
+                        nn_err *e)
+{
+    const nn_node *O = &m->nodes[o];
+    const nn_loss *L = &m->cc.loss[k];
     const char *ln = nn_loss_names[L->kind];
     switch (L->kind) {
     case NN_LOSS_SCCE:
@@ -146,43 +163,69 @@ static int ensure_opt(nn_model *m, nn_err *e)
 
 /* ---- running means of loss and metrics ---- */
 
+/* With several outputs, as Keras 3: "loss" (the weighted total), then
+ * "<output>_loss" for each output and "<output>_<metric>" for each
+ * metric on each output.  One output: "loss" and "<metric>". */
 typedef struct meter {
     double loss_sum, rows;
+    int nout;                               /* outputs */
+    int outs[NN_MAXOUT];
+    double out_sum[NN_MAXOUT];              /* each output's loss x rows */
     int nmet;
-    nn_metric_kind kind[NN_MAXMETRICS];
+    nn_metric_kind kind[NN_MAXOUT][NN_MAXMETRICS];
     nn_metric_kind shown[NN_MAXMETRICS];
-    nn_metric_acc acc[NN_MAXMETRICS];
+    nn_metric_acc acc[NN_MAXOUT][NN_MAXMETRICS];
 } meter;
 
 static void meter_init(meter *t, const nn_model *m)
 {
     memset(t, 0, sizeof *t);
+    t->nout = output_nodes(m, t->outs);
     t->nmet = m->cc.nmetrics;
     for (int j = 0; j < t->nmet; j++) {
         t->shown[j] = m->cc.metrics[j];
-        if (nn_metric_resolve(m->cc.metrics[j], &m->cc.loss[0], &t->kind[j]) != 0)
-            t->kind[j] = m->cc.metrics[j];
+        for (int k = 0; k < t->nout; k++)
+            if (nn_metric_resolve(m->cc.metrics[j], &m->cc.loss[k], &t->kind[k][j]) != 0)
+                t->kind[k][j] = m->cc.metrics[j];
     }
 }
 
-static void meter_add(meter *t, const nn_model *m, double loss, const float *out,
-                      const float *y, const float *w, int rows, int cols)
+/* After a forward and nn_model_loss on rows samples: per_out[k] is output
+ * k's loss, y the targets every output is trained against. */
+static void meter_add(meter *t, const nn_model *m, double loss, const double *per_out,
+                      const float *y, const float *w, int rows)
 {
     t->loss_sum += loss * rows;
     t->rows += rows;
-    for (int j = 0; j < t->nmet; j++)
-        nn_metric_update(t->kind[j], &m->cc.loss[0], &t->acc[j], out, y, w, rows, cols);
+    for (int k = 0; k < t->nout; k++) {
+        const nn_node *o = &m->nodes[t->outs[k]];
+        t->out_sum[k] += per_out[k] * rows;
+        for (int j = 0; j < t->nmet; j++)
+            nn_metric_update(t->kind[k][j], &m->cc.loss[k], &t->acc[k][j], o->a, y,
+                             w, rows, o->size);
+    }
 }
 
-static void meter_logs(const meter *t, nn_logs *l, const char *prefix)
+static void meter_logs(const meter *t, const nn_model *m, nn_logs *l,
+                       const char *prefix)
 {
     char key[NN_KEYMAX];
     snprintf(key, sizeof key, "%sloss", prefix);
     nn_logs_set(l, key, t->rows > 0 ? t->loss_sum / t->rows : NAN);
-    for (int j = 0; j < t->nmet; j++) {
-        snprintf(key, sizeof key, "%s%s", prefix, nn_metric_key(t->shown[j]));
-        nn_logs_set(l, key, nn_metric_value(t->kind[j], &t->acc[j]));
-    }
+    if (t->nout > 1)
+        for (int k = 0; k < t->nout; k++) {
+            snprintf(key, sizeof key, "%s%s_loss", prefix, m->nodes[t->outs[k]].name);
+            nn_logs_set(l, key, t->rows > 0 ? t->out_sum[k] / t->rows : NAN);
+        }
+    for (int k = 0; k < t->nout; k++)
+        for (int j = 0; j < t->nmet; j++) {
+            if (t->nout > 1)
+                snprintf(key, sizeof key, "%s%s_%s", prefix, m->nodes[t->outs[k]].name,
+                         nn_metric_key(t->shown[j]));
+            else
+                snprintf(key, sizeof key, "%s%s", prefix, nn_metric_key(t->shown[j]));
+            nn_logs_set(l, key, nn_metric_value(t->kind[k][j], &t->acc[k][j]));
+        }
 }
 
 /* ---- evaluate ---- */
@@ -192,8 +235,6 @@ static int eval_logs(nn_model *m, const nn_dataset *ds, int batch_size,
 {
     meter t;
     meter_init(&t, m);
-    int on = nn_model_output(m);
-    int cols = m->nodes[on].size;
     if (batch_size < 256)
         batch_size = 256;   /* the same numbers, fewer calls */
     for (int s = 0; s < ds->n; s += batch_size) {
@@ -202,10 +243,12 @@ static int eval_logs(nn_model *m, const nn_dataset *ds, int batch_size,
         const float *y = ds->y + (size_t)s * ds->ycols;
         if (nn_model_forward_data(m, x, ds->d, rows, 0, e) != NN_OK)
             return NN_FAIL;
-        double loss = nn_model_loss(m, &y, NULL, NULL, 0);
-        meter_add(&t, m, loss, m->nodes[on].a, y, NULL, rows, cols);
+        const float *ys[NN_MAXOUT] = {y, y, y, y};
+        double per[NN_MAXOUT];
+        double loss = nn_model_loss(m, ys, NULL, per, 0);
+        meter_add(&t, m, loss, per, y, NULL, rows);
     }
-    meter_logs(&t, logs, prefix);
+    meter_logs(&t, m, logs, prefix);
     return NN_OK;
 }
 
@@ -345,12 +388,13 @@ static void fold_step(fit_bufs *b, int tx, nn_model *m)
  * buffers, SGD without momentum), backward and the update are one pass
  * and m->grads are left as they were. */
 static int train_step(nn_model *m, const float *x, int d, const float *y,
-                      const float *w, int rows, double *loss, fit_bufs *tx,
-                      fit_bufs *fold, nn_err *e)
+                      const float *w, int rows, double *loss, double *per,
+                      fit_bufs *tx, fit_bufs *fold, nn_err *e)
 {
     if (nn_model_forward_data(m, x, d, rows, 1, e) != NN_OK)
         return -1;
-    *loss = nn_model_loss(m, &y, w, NULL, 1);
+    const float *ys[NN_MAXOUT] = {y, y, y, y};   /* every output, the same */
+    *loss = nn_model_loss(m, ys, w, per, 1);
     if (!isfinite(*loss))
         return 1;
     if (fold) {
@@ -369,11 +413,10 @@ int nn_train_batch(nn_model *m, const float *x, int d, const float *y,
 {
     if (ensure_opt(m, e) != NN_OK)
         return NN_FAIL;
-    if (single_io(m, e) != NN_OK)
-        return NN_FAIL;
     if (nn_model_check_columns(m, d, e) != NN_OK)
         return NN_FAIL;
-    int r = train_step(m, x, d, y, w, rows, loss, NULL, NULL, e);
+    double per[NN_MAXOUT];
+    int r = train_step(m, x, d, y, w, rows, loss, per, NULL, NULL, e);
     if (r < 0)
         return NN_FAIL;
     if (r > 0)
@@ -450,8 +493,6 @@ int nn_fit(nn_model *m, const nn_dataset *train, const nn_fit_opts *o,
     int n = tr.n;
     int bs = o->batch_size < n ? o->batch_size : n;
     int nb = (n + bs - 1) / bs;
-    int on = nn_model_output(m);
-    int cols = m->nodes[on].size;
     fit_bufs b;
     memset(&b, 0, sizeof b);
     b.x = nn_calloc((size_t)bs * tr.d, sizeof(float), e);
@@ -555,9 +596,9 @@ int nn_fit(nn_model *m, const nn_dataset *train, const nn_fit_opts *o,
             int fold = b.fold_db && bi < nb - 1 && nn_model_can_fold_sgd(m) &&
                        nn_model_fold_room(m) <= b.fold_room &&
                        !o->hooks.keep_grads(o->hooks.ctx, m);
-            double loss;
+            double loss, per[NN_MAXOUT];
             int rc = train_step(m, b.x, tr.d, b.y, b.sw ? b.w : NULL, rows, &loss,
-                                o->terminate_on_nan ? &b : NULL,
+                                per, o->terminate_on_nan ? &b : NULL,
                                 fold ? &b : NULL, e);
             if (rc < 0) {
                 status = NN_FAIL;
@@ -573,16 +614,16 @@ int nn_fit(nn_model *m, const nn_dataset *train, const nn_fit_opts *o,
                 stop = 1;
                 break;
             }
-            meter_add(&t, m, loss, m->nodes[on].a, b.y, b.sw ? b.w : NULL, rows, cols);
+            meter_add(&t, m, loss, per, b.y, b.sw ? b.w : NULL, rows);
             if (o->hooks.batch_end) {
-                meter_logs(&t, &logs, "");
+                meter_logs(&t, m, &logs, "");
                 if (o->hooks.batch_end(o->hooks.ctx, m, ep, bi, nb, &logs)) {
                     res->stop = NN_STOP_HOOK;
                     stop = 1;
                 }
             }
         }
-        meter_logs(&t, &logs, "");
+        meter_logs(&t, m, &logs, "");
         if (status != NN_OK || res->stop == NN_STOP_NAN ||
             res->stop == NN_STOP_INTERRUPT || (stop && t.rows == 0))
             break;

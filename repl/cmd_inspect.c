@@ -537,9 +537,6 @@ static int cmd_gradcheck(repl_session *s, const repl_args *a)
         check_input(s, "gradcheck", &s->train) < 0)
         return -1;
     nn_err e = {{0}};
-    if (m->nout > 1)
-        return repl_error(s, "gradcheck", "works on models with one output "
-                          "(this one has %d)", m->nout);
     if (nn_check_data(m, &s->train, &e) != NN_OK)
         return repl_error(s, "gradcheck", "%s", e.msg);
     if (m->nparams == 0)
@@ -565,7 +562,8 @@ static int cmd_gradcheck(repl_session *s, const repl_args *a)
      * digits of L, so (L(w+h) - L(w-h)) / 2h is off by up to about
      * eps * |L| / h whatever the gradient is. */
     const float *yp = s->train.y;
-    double L = nn_model_loss(m, &yp, NULL, NULL, 0);
+    const float *ys[NN_MAXOUT] = {yp, yp, yp, yp};   /* every output */
+    double L = nn_model_loss(m, ys, NULL, NULL, 0);
     double floor_abs = FLT_EPSILON * (fabs(L) > 1 ? fabs(L) : 1) / h;
     printf("gradient check on the first %d training samples, h = %g: "
            "backprop against finite differences\n", rows, h);

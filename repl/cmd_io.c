@@ -218,14 +218,20 @@ static void keras_compile(sbuf *b, const nn_model *m)
     sb_printf(b, ",\n%soptimizer=", ind);
     keras_optimizer(b, &c->opt);
     if (c->nmetrics > 0) {
+        /* Keras 3 wants a list per output when there are several */
         sb_printf(b, ",\n%smetrics=[", ind);
-        for (int k = 0; k < c->nmetrics; k++) {
-            if (k)
-                sb_printf(b, ", ");
-            if (c->metrics[k] == NN_MET_RMSE)
-                sb_printf(b, "keras.metrics.RootMeanSquaredError(name=\"rmse\")");
-            else
-                sb_printf(b, "\"%s\"", nn_metric_names[c->metrics[k]]);
+        for (int o = 0; o < nout; o++) {
+            sb_printf(b, "%s%s", o ? ", " : "", nout > 1 ? "[" : "");
+            for (int k = 0; k < c->nmetrics; k++) {
+                if (k)
+                    sb_printf(b, ", ");
+                if (c->metrics[k] == NN_MET_RMSE)
+                    sb_printf(b, "keras.metrics.RootMeanSquaredError(name=\"rmse\")");
+                else
+                    sb_printf(b, "\"%s\"", nn_metric_names[c->metrics[k]]);
+            }
+            if (nout > 1)
+                sb_printf(b, "]");
         }
         sb_printf(b, "]");
     }
@@ -407,12 +413,17 @@ static void describe(const nn_model *m, const nn_history *h, char *buf, size_t l
     size_t k = (size_t)snprintf(buf, len, "%d layer%s, %s parameters", layers,
                                 layers == 1 ? "" : "s", repl_commas(total, num));
     if (k < len) {
-        if (m->compiled)
+        if (m->compiled) {
+            char ls[128] = "";           /* a loss per output */
+            size_t q = 0;
+            for (int o = 0; o < (m->nout > 1 ? m->nout : 1) && q < sizeof ls; o++)
+                q += (size_t)snprintf(ls + q, sizeof ls - q, "%s%s", o ? "," : "",
+                                      nn_loss_names[m->cc.loss[o].kind]);
             k += (size_t)snprintf(buf + k, len - k, ", compiled (loss=%s, "
-                                  "optimizer=%s, %ld step%s)",
-                                  nn_loss_names[m->cc.loss[0].kind],
+                                  "optimizer=%s, %ld step%s)", ls,
                                   nn_opt_names[m->cc.opt.kind], m->opt.t,
                                   m->opt.t == 1 ? "" : "s");
+        }
         else
             k += (size_t)snprintf(buf + k, len - k, ", not compiled");
     }
@@ -1051,10 +1062,25 @@ static void keras_data(sbuf *b, const repl_session *s)
                   s->scaled == 2 ? "MinMaxScaler" : "StandardScaler");
 }
 
+/* The targets: y itself, or one per output, all the same (Keras:
+ * fit(X, (y_train, y_train)) for the book's auxiliary output). */
+static const char *keras_y(char *buf, size_t len, const nn_model *m, const char *y)
+{
+    int nout = m && m->nout > 1 ? m->nout : 1;
+    size_t k = 0;
+    if (nout > 1)
+        k += (size_t)snprintf(buf + k, len - k, "(");
+    for (int i = 0; i < nout && k < len; i++)
+        k += (size_t)snprintf(buf + k, len - k, "%s%s", i ? ", " : "", y);
+    if (nout > 1 && k < len)
+        snprintf(buf + k, len - k, ")");
+    return buf;
+}
+
 static void keras_fit(sbuf *b, const repl_session *s)
 {
     const nn_model *m = s->model;
-    char xb[512];
+    char xb[512], yb[128];
     if (!s->last_fit.set || !m || m->epochs_done == 0) {
         /* a fit of an earlier model says nothing of this one */
         if (m && m->epochs_done > 0)
@@ -1062,17 +1088,18 @@ static void keras_fit(sbuf *b, const repl_session *s)
                          "e.g.:\n", m->epochs_done, m->epochs_done == 1 ? "" : "s");
         else
             sb_printf(b, "# not trained yet; e.g.:\n");
-        sb_printf(b, "# history = model.fit(%s, y_train, epochs=10",
-                  keras_x(xb, sizeof xb, m, "X_train"));
+        sb_printf(b, "# history = model.fit(%s, %s, epochs=10",
+                  keras_x(xb, sizeof xb, m, "X_train"), keras_y(yb, sizeof yb, m, "y_train"));
         if (s->valid.n > 0)
-            sb_printf(b, ", validation_data=(%s, y_valid)",
-                      keras_x(xb, sizeof xb, m, "X_valid"));
+            sb_printf(b, ", validation_data=(%s, %s)", keras_x(xb, sizeof xb, m, "X_valid"),
+                      keras_y(yb, sizeof yb, m, "y_valid"));
         sb_printf(b, ")\n");
         return;
     }
     char n1[32];
-    sb_printf(b, "history = model.fit(%s, y_train, epochs=%d",
-              keras_x(xb, sizeof xb, m, "X_train"), s->last_fit.epochs);
+    sb_printf(b, "history = model.fit(%s, %s, epochs=%d",
+              keras_x(xb, sizeof xb, m, "X_train"), keras_y(yb, sizeof yb, m, "y_train"),
+              s->last_fit.epochs);
     if (s->last_fit.batch_size != 32)
         sb_printf(b, ", batch_size=%d", s->last_fit.batch_size);
     if (!s->last_fit.shuffle)
@@ -1081,11 +1108,11 @@ static void keras_fit(sbuf *b, const repl_session *s)
         sb_printf(b, ",\n                    validation_split=%s",
                   pynum(n1, sizeof n1, s->last_fit.validation_split));
     else if (s->last_fit.validation_data == 1)
-        sb_printf(b, ",\n                    validation_data=(%s, y_valid)",
-                  keras_x(xb, sizeof xb, m, "X_valid"));
+        sb_printf(b, ",\n                    validation_data=(%s, %s)",
+                  keras_x(xb, sizeof xb, m, "X_valid"), keras_y(yb, sizeof yb, m, "y_valid"));
     else if (s->last_fit.validation_data == 2)
-        sb_printf(b, ",\n                    validation_data=(%s, y_test)",
-                  keras_x(xb, sizeof xb, m, "X_test"));
+        sb_printf(b, ",\n                    validation_data=(%s, %s)",
+                  keras_x(xb, sizeof xb, m, "X_test"), keras_y(yb, sizeof yb, m, "y_test"));
     if (s->last_fit.class_weight[0]) {
         /* "0:1,1:5" -> {0: 1, 1: 5} */
         sb_printf(b, ",\n                    class_weight={");
@@ -1111,7 +1138,8 @@ static void keras_fit(sbuf *b, const repl_session *s)
         sb_printf(b, "# (nnlab trained %d epochs in all over several fit calls; this "
                      "was the last)\n", m->epochs_done);
     if (s->test.n > 0)
-        sb_printf(b, "model.evaluate(%s, y_test)\n", keras_x(xb, sizeof xb, m, "X_test"));
+        sb_printf(b, "model.evaluate(%s, %s)\n", keras_x(xb, sizeof xb, m, "X_test"),
+                  keras_y(yb, sizeof yb, m, "y_test"));
 }
 
 static int cmd_keras(repl_session *s, const repl_args *a)

@@ -312,6 +312,39 @@ static int cmd_concat(repl_session *s, const repl_args *a)
     return 0;
 }
 
+static int cmd_outputs(repl_session *s, const repl_args *a)
+{
+    if (!s->model || s->model->n == 0)
+        return repl_error(s, "outputs", "the model has no layers yet");
+    if (s->model->sequential)
+        return repl_error(s, "outputs", "a Sequential model's output is its last "
+                          "layer; for several outputs start with: model api=functional");
+    int outs[NN_MAXOUT], n = 0;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", a->pos[0]);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (n == NN_MAXOUT)
+            return repl_error(s, "outputs", "at most %d outputs", NN_MAXOUT);
+        int i = nn_model_find(s->model, t);
+        if (i < 0)
+            return repl_error(s, "outputs", "no layer named '%s'; see summary", t);
+        outs[n++] = i;
+    }
+    nn_model *m = s->model;
+    int was_compiled = m->compiled;
+    nn_err e;
+    if (nn_model_set_outputs(m, outs, n, &e) != NN_OK)
+        return repl_error(s, "outputs", "%s", e.msg);
+    model_changed(s);
+    m->compiled = 0;          /* a loss per output: compile again */
+    printf("outputs:");
+    for (int k = 0; k < n; k++)
+        printf("%s %s", k ? "," : "", m->nodes[outs[k]].name);
+    printf("%s\n", was_compiled ? " (compile again: a loss for each output)" : "");
+    return 0;
+}
+
 static int cmd_pop(repl_session *s, const repl_args *a)
 {
     if (!s->model)
@@ -512,6 +545,22 @@ const repl_cmd repl_cmds_model[] = {
      "\n"
      "Keras: concat = keras.layers.Concatenate()([input_, hidden2])",
      "name", 1, 1, REPL_POS_LAYER, NULL},
+    {"outputs", "model", cmd_outputs, "outputs LAYER[,LAYER...]",
+     "the model's outputs, when not only its last layer (Functional API)",
+     "Names the layers whose outputs the model gives, in order (at most 4);\n"
+     "without it a model's output is its last layer.  Every output is\n"
+     "trained against the same targets, each with its loss (compile\n"
+     "loss=mse,mse loss_weights=0.9,0.1); fit and evaluate show the\n"
+     "weighted total as loss and each output's loss apart, predict shows\n"
+     "each output.  Géron's auxiliary output: a second output on the deep\n"
+     "path, weighted 0.1, checks that the deep part learns on its own.\n"
+     "\n"
+     "Example:\n"
+     "  dense 1 input=hidden2 name=aux_output\n"
+     "  outputs output,aux_output\n"
+     "\n"
+     "Keras: model = keras.Model(inputs=[...], outputs=[output, aux_output])",
+     "", 1, 1, REPL_POS_LAYER, NULL},
     {"pop", "model", cmd_pop, "pop", "remove the last layer",
      "Removes the last layer added (and its weights).\n"
      "\n"

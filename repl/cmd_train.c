@@ -34,14 +34,52 @@ static int cmd_compile(repl_session *s, const repl_args *a)
                           "sparse_categorical_crossentropy");
     nn_compile_cfg c;
     nn_compile_defaults(&c);
-    nn_loss_kind lk;
-    if (nn_loss_parse(lname, &lk) != 0)
-        return repl_error(s, "compile", "unknown loss '%s'%s%s; losses: mse mae huber "
-                          "binary_crossentropy categorical_crossentropy "
-                          "sparse_categorical_crossentropy", lname,
-                          *repl_suggest(lname, nn_loss_names) ? "; " : "",
-                          repl_suggest(lname, nn_loss_names));
-    c.loss[0].kind = lk;
+    /* one loss for every output, or one per output (Keras: loss=["mse",
+     * "mse"]), and loss_weights (Keras: loss_weights=[0.9, 0.1]) */
+    int nout = s->model->nout > 0 ? s->model->nout : 1;
+    nn_loss_kind lks[NN_MAXOUT];
+    int nl = 0;
+    char lb[256];
+    snprintf(lb, sizeof lb, "%s", lname);
+    char *save = NULL;
+    for (char *t = strtok_r(lb, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (nl == NN_MAXOUT)
+            return repl_error(s, "compile", "at most %d losses (one per output)",
+                              NN_MAXOUT);
+        if (nn_loss_parse(t, &lks[nl]) != 0)
+            return repl_error(s, "compile", "unknown loss '%s'%s%s; losses: mse mae huber "
+                              "binary_crossentropy categorical_crossentropy "
+                              "sparse_categorical_crossentropy", t,
+                              *repl_suggest(t, nn_loss_names) ? "; " : "",
+                              repl_suggest(t, nn_loss_names));
+        nl++;
+    }
+    if (nl == 0 || (nl != 1 && nl != nout))
+        return repl_error(s, "compile", "give one loss, or one per output: the model "
+                          "has %d output%s (got %d losses)", nout, nout == 1 ? "" : "s", nl);
+    const char *lwl = repl_arg_str(a, "loss_weights");
+    double lw[NN_MAXOUT];
+    int nw = 0;
+    if (lwl) {
+        snprintf(lb, sizeof lb, "%s", lwl);
+        save = NULL;
+        for (char *t = strtok_r(lb, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+            if (nw == NN_MAXOUT || repl_parse_double(t, &lw[nw]) != 0 ||
+                !(lw[nw] >= 0) || !isfinite(lw[nw]) || lw[nw] > 1e6)
+                return repl_error(s, "compile", "loss_weights takes one number >= 0 "
+                                  "per output, e.g. loss_weights=0.9,0.1 (got '%s')", lwl);
+            nw++;
+        }
+        if (nw != nout)
+            return repl_error(s, "compile", "loss_weights needs one weight per output: "
+                              "the model has %d (got %d)", nout, nw);
+    }
+    nn_loss_kind lk = lks[0];
+    for (int k = 0; k < nout; k++) {
+        c.loss[k].kind = lks[nl == 1 ? 0 : k];
+        if (nw)
+            c.loss_weights[k] = lw[k];
+    }
     int opt, from_logits;
     double delta;
     /* Keras's compile() defaults to rmsprop */
@@ -49,14 +87,19 @@ static int cmd_compile(repl_session *s, const repl_args *a)
         repl_arg_bool(s, a, "from_logits", 0, &from_logits) < 0 ||
         repl_arg_pos_double(s, a, "delta", 1.0, &delta) < 0)
         return -1;
-    if (repl_arg_str(a, "delta") && lk != NN_LOSS_HUBER)
-        return repl_error(s, "compile", "delta= is huber's setting, not %s's",
-                          nn_loss_names[lk]);
-    if (from_logits && lk != NN_LOSS_BCE && lk != NN_LOSS_CCE && lk != NN_LOSS_SCCE)
-        return repl_error(s, "compile", "from_logits= applies to the "
-                          "cross-entropy losses only");
-    c.loss[0].from_logits = from_logits;
-    c.loss[0].delta = (float)delta;
+    for (int k = 0; k < nl; k++) {
+        if (repl_arg_str(a, "delta") && lks[k] != NN_LOSS_HUBER)
+            return repl_error(s, "compile", "delta= is huber's setting, not %s's",
+                              nn_loss_names[lks[k]]);
+        if (from_logits && lks[k] != NN_LOSS_BCE && lks[k] != NN_LOSS_CCE &&
+            lks[k] != NN_LOSS_SCCE)
+            return repl_error(s, "compile", "from_logits= applies to the "
+                              "cross-entropy losses only");
+    }
+    for (int k = 0; k < nout; k++) {
+        c.loss[k].from_logits = from_logits;
+        c.loss[k].delta = (float)delta;
+    }
     nn_opt_defaults(&c.opt, (nn_opt_kind)opt);
     static const char *const settings[] = {
         "learning_rate", "momentum", "nesterov", "rho", "beta_1", "beta_2",
@@ -84,7 +127,7 @@ static int cmd_compile(repl_session *s, const repl_args *a)
     if (mlist && *mlist) {
         char buf[256];
         snprintf(buf, sizeof buf, "%s", mlist);
-        char *save = NULL;
+        save = NULL;
         for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
             nn_metric_kind mk;
             if (nn_metric_parse(t, &mk) != 0)
@@ -102,8 +145,16 @@ static int cmd_compile(repl_session *s, const repl_args *a)
     if (nn_model_compile(s->model, &c, &e) != NN_OK)
         return repl_error(s, "compile", "%s", e.msg);
     snprintf(s->loss_name, sizeof s->loss_name, "%s", nn_loss_names[lk]);
-    printf("compiled: loss=%s%s optimizer=%s(learning_rate=%g", nn_loss_names[lk],
-           from_logits ? " (from_logits)" : "", nn_opt_names[opt], c.opt.learning_rate);
+    printf("compiled: loss=");
+    for (int k = 0; k < nl; k++)
+        printf("%s%s", k ? "," : "", nn_loss_names[lks[k]]);
+    if (nw) {
+        printf(" loss_weights=");
+        for (int k = 0; k < nw; k++)
+            printf("%s%g", k ? "," : "", lw[k]);
+    }
+    printf("%s optimizer=%s(learning_rate=%g", from_logits ? " (from_logits)" : "",
+           nn_opt_names[opt], c.opt.learning_rate);
     switch (opt) {
     case NN_OPT_SGD:
         if (c.opt.momentum > 0)
@@ -582,16 +633,57 @@ static int sample_width(const repl_session *s, const nn_model *m)
     return end;
 }
 
+/* Runs n samples of d values (x) and prints each output's table (a
+ * model of several outputs: one table per output, under its name, as
+ * Keras's y_pred_main, y_pred_aux = model.predict(...)); rows are
+ * numbered from row0, with the true targets when truth is not NULL. */
+static int predict_print(repl_session *s, nn_model *m, const float *x, int d, int n,
+                         int row0, const float *truth, int ycols)
+{
+    int outs[NN_MAXOUT], nout = 1;
+    if (m->nout > 0) {
+        nout = m->nout;
+        memcpy(outs, m->out, (size_t)nout * sizeof *outs);
+    } else
+        outs[0] = nn_model_output(m);
+    float *out[NN_MAXOUT] = {NULL};
+    int rc = 0;
+    for (int k = 0; k < nout && rc == 0; k++)
+        if (!(out[k] = malloc((size_t)n * m->nodes[outs[k]].size * sizeof(float) + 1)))
+            rc = repl_error(s, "predict", "out of memory");
+    nn_err e;
+    for (int at = 0; at < n && rc == 0; at += 256) {   /* in chunks, as predict */
+        int rows = n - at < 256 ? n - at : 256;
+        if (nn_model_forward_data(m, x + (size_t)at * d, d, rows, 0, &e) != NN_OK) {
+            rc = repl_error(s, "predict", "%s", e.msg);
+            break;
+        }
+        for (int k = 0; k < nout; k++) {
+            const nn_node *o = &m->nodes[outs[k]];
+            memcpy(out[k] + (size_t)at * o->size, o->a,
+                   (size_t)rows * o->size * sizeof(float));
+        }
+    }
+    for (int k = 0; k < nout && rc == 0; k++) {
+        int c = m->nodes[outs[k]].size;
+        if (nout > 1)
+            printf("%s%s:\n", k ? "\n" : "", m->nodes[outs[k]].name);
+        predict_header(s, c);
+        for (int i = 0; i < n; i++)
+            print_prediction(s, row0 + i, out[k] + (size_t)i * c, c,
+                             truth ? truth + (size_t)i * ycols : NULL, ycols);
+    }
+    for (int k = 0; k < nout; k++)
+        free(out[k]);
+    return rc;
+}
+
 static int cmd_predict(repl_session *s, const repl_args *a)
 {
     if (!s->model || s->model->nparams == 0)
         return repl_error(s, "predict", "no model to predict with; build one first");
     nn_model *m = s->model;
-    if (m->nout > 1)
-        return repl_error(s, "predict", "the model must have one output to predict "
-                          "(this one has %d)", m->nout);
-    int on = nn_model_output(m);
-    int d = sample_width(s, m), k = m->nodes[on].size;
+    int d = sample_width(s, m);
     nn_err e;
     if (nn_model_check_columns(m, d, &e) != NN_OK)
         return repl_error(s, "predict", "%s", e.msg);
@@ -621,27 +713,14 @@ static int cmd_predict(repl_session *s, const repl_args *a)
         if (to - from > 1000)
             return repl_error(s, "predict", "at most 1000 rows at a time (asked %ld)",
                               to - from);
-        int n = (int)(to - from);
-        float *out = malloc((size_t)n * k * sizeof *out);
-        if (!out)
-            return repl_error(s, "predict", "out of memory");
-        if (nn_model_predict(m, ds->x + (size_t)from * d, d, n, out, &e) != NN_OK) {
-            free(out);
-            return repl_error(s, "predict", "%s", e.msg);
-        }
-        predict_header(s, k);
-        for (int i = 0; i < n; i++)
-            print_prediction(s, (int)from + i, out + (size_t)i * k, k,
-                             ds->y + (size_t)(from + i) * ds->ycols, ds->ycols);
-        free(out);
-        return 0;
+        return predict_print(s, m, ds->x + (size_t)from * d, d, (int)(to - from),
+                             (int)from, ds->y + (size_t)from * ds->ycols, ds->ycols);
     }
     /* typed rows: each positional word is one sample, values comma-separated */
     int n = a->npos;
     float *x = calloc((size_t)n * d + 1, sizeof *x);
-    float *out = calloc((size_t)n * k + 1, sizeof *out);
     int rc = 0;
-    if (!x || !out) {
+    if (!x) {
         rc = repl_error(s, "predict", "out of memory");
         goto done;
     }
@@ -686,16 +765,9 @@ static int cmd_predict(repl_session *s, const repl_args *a)
         printf("(scaled as the training data, %s)\n",
                s->scaled == 2 ? "minmax" : "standard");
     }
-    if (nn_model_predict(m, x, d, n, out, &e) != NN_OK) {
-        rc = repl_error(s, "predict", "%s", e.msg);
-        goto done;
-    }
-    predict_header(s, k);
-    for (int r = 0; r < n; r++)
-        print_prediction(s, r, out + (size_t)r * k, k, NULL, 0);
+    rc = predict_print(s, m, x, d, n, 0, NULL, 0);
 done:
     free(x);
-    free(out);
     return rc;
 }
 
@@ -810,9 +882,10 @@ static int cmd_expect(repl_session *s, const repl_args *a)
 
 const repl_cmd repl_cmds_train[] = {
     {"compile", "train", cmd_compile,
-     "compile loss=NAME [optimizer=NAME] [learning_rate=X] [momentum=X] "
-     "[nesterov=BOOL] [rho=X] [beta_1=X] [beta_2=X] [epsilon=X] "
-     "[initial_accumulator_value=X] [metrics=NAME,...] [from_logits=BOOL] [delta=X]",
+     "compile loss=NAME[,NAME...] [loss_weights=W,...] [optimizer=NAME] "
+     "[learning_rate=X] [momentum=X] [nesterov=BOOL] [rho=X] [beta_1=X] [beta_2=X] "
+     "[epsilon=X] [initial_accumulator_value=X] [metrics=NAME,...] "
+     "[from_logits=BOOL] [delta=X]",
      "choose the loss, the optimizer and the metrics",
      "Sets what training minimises (the loss), how (the optimizer and its\n"
      "settings) and what it reports besides (metrics).  Defaults as Keras:\n"
@@ -826,14 +899,17 @@ const repl_cmd repl_cmds_train[] = {
      "the loss, as Keras does) binary_accuracy categorical_accuracy\n"
      "sparse_categorical_accuracy mse mae rmse.  Compiling again resets the\n"
      "optimizer's state (momentum, Adam's moments), not the weights.\n"
+     "A model of several outputs (see outputs) takes one loss for all or one\n"
+     "per output (loss=mse,mse) and loss_weights=0.9,0.1: the loss trained\n"
+     "is the weighted sum, and fit shows each output's loss apart.\n"
      "\n"
      "Example:\n"
      "  compile loss=sparse_categorical_crossentropy optimizer=sgd metrics=accuracy\n"
      "\n"
      "Keras: model.compile(loss=\"sparse_categorical_crossentropy\",\n"
      "                     optimizer=\"sgd\", metrics=[\"accuracy\"])",
-     "loss optimizer learning_rate momentum nesterov rho beta_1 beta_2 epsilon "
-     "initial_accumulator_value metrics from_logits delta",
+     "loss loss_weights optimizer learning_rate momentum nesterov rho beta_1 beta_2 "
+     "epsilon initial_accumulator_value metrics from_logits delta",
      0, 0, REPL_POS_NONE, NULL},
     {"fit", "train", cmd_fit,
      "fit [epochs=1] [batch_size=32] [validation_split=0] [validation_data=valid|test|none] "

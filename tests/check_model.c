@@ -256,6 +256,94 @@ START_TEST(test_multi_input)
 }
 END_TEST
 
+/* Two outputs (the book's auxiliary output): out on concat(x, h) and aux
+ * on h, mse each, loss_weights 0.9 and 0.1.  Backprop of the weighted
+ * total matches finite differences; evaluate's "loss" is 0.9 out_loss +
+ * 0.1 aux_loss, each output's loss is its own mse computed by hand, and
+ * the metric of each output is its own; fit trains both. */
+START_TEST(test_multi_output)
+{
+    nn_err e;
+    nn_rng r;
+    nn_rng_seed(&r, 8);
+    nn_model *m = nn_model_new("aux", 0, &e);
+    int shape[1] = {3};
+    int x = nn_model_add_input(m, shape, 1, "x", &e);
+    nn_dense_cfg c;
+    nn_dense_defaults(&c, 5);
+    c.activation = NN_ACT_TANH;
+    c.bias_initializer = NN_INIT_RANDOM_NORMAL;
+    int h = nn_model_add_dense(m, x, &c, "h", &r, &e);
+    int cat[2] = {x, h};
+    int cc = nn_model_add_concat(m, cat, 2, NULL, &e);
+    nn_dense_defaults(&c, 1);
+    int out = nn_model_add_dense(m, cc, &c, "out", &r, &e);
+    int aux = nn_model_add_dense(m, h, &c, "aux", &r, &e);
+    int outs[2] = {out, aux};
+    ck_assert_int_eq(nn_model_set_outputs(m, outs, 2, &e), NN_OK);
+    nn_compile_cfg cfg;
+    nn_compile_defaults(&cfg);
+    cfg.loss[0].kind = cfg.loss[1].kind = NN_LOSS_MSE;
+    cfg.loss_weights[0] = 0.9;
+    cfg.loss_weights[1] = 0.1;
+    cfg.nmetrics = 1;
+    cfg.metrics[0] = NN_MET_MAE;
+    nn_opt_defaults(&cfg.opt, NN_OPT_SGD);
+    cfg.opt.learning_rate = 0.05;
+    ck_assert_int_eq(nn_model_compile(m, &cfg, &e), NN_OK);
+    nn_dataset ds;
+    enum { N = 64 };
+    ck_assert_int_eq(nn_dataset_alloc(&ds, N, 3, 1, &e), NN_OK);
+    for (int i = 0; i < N; i++) {
+        for (int j = 0; j < 3; j++)
+            ds.x[3 * i + j] = (float)nn_rng_range(&r, -1, 1);
+        ds.y[i] = ds.x[3 * i] - 0.5f * ds.x[3 * i + 2];
+    }
+    assert_gradcheck_d(m, ds.x, 3, ds.y, 6, 2e-2, "two outputs");
+    nn_logs l;
+    ck_assert_int_eq(nn_evaluate(m, &ds, 32, &l, &e), NN_OK);
+    double sse[2] = {0, 0}, sae[2] = {0, 0};
+    ck_assert_int_eq(nn_model_forward_data(m, ds.x, 3, N, 0, &e), NN_OK);
+    for (int i = 0; i < N; i++)
+        for (int k = 0; k < 2; k++) {
+            double d = m->nodes[outs[k]].a[i] - ds.y[i];
+            sse[k] += d * d;
+            sae[k] += fabs(d);
+        }
+    double lo = nn_logs_get(&l, "out_loss"), la = nn_logs_get(&l, "aux_loss");
+    ck_assert_double_eq_tol(lo, sse[0] / N, 1e-5);
+    ck_assert_double_eq_tol(la, sse[1] / N, 1e-5);
+    ck_assert_double_eq_tol(nn_logs_get(&l, "loss"), 0.9 * lo + 0.1 * la, 1e-5);
+    ck_assert_double_eq_tol(nn_logs_get(&l, "out_mae"), sae[0] / N, 1e-5);
+    ck_assert_double_eq_tol(nn_logs_get(&l, "aux_mae"), sae[1] / N, 1e-5);
+    ck_assert(isnan(nn_logs_get(&l, "mae")));      /* only per output */
+    nn_fit_opts o;
+    nn_fit_defaults(&o);
+    o.epochs = 40;
+    o.batch_size = 8;
+    ck_assert_msg(nn_fit(m, &ds, &o, NULL, &r, NULL, &e) == NN_OK, "%s", e.msg);
+    nn_logs l2;
+    ck_assert_int_eq(nn_evaluate(m, &ds, 32, &l2, &e), NN_OK);
+    ck_assert_msg(nn_logs_get(&l2, "out_loss") < 0.2 * lo &&
+                  nn_logs_get(&l2, "aux_loss") < 0.5 * la, "out %g -> %g, aux %g -> %g",
+                  lo, nn_logs_get(&l2, "out_loss"), la, nn_logs_get(&l2, "aux_loss"));
+    /* the file keeps both outputs and the weights of their losses */
+    const char *path = "check_model_two_outputs.nnlab";
+    ck_assert_int_eq(nn_model_save(m, NULL, path, &e), NN_OK);
+    nn_model *back = nn_model_load(path, NULL, &e);
+    ck_assert_msg(back != NULL, "%s", e.msg);
+    ck_assert_int_eq(back->nout, 2);
+    ck_assert(back->cc.loss_weights[0] == 0.9 && back->cc.loss_weights[1] == 0.1);
+    nn_logs l3;
+    ck_assert_int_eq(nn_evaluate(back, &ds, 32, &l3, &e), NN_OK);
+    ck_assert(nn_logs_get(&l3, "loss") == nn_logs_get(&l2, "loss"));
+    remove(path);
+    nn_model_free(back);
+    nn_dataset_free(&ds);
+    nn_model_free(m);
+}
+END_TEST
+
 /* A branching graph: x -> h -> (a, b) -> concat -> out, plus an
  * Activation node: gradients from both branches must add up in h. */
 START_TEST(test_grad_graph)
@@ -559,6 +647,7 @@ Suite *suite_model(void)
                         (int)(sizeof loss_cases / sizeof loss_cases[0]));
     tcase_add_test(tc, test_grad_graph);
     tcase_add_test(tc, test_multi_input);
+    tcase_add_test(tc, test_multi_output);
     tcase_add_test(tc, test_counts_and_names);
     tcase_add_test(tc, test_refusals);
     tcase_add_test(tc, test_clone);
