@@ -9,7 +9,7 @@
 
 #include "nn.h"
 
-#define NN_MAXKEYS 32
+#define NN_MAXKEYS 80    /* 2 x (loss + 4 outputs x (loss + 8 metrics)) + lr */
 #define NN_KEYMAX 64
 
 /* The logs of one moment of training: names and values, as Keras passes

@@ -372,6 +372,8 @@ int nn_model_set_outputs(nn_model *m, const int *outs, int n, nn_err *e)
 {
     if (n < 1 || n > NN_MAXOUT)
         return nn_fail(e, "a model has 1 to %d outputs (got %d)", NN_MAXOUT, n);
+    if (m->sequential)
+        return nn_fail(e, "a Sequential model's output is its last layer");
     for (int i = 0; i < n; i++) {
         if (outs[i] < 0 || outs[i] >= m->n)
             return nn_fail(e, "output %d is not a layer of the model", i + 1);
@@ -396,7 +398,7 @@ int nn_model_pop(nn_model *m, nn_err *e)
         return nn_fail(e, "only the input is left; use model to start a new one");
     int last = m->n - 1;
     for (int k = 0; k < m->nout; k++)
-        if (m->out[k] == last && !m->sequential)
+        if (m->out[k] == last)
             return nn_fail(e, "'%s' is an output of the model", m->nodes[last].name);
     nn_node *nd = &m->nodes[last];
     if (nd->kind == NN_NODE_DENSE && nd->shared == last)
@@ -817,6 +819,20 @@ double nn_model_loss(nn_model *m, const float *const *y, const float *w,
             nn_loss_backward_fused(L, o->dz, o->a, y[k], w, rows, o->size);
             o->fused = 1;
             g = o->dz;
+        } else if (!o->da) {
+            continue;      /* a Flatten of an input: nothing to train above */
+        } else if (m->nodes[da_owner(m, outs[k])].da_set) {
+            /* another output wrote these floats (a Flatten of an output):
+             * this loss's gradient adds to it */
+            size_t len = (size_t)rows * o->size;
+            float *t = malloc(len * sizeof *t + 1);
+            if (!t)
+                continue;  /* out of memory: this output's gradient is lost */
+            nn_loss_backward(L, t, o->a, y[k], w, rows, o->size);
+            for (size_t j = 0; j < len; j++)
+                o->da[j] += (float)lw * t[j];
+            free(t);
+            continue;
         } else {
             nn_loss_backward(L, o->da, o->a, y[k], w, rows, o->size);
             m->nodes[da_owner(m, outs[k])].da_set = 1;

@@ -31,6 +31,9 @@
 
 #define NN_MAXIN 8       /* inputs of one node */
 #define NN_MAXOUT 4      /* outputs of a model */
+/* fit, gradcheck and the shell give every output the same targets with
+ * {y, y, y, y}: one per output */
+_Static_assert(NN_MAXOUT == 4, "the {y, y, y, y} target arrays hold 4");
 #define NN_MAXMETRICS 8
 
 typedef enum nn_node_kind {

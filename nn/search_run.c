@@ -230,8 +230,13 @@ static int add_copy(nn_model *m, const nn_model *tmpl, int src, const int *map,
     const nn_node *nd = &tmpl->nodes[src];
     int in0 = in >= 0 ? in : nd->nin > 0 ? map[nd->in[0]] : -1;
     switch (nd->kind) {
-    case NN_NODE_INPUT:
-        return nn_model_add_input(m, nd->shape, nd->ndim, name, e);
+    case NN_NODE_INPUT: {
+        int k = nn_model_add_input(m, nd->shape, nd->ndim, name, e);
+        if (k >= 0 && nd->col_from > 0 &&
+            nn_model_set_input_columns(m, k, nd->col_from - 1, e) != NN_OK)
+            return NN_FAIL;
+        return k;
+    }
     case NN_NODE_FLATTEN:
         return nn_model_add_flatten(m, in0, name, e);
     case NN_NODE_DENSE: {

@@ -228,12 +228,12 @@ static int check_keys(repl_session *s, const repl_args *a, const char *what,
  * what fit logs for a model of several outputs (Keras 3). */
 static int output_key(const repl_session *s, const char *m)
 {
-    if (!s->model)
+    if (!s->model || s->model->nout < 2)
         return 0;
     if (strncmp(m, "val_", 4) == 0)
         m += 4;
-    for (int i = 0; i < s->model->n; i++) {
-        const char *nm = s->model->nodes[i].name;
+    for (int i = 0; i < s->model->nout; i++) {
+        const char *nm = s->model->nodes[s->model->out[i]].name;
         size_t l = strlen(nm);
         if (strncmp(m, nm, l) != 0 || m[l] != '_')
             continue;

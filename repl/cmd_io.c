@@ -185,6 +185,24 @@ static int model_nout(const nn_model *m, int *outs)
     return m->n > 0 ? 1 : 0;
 }
 
+/* used[i] = 1 when an output depends on node i (the graph Keras builds
+ * from the outputs; a layer added after outputs is not in it). */
+static void used_nodes(const nn_model *m, char *used)
+{
+    int outs[NN_MAXOUT], nout = model_nout(m, outs);
+    memset(used, 0, (size_t)m->n);
+    for (int k = 0; k < nout; k++)
+        used[outs[k]] = 1;
+    for (int i = m->n - 1; i >= 0; i--) {
+        if (!used[i])
+            continue;
+        const nn_node *nd = &m->nodes[i];
+        for (int j = 0; j < nd->nin; j++)
+            used[nd->in[j]] = 1;
+        used[nd->shared] = 1;
+    }
+}
+
 static void keras_compile(sbuf *b, const nn_model *m)
 {
     const nn_compile_cfg *c = &m->cc;
@@ -209,7 +227,7 @@ static void keras_compile(sbuf *b, const nn_model *m)
     int lw = 0;
     for (int k = 0; k < nout; k++)
         lw |= c->loss_weights[k] != 1.0;
-    if (nout > 1 && lw) {
+    if (lw) {
         sb_printf(b, ",\n%sloss_weights=[", ind);
         for (int k = 0; k < nout; k++)
             sb_printf(b, "%s%s", k ? ", " : "", pynum(n1, sizeof n1, c->loss_weights[k]));
@@ -482,6 +500,9 @@ static nn_model *reuse_layers(const nn_model *src, int from, int to, nn_err *e)
     const nn_node *before = &src->nodes[from - 1];
     if (nn_model_add_input(m, before->shape, before->ndim,
                            from == 1 ? before->name : NULL, e) < 0)
+        goto fail;
+    if (from == 1 && before->col_from > 0 &&   /* the same columns of the data */
+        nn_model_set_input_columns(m, 0, before->col_from - 1, e) != NN_OK)
         goto fail;
     for (int i = from; i <= to; i++) {
         const nn_node *nd = &src->nodes[i];
@@ -923,10 +944,16 @@ static int cmd_export(repl_session *s, const repl_args *a)
     keras_model(&py, m);
     sb_printf(&py, "\n# the weights: kernel (fan_in, units) and bias (units,), as "
                    "layer.get_weights()\n");
+    char *used = malloc((size_t)m->n + 1);
+    if (!used) {
+        nn_fail(&e, "out of memory");
+        goto fail;
+    }
+    used_nodes(m, used);
     for (int i = 0; i < m->n; i++) {
         const nn_node *nd = &m->nodes[i];
-        if (nd->kind != NN_NODE_DENSE || nd->shared != i)
-            continue;
+        if (nd->kind != NN_NODE_DENSE || nd->shared != i || !used[i])
+            continue;   /* a layer no output depends on is not in Keras's model */
         const char *qn = pystr(q, sizeof q, nd->name);
         sb_printf(&py, "model.get_layer(%s).set_weights([load(\"%s_kernel.npy\")", qn,
                   nd->name);
@@ -934,6 +961,7 @@ static int cmd_export(repl_session *s, const repl_args *a)
             sb_printf(&py, ", load(\"%s_bias.npy\")", nd->name);
         sb_printf(&py, "])\n");
     }
+    free(used);
     sb_printf(&py, "\n");
     keras_compile(&py, m);
     sb_printf(&py, "\nif __name__ == \"__main__\":\n    model.summary()\n");
@@ -965,7 +993,7 @@ static int cmd_export(repl_session *s, const repl_args *a)
                        "  check_y.npy         nnlab's predictions for them\n",
                   rows, from_data ? "the first rows of the training data"
                                   : "random values in [-1, 1)");
-    char xnew[512];
+    char xnew[4096];
     sb_printf(&rd, "\nRun it (needs Python 3 with NumPy and Keras 3, or TensorFlow 2):\n"
                    "  pip install keras tensorflow numpy\n"
                    "  python3 model.py\n"
@@ -1080,7 +1108,7 @@ static const char *keras_y(char *buf, size_t len, const nn_model *m, const char 
 static void keras_fit(sbuf *b, const repl_session *s)
 {
     const nn_model *m = s->model;
-    char xb[512], yb[128];
+    char xb[4096], yb[128];
     if (!s->last_fit.set || !m || m->epochs_done == 0) {
         /* a fit of an earlier model says nothing of this one */
         if (m && m->epochs_done > 0)

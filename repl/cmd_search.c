@@ -446,6 +446,9 @@ static int cmd_search(repl_session *s, const repl_args *a)
         return repl_error(s, "search", "the model is not compiled; run compile "
                           "loss=... first: every candidate is compiled as the "
                           "model is");
+    if (tmpl->nout > 1)
+        return repl_error(s, "search", "search scores models of one output (this "
+                          "one has %d: see outputs)", tmpl->nout);
     /* the command's settings */
     long cv, n_iter, max_epochs, factor, seed, verbose;
     int scoring, do_refit;

@@ -87,10 +87,13 @@ static int cmd_compile(repl_session *s, const repl_args *a)
         repl_arg_bool(s, a, "from_logits", 0, &from_logits) < 0 ||
         repl_arg_pos_double(s, a, "delta", 1.0, &delta) < 0)
         return -1;
+    int huber = 0;
+    for (int k = 0; k < nl; k++)
+        huber |= lks[k] == NN_LOSS_HUBER;
+    if (repl_arg_str(a, "delta") && !huber)
+        return repl_error(s, "compile", "delta= is huber's setting, not %s's",
+                          nn_loss_names[lk]);
     for (int k = 0; k < nl; k++) {
-        if (repl_arg_str(a, "delta") && lks[k] != NN_LOSS_HUBER)
-            return repl_error(s, "compile", "delta= is huber's setting, not %s's",
-                              nn_loss_names[lks[k]]);
         if (from_logits && lks[k] != NN_LOSS_BCE && lks[k] != NN_LOSS_CCE &&
             lks[k] != NN_LOSS_SCCE)
             return repl_error(s, "compile", "from_logits= applies to the "
@@ -312,6 +315,9 @@ static int cmd_fit(repl_session *s, const repl_args *a)
     float cw[4096];
     const char *cws = repl_arg_str(a, "class_weight");
     if (cws) {
+        if (s->model->nout > 1)
+            return repl_error(s, "fit", "class_weight is for models of one output, "
+                              "as in Keras (this one has %d)", s->model->nout);
         if (s->train.nclasses <= 0)
             return repl_error(s, "fit", "class_weight needs a classification data set");
         if (s->train.nclasses > 4096)
@@ -717,6 +723,9 @@ static int cmd_predict(repl_session *s, const repl_args *a)
                              (int)from, ds->y + (size_t)from * ds->ycols, ds->ycols);
     }
     /* typed rows: each positional word is one sample, values comma-separated */
+    if (d > 4096)
+        return repl_error(s, "predict", "the model reads %d values per sample: too "
+                          "many to type; use predict SPLIT ROWS", d);
     int n = a->npos;
     float *x = calloc((size_t)n * d + 1, sizeof *x);
     int rc = 0;

@@ -119,7 +119,7 @@ int repl_progress_batch_end(void *ctx, nn_model *m, int epoch, int batch,
     if (now - p->last_draw < 0.05 && batch + 1 < nbatches)
         return 0;
     p->last_draw = now;
-    char b[96], eta[32], l[1024];
+    char b[96], eta[32], l[4096];
     bar(b, sizeof b, batch + 1, nbatches);
     double per = (now - p->epoch_start) / (batch + 1);
     format_eta(eta, sizeof eta, per * (nbatches - batch - 1));
@@ -136,7 +136,7 @@ int repl_progress_epoch_end(void *ctx, nn_model *m, int epoch, const nn_logs *lo
         return 0;
     double el = repl_now() - p->epoch_start;
     int nb = p->nbatches > 0 ? p->nbatches : 1;
-    char b[96], per[32], l[1024];
+    char b[96], per[32], l[4096];
     bar(b, sizeof b, nb, nb);
     format_per_step(per, sizeof per, el / nb);
     repl_format_logs(l, sizeof l, logs);

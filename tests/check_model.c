@@ -204,6 +204,10 @@ START_TEST(test_multi_input)
                   "%s", e.msg);
     m->nodes[1].col_from = 2;
     ck_assert_int_eq(nn_model_set_input_columns(m, 2, 0, &e), NN_FAIL);  /* a Dense */
+    nn_model *sq = mlp(3, 4, 2, NN_ACT_RELU, NN_ACT_SOFTMAX, NN_LOSS_SCCE, 0, &r);
+    int o2 = 1;
+    ck_assert_int_eq(nn_model_set_outputs(sq, &o2, 1, &e), NN_FAIL);   /* Sequential */
+    nn_model_free(sq);
     ck_assert_int_eq(nn_model_set_input_columns(m, 0, -1, &e), NN_FAIL);
     /* fit on OR of the first and last column: each in another input */
     nn_dataset ds;

@@ -545,6 +545,13 @@ START_TEST(test_monitor_direction)
     ck_assert_int_eq(nn_monitor_maximize("val_loss"), 0);
     ck_assert_int_eq(nn_monitor_maximize("val_mae"), 0);
     ck_assert_int_eq(nn_monitor_maximize("rmse"), 0);
+    /* a model of several outputs: <output>_loss, <output>_<metric>, whatever
+     * the output's name holds */
+    ck_assert_int_eq(nn_monitor_maximize("val_acc_head_loss"), 0);
+    ck_assert_int_eq(nn_monitor_maximize("acc_head_mae"), 0);
+    ck_assert_int_eq(nn_monitor_maximize("val_aux_output_accuracy"), 1);
+    ck_assert_int_eq(nn_monitor_maximize("val_loss_head_accuracy"), 1);
+    ck_assert_int_eq(nn_monitor_maximize("acc"), 1);      /* Keras 2's name */
 }
 END_TEST
 
