@@ -284,6 +284,27 @@ static int cmd_activation(repl_session *s, const repl_args *a)
     return 0;
 }
 
+/* "a,b,c" into the indices of those layers (at most max); 0, or -1 after
+ * saying what is wrong. */
+static int layer_list(repl_session *s, const char *cmd, const char *word,
+                      int *idx, int max, int *n)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", word);
+    char *save = NULL;
+    *n = 0;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (*n == max)
+            return repl_error(s, cmd, "at most %d %s", max,
+                              strcmp(cmd, "outputs") == 0 ? "outputs" : "inputs");
+        int i = nn_model_find(s->model, t);
+        if (i < 0)
+            return repl_error(s, cmd, "no layer named '%s'; see summary", t);
+        idx[(*n)++] = i;
+    }
+    return 0;
+}
+
 static int cmd_concat(repl_session *s, const repl_args *a)
 {
     if (!s->model || s->model->n == 0)
@@ -292,17 +313,8 @@ static int cmd_concat(repl_session *s, const repl_args *a)
         return repl_error(s, "concat", "a Sequential model is a chain; for "
                           "branches start with: model api=functional");
     int ins[NN_MAXIN], n = 0;
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", a->pos[0]);
-    char *save = NULL;
-    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        if (n == NN_MAXIN)
-            return repl_error(s, "concat", "at most %d inputs", NN_MAXIN);
-        int i = nn_model_find(s->model, t);
-        if (i < 0)
-            return repl_error(s, "concat", "no layer named '%s'; see summary", t);
-        ins[n++] = i;
-    }
+    if (layer_list(s, "concat", a->pos[0], ins, NN_MAXIN, &n) != 0)
+        return -1;
     nn_err e;
     int i = nn_model_add_concat(s->model, ins, n, repl_arg_str(a, "name"), &e);
     if (i < 0)
@@ -320,17 +332,8 @@ static int cmd_outputs(repl_session *s, const repl_args *a)
         return repl_error(s, "outputs", "a Sequential model's output is its last "
                           "layer; for several outputs start with: model api=functional");
     int outs[NN_MAXOUT], n = 0;
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", a->pos[0]);
-    char *save = NULL;
-    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        if (n == NN_MAXOUT)
-            return repl_error(s, "outputs", "at most %d outputs", NN_MAXOUT);
-        int i = nn_model_find(s->model, t);
-        if (i < 0)
-            return repl_error(s, "outputs", "no layer named '%s'; see summary", t);
-        outs[n++] = i;
-    }
+    if (layer_list(s, "outputs", a->pos[0], outs, NN_MAXOUT, &n) != 0)
+        return -1;
     nn_model *m = s->model;
     int was_compiled = m->compiled;
     nn_err e;
