@@ -24,17 +24,6 @@ const char *nn_metric_key(nn_metric_kind k)
 
 /* ---- checks ---- */
 
-/* The output nodes: m->out, or the last node (Sequential). */
-static int output_nodes(const nn_model *m, int *outs)
-{
-    if (m->nout > 0) {
-        memcpy(outs, m->out, (size_t)m->nout * sizeof *outs);
-        return m->nout;
-    }
-    outs[0] = nn_model_output(m);
-    return 1;
-}
-
 static int check_output(const nn_model *m, int k, int o, const nn_dataset *ds,
                         nn_err *e);
 
@@ -49,9 +38,9 @@ int nn_check_data(const nn_model *m, const nn_dataset *ds, nn_err *e)
         return NN_FAIL;
     /* every output is trained against the same targets (Keras: fit(X,
      * (y_train, y_train)) for the book's auxiliary output) */
-    int nout = m->nout > 0 ? m->nout : 1;
+    int outs[NN_MAXOUT], nout = nn_model_outputs(m, outs);
     for (int k = 0; k < nout; k++)
-        if (check_output(m, k, m->nout > 0 ? m->out[k] : on, ds, e) != NN_OK)
+        if (check_output(m, k, outs[k], ds, e) != NN_OK)
             return NN_FAIL;
     return NN_OK;
 }
@@ -180,7 +169,7 @@ typedef struct meter {
 static void meter_init(meter *t, const nn_model *m)
 {
     memset(t, 0, sizeof *t);
-    t->nout = output_nodes(m, t->outs);
+    t->nout = nn_model_outputs(m, t->outs);
     t->nmet = m->cc.nmetrics;
     for (int j = 0; j < t->nmet; j++) {
         t->shown[j] = m->cc.metrics[j];

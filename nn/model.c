@@ -559,7 +559,7 @@ void nn_compile_defaults(nn_compile_cfg *c)
 }
 
 /* Outputs of the model: the declared ones, or the last node. */
-static int outputs(const nn_model *m, int *outs)
+int nn_model_outputs(const nn_model *m, int *outs)
 {
     if (m->nout > 0) {
         memcpy(outs, m->out, (size_t)m->nout * sizeof *outs);
@@ -574,7 +574,7 @@ static int outputs(const nn_model *m, int *outs)
 int nn_model_compile(nn_model *m, const nn_compile_cfg *c, nn_err *e)
 {
     int outs[NN_MAXOUT];
-    int nout = outputs(m, outs);
+    int nout = nn_model_outputs(m, outs);
     if (nout == 0 || m->nparams == 0)
         return nn_fail(e, "the model has no layers with weights; add dense first");
     if (nn_opt_check(&c->opt, e) != NN_OK)
@@ -762,7 +762,7 @@ int nn_model_forward(nn_model *m, const float *const *x, int rows,
 const float *nn_model_out(const nn_model *m, int k)
 {
     int outs[NN_MAXOUT];
-    int n = outputs(m, outs);
+    int n = nn_model_outputs(m, outs);
     return k < n ? m->nodes[outs[k]].a : NULL;
 }
 
@@ -789,7 +789,7 @@ double nn_model_loss(nn_model *m, const float *const *y, const float *w,
                      double *per_out, int grad)
 {
     int outs[NN_MAXOUT];
-    int nout = outputs(m, outs);
+    int nout = nn_model_outputs(m, outs);
     int rows = m->rows;
     if (grad) {
         /* nothing holds a gradient of this batch yet: the first write

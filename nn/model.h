@@ -171,6 +171,9 @@ int nn_model_check_columns(const nn_model *m, int d, nn_err *e);
 /* Input and output nodes of a Sequential model. */
 int nn_model_input(const nn_model *m);   /* first input node, or -1 */
 int nn_model_output(const nn_model *m);  /* first output node, or -1 */
+/* The output nodes into outs (room for NN_MAXOUT): m->out, or the last
+ * node when none were set; returns their number (0: no node). */
+int nn_model_outputs(const nn_model *m, int *outs);
 /* Shape as Keras prints it: "(None, 784)". */
 void nn_node_shape_str(const nn_node *n, char *buf, size_t len);
 

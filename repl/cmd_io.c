@@ -175,21 +175,11 @@ static void keras_loss(sbuf *b, const nn_loss *L)
         sb_printf(b, "\"%s\"", nn_loss_names[L->kind]);
 }
 
-static int model_nout(const nn_model *m, int *outs)
-{
-    if (m->nout > 0) {
-        memcpy(outs, m->out, (size_t)m->nout * sizeof *outs);
-        return m->nout;
-    }
-    outs[0] = m->n - 1;
-    return m->n > 0 ? 1 : 0;
-}
-
 /* used[i] = 1 when an output depends on node i (the graph Keras builds
  * from the outputs; a layer added after outputs is not in it). */
 static void used_nodes(const nn_model *m, char *used)
 {
-    int outs[NN_MAXOUT], nout = model_nout(m, outs);
+    int outs[NN_MAXOUT], nout = nn_model_outputs(m, outs);
     memset(used, 0, (size_t)m->n);
     for (int k = 0; k < nout; k++)
         used[outs[k]] = 1;
@@ -206,7 +196,7 @@ static void used_nodes(const nn_model *m, char *used)
 static void keras_compile(sbuf *b, const nn_model *m)
 {
     const nn_compile_cfg *c = &m->cc;
-    int outs[NN_MAXOUT], nout = model_nout(m, outs);
+    int outs[NN_MAXOUT], nout = nn_model_outputs(m, outs);
     char n1[32];
     const char *ind = "              ";
     if (!m->compiled) {
@@ -399,7 +389,7 @@ static void keras_model(sbuf *b, const nn_model *m)
             sb_printf(b, "%s", var[nd->in[0]]);
         sb_printf(b, ")\n");
     }
-    int outs[NN_MAXOUT], nout = model_nout(m, outs);
+    int outs[NN_MAXOUT], nout = nn_model_outputs(m, outs);
     int nin = nn_model_ninputs(m);
     sb_printf(b, "model = keras.Model(inputs=");
     if (nin > 1)
@@ -902,7 +892,7 @@ static int cmd_export(repl_session *s, const repl_args *a)
         }
     }
     /* a few inputs and nnlab's outputs, for model.py to compare */
-    int outs[NN_MAXOUT], nout = model_nout(m, outs);
+    int outs[NN_MAXOUT], nout = nn_model_outputs(m, outs);
     int in = nn_model_input(m), check = nn_model_ninputs(m) == 1 && nout == 1 &&
                                         m->nodes[in].col_from == 0;
     int from_data = 0, rows = 0;

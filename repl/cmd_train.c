@@ -646,12 +646,7 @@ static int sample_width(const repl_session *s, const nn_model *m)
 static int predict_print(repl_session *s, nn_model *m, const float *x, int d, int n,
                          int row0, const float *truth, int ycols)
 {
-    int outs[NN_MAXOUT], nout = 1;
-    if (m->nout > 0) {
-        nout = m->nout;
-        memcpy(outs, m->out, (size_t)nout * sizeof *outs);
-    } else
-        outs[0] = nn_model_output(m);
+    int outs[NN_MAXOUT], nout = nn_model_outputs(m, outs);
     float *out[NN_MAXOUT] = {NULL};
     int rc = 0;
     for (int k = 0; k < nout && rc == 0; k++)
