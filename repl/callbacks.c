@@ -224,25 +224,29 @@ static int check_keys(repl_session *s, const repl_args *a, const char *what,
     return 0;
 }
 
-/* [val_]OUTPUT_loss or [val_]OUTPUT_METRIC, OUTPUT a layer of the model:
- * what fit logs for a model of several outputs (Keras 3). */
-static int output_key(const repl_session *s, const char *m)
+int cb_output_key(const nn_model *m, const char *key, int compiled_only)
 {
-    if (!s->model || s->model->nout < 2)
+    if (!m || m->nout < 2)
         return 0;
-    if (strncmp(m, "val_", 4) == 0)
-        m += 4;
-    for (int i = 0; i < s->model->nout; i++) {
-        const char *nm = s->model->nodes[s->model->out[i]].name;
+    if (strncmp(key, "val_", 4) == 0)
+        key += 4;
+    for (int i = 0; i < m->nout; i++) {
+        const char *nm = m->nodes[m->out[i]].name;
         size_t l = strlen(nm);
-        if (strncmp(m, nm, l) != 0 || m[l] != '_')
+        if (strncmp(key, nm, l) != 0 || key[l] != '_')
             continue;
-        const char *suffix = m + l + 1;
+        const char *suffix = key + l + 1;
         if (strcmp(suffix, "loss") == 0)
             return 1;
-        for (int k = 0; k < NN_MET_COUNT; k++)
-            if (strcmp(suffix, nn_metric_key((nn_metric_kind)k)) == 0)
-                return 1;
+        if (compiled_only) {
+            for (int j = 0; j < m->cc.nmetrics; j++)
+                if (strcmp(suffix, nn_metric_key(m->cc.metrics[j])) == 0)
+                    return 1;
+        } else {
+            for (int k = 0; k < NN_MET_COUNT; k++)
+                if (strcmp(suffix, nn_metric_key((nn_metric_kind)k)) == 0)
+                    return 1;
+        }
     }
     return 0;
 }
@@ -252,7 +256,7 @@ static int parse_monitor(repl_session *s, const repl_args *a, cb *c)
     const char *m = repl_arg_str(a, "monitor");
     if (!m)
         return 0;
-    if (nn_lookup(cb_possible_keys(), m) < 0 && !output_key(s, m)) {
+    if (nn_lookup(cb_possible_keys(), m) < 0 && !cb_output_key(s->model, m, 0)) {
         const char *hint = repl_suggest(m, cb_possible_keys());
         static char pre[NN_KEYMAX + 32];
         for (int i = 0; !*hint && cb_possible_keys()[i]; i++)

@@ -83,6 +83,10 @@ int cb_maximize(const cb *c);
 /* Every key fit's logs can hold: loss, the metrics, val_ of each. */
 const char *const *cb_possible_keys(void);
 int cb_logs_has(const nn_logs *l, const char *key);
+/* Whether key is [val_]OUTPUT_loss or [val_]OUTPUT_METRIC for an output of
+ * m when m has several (what fit logs then, as Keras 3); METRIC any
+ * metric, or with compiled_only one m is compiled with. */
+int cb_output_key(const nn_model *m, const char *key, int compiled_only);
 /* "loss,accuracy,...", as Keras lists the available metrics. */
 void cb_logs_keys(const nn_logs *l, char *buf, size_t len);
 

@@ -65,17 +65,8 @@ static void check_monitor(cb_state *t, const nn_model *m)
     for (int j = 0; j < m->cc.nmetrics; j++)
         if (strcmp(nn_metric_key(m->cc.metrics[j]), base) == 0)
             return;
-    for (int k = 0; m->nout > 1 && k < m->nout; k++) {   /* <output>_loss, _metric */
-        const char *nm = m->nodes[m->out[k]].name;
-        size_t l = strlen(nm);
-        if (strncmp(base, nm, l) != 0 || base[l] != '_')
-            continue;
-        if (strcmp(base + l + 1, "loss") == 0)
-            return;
-        for (int j = 0; j < m->cc.nmetrics; j++)
-            if (strcmp(nn_metric_key(m->cc.metrics[j]), base + l + 1) == 0)
-                return;
-    }
+    if (cb_output_key(m, c->monitor, 1))   /* <output>_loss, <output>_<metric> */
+        return;
     printf("warning: %s monitors `%s`, which this fit will never log: the model "
            "is compiled without the metric %s (compile ... metrics=%s)\n",
            cb_kind_names[c->kind], c->monitor, base, base);
