@@ -303,6 +303,23 @@ static int tx_ready(const fit_bufs *b, const nn_model *m)
            m->n <= b->nroom;
 }
 
+/* The transaction's end, once the new weights (and, with new_state, the
+ * optimizer's state) are in the alternate buffers: they become current,
+ * and what was current is kept for tx_undo.  undo_t and undo_u_prod were
+ * taken before the step. */
+static void tx_commit(fit_bufs *b, nn_model *m, int new_state)
+{
+    float *w = m->params;
+    m->params = b->alt_w;
+    b->alt_w = w;
+    b->undo_state = new_state;
+    if (new_state)
+        nn_opt_swap_state(&m->opt, &b->alt_state);
+    b->undo_w = m->params;
+    b->undo_s = m->opt.m ? m->opt.m : m->opt.v;
+    b->can_undo = 1;
+}
+
 static int tx_step(fit_bufs *b, nn_model *m, nn_err *e)
 {
     b->can_undo = 0;
@@ -311,16 +328,8 @@ static int tx_step(fit_bufs *b, nn_model *m, nn_err *e)
     int nr = trainable_ranges(m, b->off, b->len);
     b->undo_t = m->opt.t;
     b->undo_u_prod = m->opt.u_prod;
-    float *w = m->params;
-    b->undo_state = nn_opt_step_to(&m->opt, b->alt_w, w, m->grads,
-                                   b->alt_state, b->off, b->len, nr);
-    m->params = b->alt_w;
-    b->alt_w = w;
-    if (b->undo_state)
-        nn_opt_swap_state(&m->opt, &b->alt_state);
-    b->undo_w = m->params;
-    b->undo_s = m->opt.m ? m->opt.m : m->opt.v;
-    b->can_undo = 1;
+    tx_commit(b, m, nn_opt_step_to(&m->opt, b->alt_w, m->params, m->grads,
+                                   b->alt_state, b->off, b->len, nr));
     m->steps++;
     return NN_OK;
 }
@@ -359,13 +368,7 @@ static void fold_step(fit_bufs *b, int tx, nn_model *m)
         b->undo_u_prod = m->opt.u_prod;
         nn_copy_floats(b->alt_w, m->params, m->nparams);
         nn_model_backward_sgd(m, lr, b->alt_w, b->fold_db);
-        float *w = m->params;
-        m->params = b->alt_w;
-        b->alt_w = w;
-        b->undo_state = 0;
-        b->undo_w = m->params;
-        b->undo_s = m->opt.m ? m->opt.m : m->opt.v;
-        b->can_undo = 1;
+        tx_commit(b, m, 0);          /* plain SGD has no state to swap */
     }
     m->opt.t++;
     m->steps++;
