@@ -13,17 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "repl.h"
+#include "rel_check.h"
 
-static int pass, fail;
-
-static void check(int ok, const char *what)
-{
-    printf("%s %s\n", ok ? "PASS" : "FAIL", what);
-    if (ok)
-        pass++;
-    else
-        fail++;
-}
 
 int main(void)
 {
@@ -60,6 +51,5 @@ int main(void)
     unlink("a.nnl");
     if (chdir("/") == 0)
         rmdir(dir);
-    printf("ctrl_c: %d passed, %d failed\n", pass, fail);
-    return fail ? 1 : 0;
+    return rel_done("ctrl_c");
 }

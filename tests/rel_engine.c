@@ -12,17 +12,8 @@
 #include <stdlib.h>
 #include "model.h"
 #include "rng.h"
+#include "rel_check.h"
 
-static int pass, fail;
-
-static void check(int ok, const char *what)
-{
-    printf("%s %s\n", ok ? "PASS" : "FAIL", what);
-    if (ok)
-        pass++;
-    else
-        fail++;
-}
 
 int main(void)
 {
@@ -67,6 +58,5 @@ int main(void)
         nn_model_free(c);
     }
     nn_model_free(m);
-    printf("engine: %d passed, %d failed\n", pass, fail);
-    return fail ? 1 : 0;
+    return rel_done("engine");
 }
