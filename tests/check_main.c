@@ -8,6 +8,7 @@
 int main(void)
 {
     SRunner *sr = srunner_create(suite_rng());
+    srunner_add_suite(sr, suite_buf());
     srunner_add_suite(sr, suite_mat());
     srunner_add_suite(sr, suite_init());
     srunner_add_suite(sr, suite_activation());

@@ -7,6 +7,7 @@
 #include <math.h>
 
 Suite *suite_rng(void);
+Suite *suite_buf(void);
 Suite *suite_mat(void);
 Suite *suite_init(void);
 Suite *suite_activation(void);
