@@ -10,14 +10,9 @@ static const char **names;           /* their names, NULL-terminated */
 
 static void build(void)
 {
-    const repl_cmd *const topics[] = {
-        repl_cmds_data, repl_cmds_model, repl_cmds_train, repl_cmds_tools,
-        repl_cmds_search, repl_cmds_io,
-        repl_cmds_inspect, repl_cmds_plot, repl_cmds_lesson, repl_cmds_session
-    };
-    const int ntopics = (int)(sizeof topics / sizeof topics[0]);
+    const repl_cmd *const *topics = repl_cmd_tables;
     size_t n = 0;
-    for (int t = 0; t < ntopics; t++)
+    for (int t = 0; topics[t]; t++)
         for (const repl_cmd *c = topics[t]; c->name; c++)
             n++;
     table = malloc((n + 1) * sizeof *table);
@@ -27,7 +22,7 @@ static void build(void)
         exit(1);
     }
     n = 0;
-    for (int t = 0; t < ntopics; t++)
+    for (int t = 0; topics[t]; t++)
         for (const repl_cmd *c = topics[t]; c->name; c++) {
             table[n] = c;
             names[n++] = c->name;

@@ -171,6 +171,8 @@ extern const repl_cmd repl_cmds_tools[];
 extern const repl_cmd repl_cmds_io[];
 extern const repl_cmd repl_cmds_lesson[];
 extern const repl_cmd repl_cmds_search[];
+/* All of them in order, NULL-terminated (commands.c). */
+extern const repl_cmd *const repl_cmd_tables[];
 
 /* Handlers defined apart from their table entry. */
 int repl_cmd_perceptron(repl_session *s, const repl_args *a);

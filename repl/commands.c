@@ -1,0 +1,18 @@
+/* commands.c - every command table of the shell, in the order `help`
+ * lists them and `nnlab --commands` prints them.  A new command file adds
+ * its table here (one line). */
+#include "repl.h"
+
+const repl_cmd *const repl_cmd_tables[] = {
+    repl_cmds_data,
+    repl_cmds_model,
+    repl_cmds_train,
+    repl_cmds_tools,
+    repl_cmds_search,
+    repl_cmds_io,
+    repl_cmds_inspect,
+    repl_cmds_plot,
+    repl_cmds_lesson,
+    repl_cmds_session,
+    NULL
+};
