@@ -61,7 +61,7 @@ static int pick_input(repl_session *s, const repl_args *a, const char *cmd, int 
 static int cmd_model(repl_session *s, const repl_args *a)
 {
     int api;
-    if (repl_arg_enum(s, a, "api", api_names, 0, &api) < 0)
+    if (repl_opt_enum_or(s, a, "api", 0, &api) < 0)
         return -1;
     const char *name = repl_arg_str(a, "name");
     nn_err e;
@@ -228,14 +228,13 @@ static int cmd_dense(repl_session *s, const repl_args *a)
     nn_dense_defaults(&c, (int)units);
     int act, ki, bi, use_bias, trainable;
     double kval, bval;
-    if (repl_arg_enum(s, a, "activation", nn_act_names, NN_ACT_LINEAR, &act) < 0 ||
-        repl_arg_enum(s, a, "kernel_initializer", nn_init_names,
-                      NN_INIT_GLOROT_UNIFORM, &ki) < 0 ||
-        repl_arg_enum(s, a, "bias_initializer", nn_init_names, NN_INIT_ZEROS, &bi) < 0 ||
-        repl_arg_bool(s, a, "use_bias", 1, &use_bias) < 0 ||
-        repl_arg_bool(s, a, "trainable", 1, &trainable) < 0 ||
-        repl_arg_double(s, a, "kernel_value", 0, -1e6, 1e6, &kval) < 0 ||
-        repl_arg_double(s, a, "bias_value", 0, -1e6, 1e6, &bval) < 0)
+    if (repl_opt_enum_or(s, a, "activation", NN_ACT_LINEAR, &act) < 0 ||
+        repl_opt_enum_or(s, a, "kernel_initializer", NN_INIT_GLOROT_UNIFORM, &ki) < 0 ||
+        repl_opt_enum_or(s, a, "bias_initializer", NN_INIT_ZEROS, &bi) < 0 ||
+        repl_opt_bool(s, a, "use_bias", &use_bias) < 0 ||
+        repl_opt_bool(s, a, "trainable", &trainable) < 0 ||
+        repl_opt_num(s, a, "kernel_value", &kval) < 0 ||
+        repl_opt_num(s, a, "bias_value", &bval) < 0)
         return -1;
     c.activation = (nn_act)act;
     c.kernel_initializer = (nn_init_kind)ki;
@@ -454,9 +453,76 @@ static int cmd_summary(repl_session *s, const repl_args *a)
     return 0;
 }
 
+static const repl_opt model_opts[] = {
+    {.name = "name", .type = REPL_T_TEXT, .shown = "NAME",
+     .help = "the name to give it"},
+    {.name = "api", .type = REPL_T_ENUM, .values = api_names,
+     .shown = "sequential|functional",
+     .help = "sequential: a chain of layers; functional: layers name their input="},
+    REPL_END
+};
+
+static const repl_opt input_opts[] = {
+    {.name = "name", .type = REPL_T_TEXT, .shown = "NAME",
+     .help = "the name to give it"},
+    {.name = "features", .type = REPL_T_TEXT, .shown = "FROM:TO",
+     .help = "the data columns this input reads, a Python slice"},
+    REPL_END
+};
+
+static const repl_opt flatten_opts[] = {
+    {.name = "name", .type = REPL_T_TEXT, .shown = "NAME",
+     .help = "the name to give it"},
+    {.name = "input", .type = REPL_T_TEXT, .shown = "LAYER",
+     .help = "the layer this one takes its input from (Functional API)"},
+    REPL_END
+};
+
+static const repl_opt dense_opts[] = {
+    {.name = "activation", .type = REPL_T_ENUM, .values = nn_act_names, .shown = "NAME",
+     .help = "the activation function f in a = f(x W + b)"},
+    {.name = "kernel_initializer", .type = REPL_T_ENUM, .values = nn_init_names,
+     .shown = "NAME",
+     .help = "how the weights W start"},
+    {.name = "bias_initializer", .type = REPL_T_ENUM, .values = nn_init_names,
+     .shown = "NAME",
+     .help = "how the biases start"},
+    {.name = "kernel_value", .type = REPL_T_NUM, .min = -1e6, .max = 1e6,
+     .shown = NULL, .def = "0",
+     .help = "the value of kernel_initializer=constant"},
+    {.name = "bias_value", .type = REPL_T_NUM, .min = -1e6, .max = 1e6, .shown = NULL,
+     .def = "0",
+     .help = "the value of bias_initializer=constant"},
+    {.name = "use_bias", .type = REPL_T_BOOL, .shown = "true", .def = "true",
+     .help = "add the bias b"},
+    {.name = "trainable", .type = REPL_T_BOOL, .shown = "true", .def = "true",
+     .help = "let fit change the weights"},
+    {.name = "name", .type = REPL_T_TEXT, .shown = "NAME",
+     .help = "the name to give it"},
+    {.name = "input", .type = REPL_T_TEXT, .shown = "LAYER",
+     .help = "the layer this one takes its input from (Functional API)"},
+    REPL_END
+};
+
+static const repl_opt activation_opts[] = {
+    {.name = "name", .type = REPL_T_TEXT, .shown = "NAME",
+     .help = "the name to give it"},
+    {.name = "input", .type = REPL_T_TEXT, .shown = "LAYER",
+     .help = "the layer this one takes its input from (Functional API)"},
+    REPL_END
+};
+
+static const repl_opt concat_opts[] = {
+    {.name = "name", .type = REPL_T_TEXT, .shown = "NAME",
+     .help = "the name to give it"},
+    REPL_END
+};
+
 const repl_cmd repl_cmds_model[] = {
-    {"model", "model", cmd_model, "model [name=NAME] [api=sequential|functional]",
-     "start a new, empty model",
+    {.name = "model", .topic = "model", .run = cmd_model,
+     .opts = model_opts,
+     .summary = "start a new, empty model",
+     .help =
      "Starts a new model, dropping the current one and its history.  Layers\n"
      "are then added one at a time (input, flatten, dense, activation).  With\n"
      "api=functional each layer may name the layer it takes as input=, and\n"
@@ -467,9 +533,12 @@ const repl_cmd repl_cmds_model[] = {
      "\n"
      "Keras: model = keras.Sequential(name=\"my_mlp\")\n"
      "       (functional: keras.Model(inputs=[...], outputs=[...]))",
-     "name api", 0, 0, REPL_POS_NONE, NULL},
-    {"input", "model", cmd_input, "input [SHAPE] [name=NAME] [features=FROM:TO]",
-     "the shape of one sample: 2, 784, 28x28",
+     .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
+    {.name = "input", .topic = "model", .run = cmd_input,
+     .args = "[SHAPE]",
+     .opts = input_opts,
+     .summary = "the shape of one sample: 2, 784, 28x28",
+     .help =
      "Declares the input of the model: the shape of ONE sample, without the\n"
      "batch axis.  Without SHAPE it takes the shape of the loaded data.  When\n"
      "no model exists yet, a Sequential one is started.\n"
@@ -486,9 +555,11 @@ const repl_cmd repl_cmds_model[] = {
      "\n"
      "Keras: model.add(keras.layers.Input(shape=(28, 28)))\n"
      "       input_wide = keras.layers.Input(shape=[5], name=\"input_wide\")",
-     "name features", 0, 1, REPL_POS_NONE, NULL},
-    {"flatten", "model", cmd_flatten, "flatten [name=NAME] [input=LAYER]",
-     "turn each sample into a flat vector (28x28 -> 784)",
+     .minpos = 0, .maxpos = 1, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
+    {.name = "flatten", .topic = "model", .run = cmd_flatten,
+     .opts = flatten_opts,
+     .summary = "turn each sample into a flat vector (28x28 -> 784)",
+     .help =
      "Adds a Flatten layer: each sample's values in one row, no weights.\n"
      "Dense layers need flat inputs.\n"
      "\n"
@@ -496,12 +567,12 @@ const repl_cmd repl_cmds_model[] = {
      "  flatten\n"
      "\n"
      "Keras: model.add(keras.layers.Flatten())",
-     "name input", 0, 0, REPL_POS_NONE, NULL},
-    {"dense", "model", cmd_dense,
-     "dense UNITS [activation=NAME] [kernel_initializer=NAME] "
-     "[bias_initializer=NAME] [use_bias=true] [trainable=true] [name=NAME] "
-     "[input=LAYER]",
-     "a fully connected layer: z = x W + b, a = activation(z)",
+     .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
+    {.name = "dense", .topic = "model", .run = cmd_dense,
+     .args = "UNITS",
+     .opts = dense_opts,
+     .summary = "a fully connected layer: z = x W + b, a = activation(z)",
+     .help =
      "Adds a Dense layer of UNITS neurons.  Each computes a weighted sum of\n"
      "all its inputs plus a bias, then the activation:  a = f(x W + b), with\n"
      "W of shape (inputs, UNITS).  Defaults as Keras: activation=linear,\n"
@@ -519,11 +590,12 @@ const repl_cmd repl_cmds_model[] = {
      "\n"
      "Keras: model.add(keras.layers.Dense(300, activation=\"relu\",\n"
      "                                    kernel_initializer=\"he_normal\"))",
-     "activation kernel_initializer bias_initializer kernel_value bias_value "
-     "use_bias trainable name input",
-     1, 1, REPL_POS_NONE, NULL},
-    {"activation", "model", cmd_activation, "activation NAME [name=NAME] [input=LAYER]",
-     "an activation as a layer of its own",
+     .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
+    {.name = "activation", .topic = "model", .run = cmd_activation,
+     .args = "NAME",
+     .opts = activation_opts,
+     .summary = "an activation as a layer of its own",
+     .help =
      "Adds an Activation layer applying NAME to its input, elementwise\n"
      "(softmax: per sample).  The same as dense's activation=, but as a\n"
      "separate layer, so activations LAYER can show z and f(z) apart.\n"
@@ -532,9 +604,12 @@ const repl_cmd repl_cmds_model[] = {
      "  activation relu\n"
      "\n"
      "Keras: model.add(keras.layers.Activation(\"relu\"))",
-     "name input", 1, 1, REPL_POS_WORDS, nn_act_names},
-    {"concat", "model", cmd_concat, "concat LAYER,LAYER[,...] [name=NAME]",
-     "join the outputs of several layers (Functional API)",
+     .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_WORDS, .pos_values = nn_act_names},
+    {.name = "concat", .topic = "model", .run = cmd_concat,
+     .args = "LAYER,LAYER[,...]",
+     .opts = concat_opts,
+     .summary = "join the outputs of several layers (Functional API)",
+     .help =
      "Adds a Concatenate layer whose output is its inputs side by side.\n"
      "Only in a Functional model (model api=functional).\n"
      "\n"
@@ -547,9 +622,11 @@ const repl_cmd repl_cmds_model[] = {
      "  dense 1 name=output\n"
      "\n"
      "Keras: concat = keras.layers.Concatenate()([input_, hidden2])",
-     "name", 1, 1, REPL_POS_LAYER, NULL},
-    {"outputs", "model", cmd_outputs, "outputs LAYER[,LAYER...]",
-     "the model's outputs, when not only its last layer (Functional API)",
+     .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_LAYER, .pos_values = NULL},
+    {.name = "outputs", .topic = "model", .run = cmd_outputs,
+     .args = "LAYER[,LAYER...]",
+     .summary = "the model's outputs, when not only its last layer (Functional API)",
+     .help =
      "Names the layers whose outputs the model gives, in order (at most 4);\n"
      "without it a model's output is its last layer.  Every output is\n"
      "trained against the same targets, each with its loss (compile\n"
@@ -563,17 +640,21 @@ const repl_cmd repl_cmds_model[] = {
      "  outputs output,aux_output\n"
      "\n"
      "Keras: model = keras.Model(inputs=[...], outputs=[output, aux_output])",
-     "", 1, 1, REPL_POS_LAYER, NULL},
-    {"pop", "model", cmd_pop, "pop", "remove the last layer",
+     .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_LAYER, .pos_values = NULL},
+    {.name = "pop", .topic = "model", .run = cmd_pop,
+     .summary = "remove the last layer",
+     .help =
      "Removes the last layer added (and its weights).\n"
      "\n"
      "Example:\n"
      "  pop\n"
      "\n"
      "Keras: model.pop()",
-     "", 0, 0, REPL_POS_NONE, NULL},
-    {"freeze", "model", cmd_freeze, "freeze LAYER",
-     "keep a layer's weights fixed during training",
+     .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
+    {.name = "freeze", .topic = "model", .run = cmd_freeze,
+     .args = "LAYER",
+     .summary = "keep a layer's weights fixed during training",
+     .help =
      "Marks a Dense layer as not trainable: fit leaves its weights as they\n"
      "are (transfer learning reuses lower layers this way).  summary shows\n"
      "the trainable and non-trainable counts.\n"
@@ -582,18 +663,21 @@ const repl_cmd repl_cmds_model[] = {
      "  freeze dense\n"
      "\n"
      "Keras: model.get_layer(\"dense\").trainable = False  (then compile again)",
-     "", 1, 1, REPL_POS_LAYER, NULL},
-    {"unfreeze", "model", cmd_unfreeze, "unfreeze LAYER",
-     "let a frozen layer train again",
+     .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_LAYER, .pos_values = NULL},
+    {.name = "unfreeze", .topic = "model", .run = cmd_unfreeze,
+     .args = "LAYER",
+     .summary = "let a frozen layer train again",
+     .help =
      "Marks a Dense layer as trainable again.\n"
      "\n"
      "Example:\n"
      "  unfreeze dense\n"
      "\n"
      "Keras: model.get_layer(\"dense\").trainable = True",
-     "", 1, 1, REPL_POS_LAYER, NULL},
-    {"summary", "model", cmd_summary, "summary",
-     "the layers, their output shapes and parameter counts",
+     .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_LAYER, .pos_values = NULL},
+    {.name = "summary", .topic = "model", .run = cmd_summary,
+     .summary = "the layers, their output shapes and parameter counts",
+     .help =
      "Prints the model as Keras 2's model.summary() does in the book: each\n"
      "layer with its output shape (None stands for the batch size) and its\n"
      "number of parameters: a Dense layer of n inputs and u units has\n"
@@ -603,6 +687,6 @@ const repl_cmd repl_cmds_model[] = {
      "  summary\n"
      "\n"
      "Keras: model.summary()",
-     "", 0, 0, REPL_POS_NONE, NULL},
+     .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
     {NULL},
 };

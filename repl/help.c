@@ -8,6 +8,22 @@
 static const repl_cmd **table;       /* every command, NULL-terminated */
 static const char **names;           /* their names, NULL-terminated */
 
+/* A declared command with its generated usage line and keyword list
+ * (command.h); kept for the whole session. */
+static const repl_cmd *declared(const repl_cmd *c)
+{
+    repl_cmd *d = malloc(sizeof *d);
+    char *usage = repl_usage_of(c), *keys = repl_keys_of(c);
+    if (!d || !usage || !keys) {
+        fputs("nnlab: out of memory\n", stderr);
+        exit(1);
+    }
+    *d = *c;
+    d->usage = usage;
+    d->keys = keys;
+    return d;
+}
+
 static void build(void)
 {
     const repl_cmd *const *topics = repl_cmd_tables;
@@ -24,7 +40,7 @@ static void build(void)
     n = 0;
     for (int t = 0; topics[t]; t++)
         for (const repl_cmd *c = topics[t]; c->name; c++) {
-            table[n] = c;
+            table[n] = c->usage ? c : declared(c);
             names[n++] = c->name;
         }
     table[n] = NULL;

@@ -15,6 +15,7 @@
 #include "history.h"
 #include "fit.h"
 #include "perceptron.h"
+#include "command.h"
 
 /* ---- the session: everything a person has built so far ---- */
 #define REPL_LOG_MAX 100000   /* commands `record` keeps at most */
@@ -116,6 +117,22 @@ int repl_arg_bool(repl_session *s, const repl_args *a, const char *key,
 int repl_arg_enum(repl_session *s, const repl_args *a, const char *key,
                   const char *const *table, int def, int *out);
 const char *repl_arg_str(const repl_args *a, const char *key);  /* or NULL */
+/* The same, with the default, range and values taken from the keyword's
+ * declaration in a's command (opts.c): what handlers use.  The _or forms
+ * take the default from the session instead (a declaration whose default
+ * depends on it). */
+int repl_opt_int(repl_session *s, const repl_args *a, const char *key, long *out);
+int repl_opt_int_or(repl_session *s, const repl_args *a, const char *key, long def,
+                    long *out);
+int repl_opt_num(repl_session *s, const repl_args *a, const char *key, double *out);
+int repl_opt_num_or(repl_session *s, const repl_args *a, const char *key, double def,
+                    double *out);
+int repl_opt_bool(repl_session *s, const repl_args *a, const char *key, int *out);
+int repl_opt_bool_or(repl_session *s, const repl_args *a, const char *key, int def,
+                     int *out);
+int repl_opt_enum(repl_session *s, const repl_args *a, const char *key, int *out);
+int repl_opt_enum_or(repl_session *s, const repl_args *a, const char *key, int def,
+                     int *out);
 /* 1 when w is one of the space-separated words of list. */
 int repl_word_in(const char *list, const char *w);
 /* Parses a number word the same way (for positionals): 0 ok, -1 bad. */
@@ -135,30 +152,7 @@ int repl_error(repl_session *s, const char *cmd, const char *fmt, ...)
 const char *repl_suggest(const char *word, const char *const *table);
 
 /* ---- the command table ---- */
-typedef int (*repl_handler)(repl_session *s, const repl_args *a);
-
-/* What the positional words are, for completion. */
-typedef enum repl_pos_kind {
-    REPL_POS_NONE,
-    REPL_POS_WORDS,     /* from the entry's pos_values */
-    REPL_POS_LAYER,     /* a layer name of the current model */
-    REPL_POS_FILE,      /* a file path */
-    REPL_POS_COMMAND    /* a command name (help) */
-} repl_pos_kind;
-
-typedef struct repl_cmd {
-    const char *name;
-    const char *topic;        /* data, model, train, inspect, plot, session */
-    repl_handler run;
-    const char *usage;        /* "fit [epochs=N] [batch_size=N] ..." */
-    const char *summary;      /* one line, for the list */
-    const char *help;         /* the full text: what, an example, the Keras
-                                 or scikit-learn call it mirrors */
-    const char *keys;         /* allowed keywords, space-separated */
-    int minpos, maxpos;       /* positional word counts allowed */
-    repl_pos_kind pos_kind;
-    const char *const *pos_values;   /* for REPL_POS_WORDS */
-} repl_cmd;
+/* repl_cmd, repl_opt, repl_form: command.h */
 
 /* One table per topic file, each ended by an entry with name NULL. */
 extern const repl_cmd repl_cmds_session[];

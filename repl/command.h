@@ -1,0 +1,140 @@
+/* command.h - how a command is declared: once, in its own file.
+ *
+ * A command is a name, a topic, a summary, its full help, its positional
+ * words and an array of keyword options (repl_opt), each with its type,
+ * its default, its range or values and one line of help.  Everything else
+ * is generated from that one declaration (opts.c): the usage line (help,
+ * error messages, the README's command reference), the list of keywords
+ * the dispatcher accepts (run.c), the completion of keywords and their
+ * values (complete.c), and the checking of a value with its default and
+ * range in the handler (repl_opt_int & co.).
+ *
+ * Commands whose first word picks what they do (`data csv FILE ...`,
+ * `callback earlystopping ...`, `plot history ...`) declare forms: each
+ * form has the word(s) that select it, its positional words and its own
+ * options.  The usage line is the forms' lines joined by " | ".
+ *
+ * docs/ARCHITECTURE.md shows a worked example. */
+#ifndef REPL_COMMAND_H
+#define REPL_COMMAND_H
+
+#include <float.h>
+#include <limits.h>
+
+struct repl_session;
+struct repl_args;
+
+/* What a keyword's value is. */
+typedef enum repl_opt_type {
+    REPL_T_TEXT,      /* any word the handler reads itself (a name, a list) */
+    REPL_T_INT,       /* a whole number within [min, max] */
+    REPL_T_NUM,       /* a finite number within [min, max] */
+    REPL_T_POS,       /* a number > 0 (rejects 0, NaN and inf) */
+    REPL_T_BOOL,      /* true/false (yes/no, 1/0, on/off) */
+    REPL_T_ENUM,      /* one of values */
+    REPL_T_LIST,      /* comma-separated words, each one of values */
+    REPL_T_LAYER,     /* a layer name of the current model */
+    REPL_T_FILE       /* a file (or folder) path */
+} repl_opt_type;
+
+typedef struct repl_opt {
+    const char *name;            /* keyword; "LAYER.units" is NAME.units
+                                    for any layer NAME */
+    repl_opt_type type;
+    const char *shown;           /* the usage's text after '=' ("32",
+                                    "NAME", "valid|test|none"); NULL:
+                                    accepted but left out of the usage */
+    const char *def;             /* the default as typed ("32", "true",
+                                    "valid"), or NULL: none, or it depends
+                                    on the session (the handler says) */
+    double min, max;             /* INT and NUM: the inclusive range */
+    const char *const *values;   /* ENUM and LIST: the words allowed */
+    const char *help;            /* one line */
+    int required;                /* usage shows key=X, not [key=X] */
+} repl_opt;
+
+/* Declaration shorthands: name, shown/default, range, help. */
+#define REPL_INT(n, d, lo, hi, h) \
+    {.name = (n), .type = REPL_T_INT, .shown = (d), .def = (d), \
+     .min = (lo), .max = (hi), .help = (h)}
+#define REPL_NUM(n, d, lo, hi, h) \
+    {.name = (n), .type = REPL_T_NUM, .shown = (d), .def = (d), \
+     .min = (lo), .max = (hi), .help = (h)}
+#define REPL_POS(n, d, h) \
+    {.name = (n), .type = REPL_T_POS, .shown = (d), .def = (d), .help = (h)}
+#define REPL_BOOL(n, d, h) \
+    {.name = (n), .type = REPL_T_BOOL, .shown = (d), .def = (d), .help = (h)}
+#define REPL_ENUM(n, d, vals, h) \
+    {.name = (n), .type = REPL_T_ENUM, .shown = (d), .def = (d), \
+     .values = (vals), .help = (h)}
+#define REPL_TEXT(n, shown_, h) \
+    {.name = (n), .type = REPL_T_TEXT, .shown = (shown_), .help = (h)}
+#define REPL_END {0}
+
+/* A form: `data csv FILE ...`.  word is the first positional word (or two
+ * words, "lr_schedule onecycle") that selects it; NULL for the form taken
+ * when no other matches.  args is the usage of its positional words after
+ * word ("FILE", "[N]").  A hidden form is left out of the usage line (its
+ * options are still accepted and completed). */
+typedef struct repl_form {
+    const char *word;
+    const char *args;
+    const repl_opt *opts;        /* REPL_END-terminated, or NULL */
+    int hidden;
+} repl_form;
+
+typedef int (*repl_handler)(struct repl_session *s, const struct repl_args *a);
+
+/* What the positional words are, for completion. */
+typedef enum repl_pos_kind {
+    REPL_POS_NONE,
+    REPL_POS_WORDS,     /* from the entry's pos_values */
+    REPL_POS_LAYER,     /* a layer name of the current model */
+    REPL_POS_FILE,      /* a file path */
+    REPL_POS_COMMAND    /* a command name (help) */
+} repl_pos_kind;
+
+typedef struct repl_cmd {
+    const char *name;
+    const char *topic;        /* data, model, train, inspect, plot, files,
+                                 session */
+    repl_handler run;
+    /* usage and keys are generated from args, opts and forms when the
+     * table is assembled (opts.c): declarations leave them NULL. */
+    const char *usage;        /* "fit [epochs=1] [batch_size=32] ..." */
+    const char *summary;      /* one line, for the list */
+    const char *help;         /* the full text: what, an example, the Keras
+                                 or scikit-learn call it mirrors */
+    const char *keys;         /* every keyword, space-separated */
+    int minpos, maxpos;       /* positional word counts allowed */
+    repl_pos_kind pos_kind;
+    const char *const *pos_values;   /* for REPL_POS_WORDS */
+    const char *args;         /* positional words, for the usage line
+                                 ("UNITS", "[SHAPE]"); unused with forms */
+    const repl_opt *opts;     /* keywords of every form, REPL_END-ended */
+    const repl_form *forms;   /* {NULL}-ended, or NULL */
+} repl_cmd;
+
+/* ---- generated from the declarations (opts.c) ---- */
+
+/* The usage line of c, as `help` prints it (malloc'd). */
+char *repl_usage_of(const repl_cmd *c);
+/* Every keyword c accepts (its options, then each form's, once each),
+ * space-separated (malloc'd). */
+char *repl_keys_of(const repl_cmd *c);
+/* The declaration of keyword key in c (c's options, then its forms'),
+ * matching "LAYER.x" patterns; NULL when c does not declare it. */
+const repl_opt *repl_opt_find(const repl_cmd *c, const char *key);
+/* The form the positional words select (pos[0], or "pos[0] pos[1]"), or
+ * the form with word NULL, or NULL. */
+const repl_form *repl_form_of(const repl_cmd *c, int npos, char *const *pos);
+/* 1 when form f (or the command itself) declares key. */
+int repl_form_takes(const repl_cmd *c, const repl_form *f, const char *key);
+/* The keywords of form f, space-separated, in declaration order
+ * (malloc'd; "" when none). */
+char *repl_form_keys(const repl_form *f);
+/* The words a keyword's value may be (completion): an ENUM or LIST's
+ * values, true/false for BOOL, or NULL. */
+const char *const *repl_opt_values(const repl_opt *o);
+
+#endif
