@@ -5,6 +5,7 @@
 #include <string.h>
 #include <readline/readline.h>
 #include "complete.h"
+#include "values.h"
 #include "callbacks.h"
 #include "activation.h"
 #include "init.h"
@@ -15,21 +16,8 @@
 
 /* ---- enumerated values of keywords ---- */
 
-static const char *const bool_values[] = {"true", "false", NULL};
-static const char *const verbose_values[] = {"0", "1", "2", NULL};
-static const char *const task_values[] = {"auto", "classification", "regression",
-                                          NULL};
-static const char *const terminal_values[] = {"auto", "window", "text",
-                                              "sixel", NULL};
-static const char *const mode_values[] = {"auto", "min", "max", NULL};
-static const char *const update_freq_values[] = {"epoch", "batch", NULL};
-static const char *const monitor_values[] = {"val_loss", "loss", "val_accuracy",
-                                             "accuracy", NULL};
-static const char *const split_values[] = {"train", "valid", "test", NULL};
-static const char *const format_values[] = {"table", "csv", NULL};
-static const char *const api_values[] = {"sequential", "functional", NULL};
-static const char *const valdata_values[] = {"valid", "test", "none", NULL};
-
+/* The keywords of commands not declared with options yet (legacy
+ * tables): their values by name. */
 static const char *const bool_keys[] = {
     "shuffle", "use_bias", "nesterov", "header", "restore_best_weights",
     "from_logits", "stratify", "trainable", "fit_intercept", "centered",
@@ -37,52 +25,62 @@ static const char *const bool_keys[] = {
     "save_weights_only", "cycle_momentum", "staircase", NULL
 };
 
+static const char *const *legacy_values(const char *key)
+{
+    static const struct { const char *key; const char *const *values; } kv[] = {
+        {"activation", nn_act_names}, {"kernel_initializer", nn_init_names},
+        {"bias_initializer", nn_init_names}, {"loss", nn_loss_names},
+        {"optimizer", nn_opt_names}, {"metrics", nn_metric_names},
+        {"penalty", nn_penalty_names}, {"task", repl_task_values},
+        {"verbose", repl_verbose_values}, {"terminal", repl_terminal_values},
+        {"mode", cb_mode_names}, {"update_freq", repl_update_freq_values},
+        {"monitor", repl_monitor_values}, {"split", repl_split_names},
+        {"format", repl_format_values}, {"api", repl_api_values},
+        {"validation_data", repl_valdata_values},
+    };
+    for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++)
+        if (strcmp(kv[i].key, key) == 0)
+            return kv[i].values;
+    return nn_lookup(bool_keys, key) >= 0 ? repl_bool_words : NULL;
+}
+
+/* The words a keyword's value may be: from the first command that
+ * declares the keyword with values. */
 const char *const *repl_key_values(const char *key)
 {
     if (!key)
         return NULL;
-    if (strcmp(key, "activation") == 0)
-        return nn_act_names;
-    if (strcmp(key, "kernel_initializer") == 0 ||
-        strcmp(key, "bias_initializer") == 0)
-        return nn_init_names;
-    if (strcmp(key, "loss") == 0)
-        return nn_loss_names;
-    if (strcmp(key, "optimizer") == 0)
-        return nn_opt_names;
-    if (strcmp(key, "metrics") == 0)
-        return nn_metric_names;
-    if (strcmp(key, "penalty") == 0)
-        return nn_penalty_names;
-    if (strcmp(key, "task") == 0)
-        return task_values;
-    if (strcmp(key, "verbose") == 0)
-        return verbose_values;
-    if (strcmp(key, "terminal") == 0)
-        return terminal_values;
-    if (strcmp(key, "mode") == 0)
-        return mode_values;
-    if (strcmp(key, "update_freq") == 0)
-        return update_freq_values;
-    if (strcmp(key, "monitor") == 0)
-        return monitor_values;
-    if (strcmp(key, "split") == 0)
-        return split_values;
-    if (strcmp(key, "format") == 0)
-        return format_values;
-    if (strcmp(key, "api") == 0)
-        return api_values;
-    if (strcmp(key, "validation_data") == 0)
-        return valdata_values;
-    if (nn_lookup(bool_keys, key) >= 0)
-        return bool_values;
-    return NULL;
+    const repl_cmd *const *t = repl_commands();
+    for (int i = 0; t[i]; i++) {
+        const repl_opt *o = repl_opt_find(t[i], key);
+        if (o && repl_opt_values(o))
+            return repl_opt_values(o);
+    }
+    return legacy_values(key);
 }
 
-/* Keywords whose value is a file path. */
+/* The values of key in cmd: its declaration's, else by name. */
+static const char *const *values_of(const repl_cmd *cmd, const char *key)
+{
+    const repl_opt *o = repl_opt_find(cmd, key);
+    if (o)
+        return repl_opt_values(o);
+    const char *dot = strrchr(key, '.');
+    return repl_key_values(dot && dot > key ? dot + 1 : key);
+}
+
+/* Keywords whose value is a file path (legacy tables). */
 static const char *const file_keys[] = {"path", "file", "output", "save", "load",
                                         "to", "script", "log_dir", "filepath",
                                         "filename", NULL};
+
+static int is_file_key(const repl_cmd *cmd, const char *key)
+{
+    const repl_opt *o = repl_opt_find(cmd, key);
+    if (o)
+        return o->type == REPL_T_FILE;
+    return nn_lookup(file_keys, key) >= 0;
+}
 
 /* What the next positional word of a is, where it differs from the
  * command's table: the FILE of data csv, callback checkpoint and
@@ -272,15 +270,10 @@ int repl_complete(const repl_session *s, const char *line, int point,
         /* key=value: the keyword's values */
         word[eq] = 0;
         const char *key = word;
-        if (nn_lookup(file_keys, key) >= 0)
+        if (is_file_key(cmd, key))
             c->files = 1;
-        else {
-            /* a layer's setting (search's dense.activation=) takes the
-             * setting's values */
-            const char *dot = strrchr(key, '.');
-            r = add_table(&l, repl_key_values(dot && dot > key ? dot + 1 : key),
-                          frag, "");
-        }
+        else    /* a layer's setting (search's dense.activation=) included */
+            r = add_table(&l, values_of(cmd, key), frag, "");
         goto done;
     }
     /* keywords not given yet, as "key=" */

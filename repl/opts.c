@@ -9,8 +9,6 @@
 #include "buf.h"
 #include "repl.h"
 
-static const char *const bool_words[] = {"true", "false", NULL};
-
 /* A declared keyword matches key: exactly, or "LAYER.x" for NAME.x. */
 static int opt_matches(const char *pattern, const char *key)
 {
@@ -76,7 +74,7 @@ const char *const *repl_opt_values(const repl_opt *o)
     if (!o)
         return NULL;
     if (o->type == REPL_T_BOOL)
-        return bool_words;
+        return repl_bool_words;
     if (o->type == REPL_T_ENUM || o->type == REPL_T_LIST)
         return o->values;
     return NULL;

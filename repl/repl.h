@@ -16,6 +16,7 @@
 #include "fit.h"
 #include "perceptron.h"
 #include "command.h"
+#include "values.h"
 
 /* ---- the session: everything a person has built so far ---- */
 #define REPL_LOG_MAX 100000   /* commands `record` keeps at most */
