@@ -73,11 +73,9 @@ const char *const *repl_opt_values(const repl_opt *o)
 {
     if (!o)
         return NULL;
-    if (o->type == REPL_T_BOOL)
-        return repl_bool_words;
-    if (o->type == REPL_T_ENUM || o->type == REPL_T_LIST)
+    if (o->values)
         return o->values;
-    return NULL;
+    return o->type == REPL_T_BOOL ? repl_bool_words : NULL;
 }
 
 /* ---- the usage line and the keyword list ---- */
@@ -150,15 +148,29 @@ char *repl_form_keys(const repl_form *f)
 
 /* ---- typed access from the declaration ---- */
 
+/* The declaration of key for a's words: the command's own, then the
+ * form its positional words select, then any form's. */
+static const repl_opt *opt_for(const repl_args *a, const char *key)
+{
+    const repl_cmd *c = a->cmd ? repl_find(a->cmd) : NULL;
+    if (!c)
+        return NULL;
+    const repl_opt *o = find_in(c->opts, key);
+    const repl_form *f = o ? NULL : repl_form_of(c, a->npos, a->pos);
+    if (!o && f)
+        o = find_in(f->opts, key);
+    return o ? o : repl_opt_find(c, key);
+}
+
 /* The declaration of key in a's command, or NULL after an error (a
  * handler asked for a keyword its command does not declare: a bug). */
 static const repl_opt *decl(repl_session *s, const repl_args *a, const char *key,
                             repl_opt_type t1, repl_opt_type t2)
 {
-    const repl_cmd *c = a->cmd ? repl_find(a->cmd) : NULL;
-    const repl_opt *o = c ? repl_opt_find(c, key) : NULL;
+    const repl_opt *o = opt_for(a, key);
     if (!o || (o->type != t1 && o->type != t2)) {
-        repl_error(s, a->cmd, "internal error: %s= is not declared as read", key);
+        repl_error(s, a->cmd, "internal error: %s= is not declared as read here",
+                   key);
         return NULL;
     }
     return o;
@@ -185,8 +197,7 @@ int repl_opt_int_or(repl_session *s, const repl_args *a, const char *key, long d
 
 int repl_opt_int(repl_session *s, const repl_args *a, const char *key, long *out)
 {
-    const repl_cmd *c = a->cmd ? repl_find(a->cmd) : NULL;
-    const repl_opt *o = c ? repl_opt_find(c, key) : NULL;
+    const repl_opt *o = opt_for(a, key);
     long def = 0;
     if (o && o->def)
         repl_parse_long(o->def, &def);
@@ -207,8 +218,7 @@ int repl_opt_num_or(repl_session *s, const repl_args *a, const char *key, double
 
 int repl_opt_num(repl_session *s, const repl_args *a, const char *key, double *out)
 {
-    const repl_cmd *c = a->cmd ? repl_find(a->cmd) : NULL;
-    const repl_opt *o = c ? repl_opt_find(c, key) : NULL;
+    const repl_opt *o = opt_for(a, key);
     double def = 0;
     if (o && o->def)
         repl_parse_double(o->def, &def);
@@ -226,8 +236,7 @@ int repl_opt_bool_or(repl_session *s, const repl_args *a, const char *key, int d
 
 int repl_opt_bool(repl_session *s, const repl_args *a, const char *key, int *out)
 {
-    const repl_cmd *c = a->cmd ? repl_find(a->cmd) : NULL;
-    const repl_opt *o = c ? repl_opt_find(c, key) : NULL;
+    const repl_opt *o = opt_for(a, key);
     int def = o && o->def && strcmp(o->def, "true") == 0;
     return repl_opt_bool_or(s, a, key, def, out);
 }
@@ -244,8 +253,7 @@ int repl_opt_enum_or(repl_session *s, const repl_args *a, const char *key, int d
 
 int repl_opt_enum(repl_session *s, const repl_args *a, const char *key, int *out)
 {
-    const repl_cmd *c = a->cmd ? repl_find(a->cmd) : NULL;
-    const repl_opt *o = c ? repl_opt_find(c, key) : NULL;
+    const repl_opt *o = opt_for(a, key);
     int def = o && o->def && o->values ? nn_lookup(o->values, o->def) : 0;
     return repl_opt_enum_or(s, a, key, def < 0 ? 0 : def, out);
 }
