@@ -1,8 +1,8 @@
 /* inspect.c - what the inspect commands share (inspect.h): the model,
  * a layer by name, whether data fits the model's input. */
 #include <stdlib.h>
-#include <string.h>
 #include "inspect.h"
+#include "buf.h"
 
 int repl_need_model(repl_session *s, const char *cmd)
 {
@@ -22,28 +22,24 @@ int repl_find_layer(repl_session *s, const char *cmd, const char *name)
     if (i >= 0)
         return i;
     const char **names = malloc(((size_t)m->n + 1) * sizeof *names);
-    size_t len = 1;
+    nn_buf list;
+    nn_buf_init(&list);
     for (int k = 0; k < m->n; k++)
-        len += strlen(m->nodes[k].name) + 2;
-    char *list = malloc(len);
-    if (!names || !list) {
+        nn_buf_printf(&list, "%s%s", k ? ", " : "", m->nodes[k].name);
+    if (!names || list.oom) {
         free(names);
-        free(list);
+        nn_buf_free(&list);
         return repl_error(s, cmd, "no layer named '%s'", name);
     }
-    list[0] = 0;
-    for (int k = 0; k < m->n; k++) {
+    for (int k = 0; k < m->n; k++)
         names[k] = m->nodes[k].name;
-        if (k)
-            strcat(list, ", ");
-        strcat(list, m->nodes[k].name);
-    }
     names[m->n] = NULL;
     const char *hint = repl_suggest(name, names);
     repl_error(s, cmd, "no layer named '%s'%s%s%s; layers: %s (summary shows "
-               "them)", name, *hint ? " (" : "", hint, *hint ? ")" : "", list);
+               "them)", name, *hint ? " (" : "", hint, *hint ? ")" : "",
+               nn_buf_str(&list));
     free(names);
-    free(list);
+    nn_buf_free(&list);
     return -1;
 }
 

@@ -1,6 +1,6 @@
 /* inspect.h - what the commands that look inside a network share
- * (weights, grads, activations, gradcheck, plot's layer figures may
- * follow): finding the model, a layer by name, data it takes. */
+ * (weights, grads, activations, gradcheck): the model, a layer by name,
+ * whether data fits the model's input. */
 #ifndef REPL_INSPECT_H
 #define REPL_INSPECT_H
 

@@ -212,10 +212,10 @@ void repl_callbacks_end(repl_cb_run *r, repl_session *s, const nn_fit_result *re
 /* Drops the session's callbacks (reset, exit). */
 void repl_callbacks_free(repl_session *s);
 
-/* Python lines that rebuild the session's callbacks in Keras, one per
- * callback, e.g. "keras.callbacks.EarlyStopping(patience=10)"; writes
+/* keras.c: Python lines that rebuild the session's callbacks in Keras, one
+ * per callback, e.g. "keras.callbacks.EarlyStopping(patience=10)"; writes
  * their count into *n and the list expression into buf ("[cb1, cb2]" or
- * ""), for the `keras` command. */
+ * "", cut to len), as the `keras` command shows them. */
 void repl_callbacks_keras(const repl_session *s, char *buf, size_t len, int *n);
 
 /* cmd_plot.c: fit plot=live redraws the learning curves after each epoch.
