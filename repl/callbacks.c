@@ -196,7 +196,7 @@ static cb_list *list_of(repl_session *s, int create)
 static void cb_free(cb *c)
 {
     if (c)
-        free(c->csv);
+        nn_buf_free(&c->csv);
     free(c);
 }
 

@@ -3,12 +3,15 @@
  * session's list, and the Python-flavoured text helpers.
  *   callbacks.c        the `callback` and `callbacks` commands, settings
  *   callbacks_fit.c    the repl_callbacks_* hooks fit calls
- *   callbacks_keras.c  Python's formats (repr, str.format) and Keras code */
+ *   callbacks_path.c   checkpoint file names (Python's str.format)
+ *   keras.c            their Keras code (repl_callbacks_keras) */
 #ifndef REPL_CALLBACKS_H
 #define REPL_CALLBACKS_H
 
 #include <stddef.h>
 #include "repl.h"
+#include "buf.h"
+#include "pyfmt.h"
 
 enum {
     CB_EARLYSTOP,
@@ -59,8 +62,7 @@ typedef struct cb {
     /* csvlogger: the file's content, rewritten whole (atomically) each epoch */
     char sep;
     int append, started;
-    char *csv;
-    size_t csv_len, csv_cap;
+    nn_buf csv;
     int nkeys;                    /* columns after epoch, once decided */
     char keys[CSVKEYS][NN_KEYMAX];
     /* tensorboard */
@@ -90,8 +92,9 @@ int cb_output_key(const nn_model *m, const char *key, int compiled_only);
 /* "loss,accuracy,...", as Keras lists the available metrics. */
 void cb_logs_keys(const nn_logs *l, char *buf, size_t len);
 
-/* callbacks_keras.c: Python's repr() of a float ("1e-05", "0.1", "1.0"). */
-void cb_py_float(char *buf, size_t len, double v);
+/* Python's repr() of a float ("1e-05", "0.1", "1.0"): pyfmt.h's one
+ * formatter, by its older name. */
+#define cb_py_float(buf, len, v) ((void)repl_py_float((buf), (len), (v), REPL_PY_REPR))
 /* A checkpoint file name: Python's str.format on the part Keras uses
  * ({epoch}, {epoch:02d}, {val_loss:.4f}, {{, }}).  epoch1 is 1-based; with
  * logs NULL only the template is checked.  0, or -1 with msg filled. */

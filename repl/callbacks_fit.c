@@ -124,7 +124,7 @@ static int begin_one(repl_cb_run *r, cb_state *t, int epochs, int nbatches)
     case CB_CSV:
         if (!c->started && csv_start(s, c) != 0)
             return -1;
-        t->csv_header = c->csv_len == 0;
+        t->csv_header = c->csv.len == 0;
         break;
     case CB_TENSORBOARD: {
         char dir[PATHLEN + 16];
@@ -304,22 +304,15 @@ static void epoch_checkpoint(repl_cb_run *r, cb_state *t, int epoch1,
         printf("Epoch %d: %s did not improve from %.5f\n", epoch1, c->monitor, c->best);
 }
 
+/* Appends n bytes to the file's text; 0, or -1 (the text unchanged) when
+ * out of memory. */
 static int csv_put(cb *c, const char *data, size_t n)
 {
-    if (c->csv_len + n + 1 > c->csv_cap) {
-        size_t cap = c->csv_cap ? c->csv_cap : 4096;
-        while (cap < c->csv_len + n + 1)
-            cap *= 2;
-        char *p = realloc(c->csv, cap);
-        if (!p)
-            return -1;
-        c->csv = p;
-        c->csv_cap = cap;
-    }
-    memcpy(c->csv + c->csv_len, data, n);
-    c->csv_len += n;
-    c->csv[c->csv_len] = 0;
-    return 0;
+    nn_buf_add(&c->csv, data, n);
+    if (!c->csv.oom)
+        return 0;
+    c->csv.oom = 0;   /* nothing was added */
+    return -1;
 }
 
 /* The first fit after `callback csvlogger`: append=true starts from what
@@ -328,14 +321,14 @@ static int csv_put(cb *c, const char *data, size_t n)
  * refused before training. */
 static int csv_start(repl_session *s, cb *c)
 {
-    c->csv_len = 0;
+    nn_buf_clear(&c->csv);
     if (c->append) {
         FILE *f = fopen(c->path, "rb");
         if (f) {
             char buf[65536];
             size_t n;
             while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-                if (c->csv_len + n > ((size_t)256 << 20) || csv_put(c, buf, n) != 0) {
+                if (c->csv.len + n > ((size_t)256 << 20) || csv_put(c, buf, n) != 0) {
                     fclose(f);
                     return repl_error(s, "fit", "csvlogger: %s is too large to "
                                       "append to", c->path);
@@ -344,7 +337,7 @@ static int csv_start(repl_session *s, cb *c)
             fclose(f);
             if (bad)
                 return repl_error(s, "fit", "csvlogger: cannot read %s", c->path);
-            if (c->csv_len && c->csv[c->csv_len - 1] != '\n' && csv_put(c, "\n", 1) != 0)
+            if (c->csv.len && c->csv.s[c->csv.len - 1] != '\n' && csv_put(c, "\n", 1) != 0)
                 return repl_error(s, "fit", "out of memory");
         } else if (errno != ENOENT)
             return repl_error(s, "fit", "csvlogger: cannot read %s: %s", c->path,
@@ -354,7 +347,7 @@ static int csv_start(repl_session *s, cb *c)
     nn_err e;
     if (nn_afile_open(&f, c->path, &e) != NN_OK)
         return repl_error(s, "fit", "csvlogger: %s", e.msg);
-    nn_afile_write(&f, c->csv ? c->csv : "", c->csv_len);
+    nn_afile_write(&f, nn_buf_str(&c->csv), c->csv.len);
     if (nn_afile_commit(&f, &e) != NN_OK)
         return repl_error(s, "fit", "csvlogger: %s", e.msg);
     c->started = 1;
@@ -380,55 +373,58 @@ static void csv_decide_keys(cb *c, const nn_logs *logs)
     c->nkeys = n;
 }
 
+/* The file's text back to its first old bytes (a row that was not written). */
+static void csv_undo(cb *c, size_t old)
+{
+    c->csv.oom = 0;
+    c->csv.len = old;
+    if (c->csv.s)
+        c->csv.s[old] = 0;
+}
+
 static void epoch_csv(repl_cb_run *r, cb_state *t, int epoch, const nn_logs *logs,
                       double lr)
 {
     cb *c = t->c;
+    nn_buf *b = &c->csv;
     if (c->nkeys == 0)
         csv_decide_keys(c, logs);
-    char line[8192];
-    size_t n = 0;
+    size_t old = b->len;
     if (t->csv_header) {
-        n += (size_t)snprintf(line + n, sizeof line - n, "epoch");
-        for (int k = 0; k < c->nkeys && n < sizeof line; k++)
-            n += (size_t)snprintf(line + n, sizeof line - n, "%c%s", c->sep, c->keys[k]);
-        if (n < sizeof line)
-            n += (size_t)snprintf(line + n, sizeof line - n, "\n");
+        nn_buf_puts(b, "epoch");
+        for (int k = 0; k < c->nkeys; k++)
+            nn_buf_printf(b, "%c%s", c->sep, c->keys[k]);
+        nn_buf_putc(b, '\n');
         t->csv_header = 0;
     }
-    if (n < sizeof line)
-        n += (size_t)snprintf(line + n, sizeof line - n, "%d", epoch);
-    for (int k = 0; k < c->nkeys && n < sizeof line; k++) {
+    nn_buf_printf(b, "%d", epoch);
+    for (int k = 0; k < c->nkeys; k++) {
         char v[64];
         if (strcmp(c->keys[k], "learning_rate") == 0 && !cb_logs_has(logs, "learning_rate"))
-            cb_py_float(v, sizeof v, lr);
+            repl_py_float(v, sizeof v, lr, REPL_PY_REPR);
         else if (cb_logs_has(logs, c->keys[k]))
-            cb_py_float(v, sizeof v, nn_logs_get(logs, c->keys[k]));
+            repl_py_float(v, sizeof v, nn_logs_get(logs, c->keys[k]), REPL_PY_REPR);
         else
             strcpy(v, "NA");
-        n += (size_t)snprintf(line + n, sizeof line - n, "%c%s", c->sep, v);
+        nn_buf_printf(b, "%c%s", c->sep, v);
     }
-    if (n < sizeof line)
-        n += (size_t)snprintf(line + n, sizeof line - n, "\n");
-    if (n >= sizeof line)
-        n = sizeof line - 1;
-    /* the whole file, atomically: a crash or a full disk leaves the file
-     * of the epoch before, never half a line */
-    size_t old = c->csv_len;
-    nn_afile f;
-    nn_err e;
-    if (csv_put(c, line, n) != 0) {
+    nn_buf_putc(b, '\n');
+    if (b->oom) {
+        csv_undo(c, old);
         repl_error(r->s, "fit", "csvlogger: out of memory; training stopped");
         r->failed = 1;
         return;
     }
+    /* the whole file, atomically: a crash or a full disk leaves the file
+     * of the epoch before, never half a line */
+    nn_afile f;
+    nn_err e;
     if (nn_afile_open(&f, c->path, &e) == NN_OK) {
-        nn_afile_write(&f, c->csv, c->csv_len);
+        nn_afile_write(&f, b->s, b->len);
         if (nn_afile_commit(&f, &e) == NN_OK)
             return;
     }
-    c->csv_len = old;             /* the row was not written */
-    c->csv[old] = 0;
+    csv_undo(c, old);             /* the row was not written */
     if (t->csv_header == 0 && old == 0)
         t->csv_header = 1;
     repl_error(r->s, "fit", "csvlogger: %s; training stopped", e.msg);

@@ -11,8 +11,8 @@
 
 /* ---- perceptron ---- */
 
-const char *const repl_perceptron_modes[] = {"train", "predict", "predict_proba",
-                                         NULL};
+static const char *const perceptron_modes[] = {"train", "predict", "predict_proba",
+                                               NULL};
 
 static int perc_train(repl_session *s, const repl_args *a)
 {
@@ -186,13 +186,13 @@ static int perc_predict(repl_session *s, const repl_args *a)
     return 0;
 }
 
-int repl_cmd_perceptron(repl_session *s, const repl_args *a)
+static int cmd_perceptron(repl_session *s, const repl_args *a)
 {
     int mode = 0;
     if (a->npos > 0) {
-        mode = nn_lookup(repl_perceptron_modes, a->pos[0]);
+        mode = nn_lookup(perceptron_modes, a->pos[0]);
         if (mode < 0) {
-            const char *hint = repl_suggest(a->pos[0], repl_perceptron_modes);
+            const char *hint = repl_suggest(a->pos[0], perceptron_modes);
             return repl_error(s, "perceptron", "'%s' is not train, predict or "
                               "predict_proba%s%s%s; to classify a sample: "
                               "perceptron predict X1,X2,...", a->pos[0],
@@ -216,3 +216,42 @@ int repl_cmd_perceptron(repl_session *s, const repl_args *a)
 
 /* ---- the table ---- */
 
+const repl_cmd repl_cmds_perceptron[] = {
+    {
+        .name = "perceptron", .topic = "train", .run = cmd_perceptron,
+        .usage = "perceptron [train] [eta0=1.0] [max_iter=1000] [tol=1e-3] "
+                 "[penalty=none|l2|l1|elasticnet] [alpha=0.0001] "
+                 "[l1_ratio=0.15] [shuffle=true] [fit_intercept=true] "
+                 "[n_iter_no_change=5] | perceptron predict X1,X2,... | "
+                 "perceptron predict_proba",
+        .summary = "train scikit-learn's perceptron on the data; predict with "
+                   "it",
+        .help =
+            "Trains Rosenblatt's perceptron (one linear threshold unit per\n"
+            "class, one-vs-rest for more than two) on the training data with\n"
+            "scikit-learn's rule: for each sample in turn, when it is on the\n"
+            "wrong side, w += eta0 * y * x and b += eta0 * y (y = -1 or +1).\n"
+            "It stops when the epoch's loss has not improved by tol for\n"
+            "n_iter_no_change epochs, or after max_iter epochs; tol=none\n"
+            "turns the check off.  Prints the epochs run, the training\n"
+            "accuracy and, after split, the test accuracy, and the weights\n"
+            "when there are few.  It separates classes only by a straight\n"
+            "line (hyperplane): try it on xor.\n"
+            "perceptron predict X1,X2,... prints the class of a sample (or of\n"
+            "several, one word each).  There is no predict_proba: the output\n"
+            "is a hard threshold, not a probability.\n"
+            "\n"
+            "Example:\n"
+            "  data gauss\n"
+            "  perceptron eta0=0.1\n"
+            "  perceptron predict 1.5,2.0\n"
+            "\n"
+            "scikit-learn: p = sklearn.linear_model.Perceptron(eta0=0.1)\n"
+            "  p.fit(X, y); p.predict([[1.5, 2.0]])",
+        .keys = "eta0 max_iter tol penalty alpha l1_ratio shuffle "
+                "fit_intercept n_iter_no_change",
+        .minpos = 0, .maxpos = REPL_MAXARGS, .pos_kind = REPL_POS_WORDS,
+        .pos_values = perceptron_modes,
+    },
+    {NULL}
+};

@@ -160,18 +160,24 @@ extern const repl_cmd repl_cmds_session[];
 extern const repl_cmd repl_cmds_data[];
 extern const repl_cmd repl_cmds_model[];
 extern const repl_cmd repl_cmds_train[];
-extern const repl_cmd repl_cmds_inspect[];
+extern const repl_cmd repl_cmds_weights[];
+extern const repl_cmd repl_cmds_grads[];
+extern const repl_cmd repl_cmds_activations[];
+extern const repl_cmd repl_cmds_gradcheck[];
+extern const repl_cmd repl_cmds_perceptron[];
 extern const repl_cmd repl_cmds_plot[];
 extern const repl_cmd repl_cmds_tools[];
-extern const repl_cmd repl_cmds_io[];
+extern const repl_cmd repl_cmds_save[];     /* save load */
+extern const repl_cmd repl_cmds_export[];   /* export keras */
 extern const repl_cmd repl_cmds_lesson[];
 extern const repl_cmd repl_cmds_search[];
 /* All of them in order, NULL-terminated (commands.c). */
 extern const repl_cmd *const repl_cmd_tables[];
 
-/* Handlers defined apart from their table entry. */
-int repl_cmd_perceptron(repl_session *s, const repl_args *a);
-extern const char *const repl_perceptron_modes[];   /* train predict predict_proba */
+/* cmd_save.c: weights LAYER save=FILE.npy / load=FILE.npy (the kernel in
+ * FILE.npy, the bias in FILE_bias.npy); 0, or -1 after the error. */
+int repl_weights_save(repl_session *s, const char *layer, const char *file);
+int repl_weights_load(repl_session *s, const char *layer, const char *file);
 
 /* The assembled table: all commands, NULL-terminated array of pointers. */
 const repl_cmd *const *repl_commands(void);
@@ -201,10 +207,10 @@ void repl_callbacks_end(repl_cb_run *r, repl_session *s, const nn_fit_result *re
 /* Drops the session's callbacks (reset, exit). */
 void repl_callbacks_free(repl_session *s);
 
-/* Python lines that rebuild the session's callbacks in Keras, one per
- * callback, e.g. "keras.callbacks.EarlyStopping(patience=10)"; writes
+/* keras.c: Python lines that rebuild the session's callbacks in Keras, one
+ * per callback, e.g. "keras.callbacks.EarlyStopping(patience=10)"; writes
  * their count into *n and the list expression into buf ("[cb1, cb2]" or
- * ""), for the `keras` command. */
+ * "", cut to len), as the `keras` command shows them. */
 void repl_callbacks_keras(const repl_session *s, char *buf, size_t len, int *n);
 
 /* cmd_plot.c: fit plot=live redraws the learning curves after each epoch.
@@ -240,11 +246,6 @@ int repl_interactive(repl_session *s);
  * the installed NNLAB_DATADIR/rel.  Writes the path into buf and returns buf,
  * or NULL when the file is nowhere (buf then names the installed path). */
 const char *repl_data_path(const char *rel, char *buf, size_t len);
-
-/* Prints a float matrix (rows, cols) as an aligned table, in full when
- * small, else the corners with "..." (for weights, predict, show data). */
-void repl_print_matrix(FILE *f, const float *a, int rows, int cols,
-                       int max_rows, int max_cols);
 
 /* Output helpers. */
 int repl_out_is_tty(void);
