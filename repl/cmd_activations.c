@@ -24,8 +24,8 @@ static int cmd_activations(repl_session *s, const repl_args *a)
         return -1;
     int which;
     long n;
-    if (repl_arg_enum(s, a, "split", split_words, 0, &which) < 0 ||
-        repl_arg_int(s, a, "n", 500, 1, 1000000, &n) < 0)
+    if (repl_opt_enum_or(s, a, "split", 0, &which) < 0 ||
+        repl_opt_int(s, a, "n", &n) < 0)
         return -1;
     if (repl_need_data(s, "activations") < 0)
         return -1;
@@ -120,13 +120,23 @@ static int cmd_activations(repl_session *s, const repl_args *a)
     return 0;
 }
 
+static const repl_opt activations_opts[] = {
+    {.name = "split", .type = REPL_T_ENUM, .values = split_words,
+     .shown = "train|valid|test",
+     .help = "train, valid or test"},
+    {.name = "n", .type = REPL_T_INT, .min = 1, .max = 1000000, .shown = "500",
+     .def = "500",
+     .help = "number of samples shown"},
+    REPL_END
+};
+
 const repl_cmd repl_cmds_activations[] = {
-    {
-        .name = "activations", .topic = "inspect", .run = cmd_activations,
-        .usage = "activations LAYER [split=train|valid|test] [n=500]",
-        .summary = "a layer's outputs on some data: dead ReLUs, saturation",
-        .help =
-            "Runs the first n samples of a split (default train) through the\n"
+    {.name = "activations", .topic = "inspect", .run = cmd_activations,
+     .args = "LAYER",
+     .opts = activations_opts,
+     .summary = "a layer's outputs on some data: dead ReLUs, saturation",
+     .help =
+     "Runs the first n samples of a split (default train) through the\n"
             "model (inference mode) and describes the output of LAYER: its\n"
             "shape, mean, std, min, max and fraction of zeros.  For relu,\n"
             "relu6 and leaky_relu it counts dead units (z <= 0 for every\n"
@@ -140,8 +150,6 @@ const repl_cmd repl_cmds_activations[] = {
             "\n"
             "Keras: keras.Model(model.inputs,\n"
             "  model.get_layer(\"dense\").output).predict(X[:200])",
-        .keys = "split n",
-        .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_LAYER,
-    },
-    {NULL}
+     .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_LAYER, .pos_values = NULL},
+    {NULL},
 };

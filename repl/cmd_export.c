@@ -235,9 +235,12 @@ static int cmd_keras(repl_session *s, const repl_args *a)
 
 static const char *const export_formats[] = {"keras", NULL};
 
+
 const repl_cmd repl_cmds_export[] = {
-    {"export", "files", cmd_export, "export keras DIR",
-     "write the model as Keras code plus .npy weights",
+    {.name = "export", .topic = "files", .run = cmd_export,
+     .args = "keras DIR",
+     .summary = "write the model as Keras code plus .npy weights",
+     .help =
      "Makes the folder DIR (when needed) and writes into it:\n"
      "  model.py          Python that rebuilds the model with Keras (Sequential\n"
      "                    or Functional), sets nnlab's weights with\n"
@@ -255,9 +258,10 @@ const repl_cmd repl_cmds_export[] = {
      "\n"
      "Keras: model.get_layer(\"dense\").set_weights([np.load(\"dense_kernel.npy\"),\n"
      "                                             np.load(\"dense_bias.npy\")])",
-     "", 2, 2, REPL_POS_WORDS, export_formats},
-    {"keras", "files", cmd_keras, "keras",
-     "print the session as Keras code: data, model, compile, fit",
+     .minpos = 2, .maxpos = 2, .pos_kind = REPL_POS_WORDS, .pos_values = export_formats},
+    {.name = "keras", .topic = "files", .run = cmd_keras,
+     .summary = "print the session as Keras code: data, model, compile, fit",
+     .help =
      "Prints the Python code that does in Keras what this session did: the\n"
      "data's shapes (Fashion-MNIST loaded as the book does), the model\n"
      "(keras.Sequential or the Functional API), compile with the same loss,\n"
@@ -269,6 +273,6 @@ const repl_cmd repl_cmds_export[] = {
      "\n"
      "Keras: the code it prints, e.g. model = keras.Sequential([...]);\n"
      "       model.compile(...); history = model.fit(X_train, y_train, ...)",
-     "", 0, 0, REPL_POS_NONE, NULL},
+     .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
     {NULL},
 };

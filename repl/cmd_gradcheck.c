@@ -18,8 +18,8 @@ static int cmd_gradcheck(repl_session *s, const repl_args *a)
 {
     long n;
     double h;
-    if (repl_arg_int(s, a, "n", 8, 1, 1000, &n) < 0 ||
-        repl_arg_pos_double(s, a, "h", 1e-3, &h) < 0)
+    if (repl_opt_int(s, a, "n", &n) < 0 ||
+        repl_opt_num(s, a, "h", &h) < 0)
         return -1;
     if (h > 1)
         return repl_error(s, "gradcheck", "h must be a small step, at most 1 "
@@ -107,13 +107,20 @@ static int cmd_gradcheck(repl_session *s, const repl_args *a)
     return 0;
 }
 
+static const repl_opt gradcheck_opts[] = {
+    {.name = "n", .type = REPL_T_INT, .min = 1, .max = 1000, .shown = "8", .def = "8",
+     .help = "number of samples the loss is computed on"},
+    {.name = "h", .type = REPL_T_POS, .shown = "1e-3", .def = "1e-3",
+     .help = "the finite-difference step"},
+    REPL_END
+};
+
 const repl_cmd repl_cmds_gradcheck[] = {
-    {
-        .name = "gradcheck", .topic = "inspect", .run = cmd_gradcheck,
-        .usage = "gradcheck [n=8] [h=1e-3]",
-        .summary = "check backprop against finite differences",
-        .help =
-            "Checks the gradients backpropagation computes against numeric\n"
+    {.name = "gradcheck", .topic = "inspect", .run = cmd_gradcheck,
+     .opts = gradcheck_opts,
+     .summary = "check backprop against finite differences",
+     .help =
+     "Checks the gradients backpropagation computes against numeric\n"
             "ones, on the first n training samples: for a weight w, numeric =\n"
             "(L(w+h) - L(w-h)) / 2h.  Prints per tensor how many weights were\n"
             "checked (at most 100, evenly spread), the worst relative error\n"
@@ -127,8 +134,6 @@ const repl_cmd repl_cmds_gradcheck[] = {
             "\n"
             "Python: the check of CS231n's gradient notes; TensorFlow's\n"
             "  tf.test.compute_gradient(f, [x])",
-        .keys = "n h",
-        .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE,
-    },
-    {NULL}
+     .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
+    {NULL},
 };

@@ -156,13 +156,13 @@ static int cmd_grads(repl_session *s, const repl_args *a)
     return 0;
 }
 
+
 const repl_cmd repl_cmds_grads[] = {
-    {
-        .name = "grads", .topic = "inspect", .run = cmd_grads,
-        .usage = "grads [LAYER]",
-        .summary = "gradients of the last training batch, by layer",
-        .help =
-            "For the last training batch (of fit or step), prints per Dense\n"
+    {.name = "grads", .topic = "inspect", .run = cmd_grads,
+     .args = "[LAYER]",
+     .summary = "gradients of the last training batch, by layer",
+     .help =
+     "For the last training batch (of fit or step), prints per Dense\n"
             "layer the gradient of the loss with respect to its kernel and\n"
             "bias: shape, mean, std, min, max and L2 norm; then the L2 norm of\n"
             "each layer's gradient with a bar scaled to the largest, so\n"
@@ -179,8 +179,6 @@ const repl_cmd repl_cmds_grads[] = {
             "\n"
             "Keras: with tf.GradientTape() as tape: loss = ...;\n"
             "  grads = tape.gradient(loss, model.trainable_variables)",
-        .keys = "",
-        .minpos = 0, .maxpos = 1, .pos_kind = REPL_POS_LAYER,
-    },
-    {NULL}
+     .minpos = 0, .maxpos = 1, .pos_kind = REPL_POS_LAYER, .pos_values = NULL},
+    {NULL},
 };

@@ -22,15 +22,14 @@ static int perc_train(repl_session *s, const repl_args *a)
     int pen, shuffle, fi;
     double eta0, alpha, l1, tol = o.tol;
     const char *tv = repl_arg_str(a, "tol");
-    if (repl_arg_pos_double(s, a, "eta0", o.eta0, &eta0) < 0 ||
-        repl_arg_int(s, a, "max_iter", o.max_iter, 1, 1000000, &max_iter) < 0 ||
-        repl_arg_enum(s, a, "penalty", nn_penalty_names, 0, &pen) < 0 ||
-        repl_arg_double(s, a, "alpha", o.alpha, 0.0, DBL_MAX, &alpha) < 0 ||
-        repl_arg_double(s, a, "l1_ratio", o.l1_ratio, 0.0, 1.0, &l1) < 0 ||
-        repl_arg_bool(s, a, "shuffle", 1, &shuffle) < 0 ||
-        repl_arg_bool(s, a, "fit_intercept", 1, &fi) < 0 ||
-        repl_arg_int(s, a, "n_iter_no_change", o.n_iter_no_change, 1, 1000000,
-                     &nic) < 0)
+    if (repl_opt_num_or(s, a, "eta0", o.eta0, &eta0) < 0 ||
+        repl_opt_int_or(s, a, "max_iter", o.max_iter, &max_iter) < 0 ||
+        repl_opt_enum_or(s, a, "penalty", 0, &pen) < 0 ||
+        repl_opt_num_or(s, a, "alpha", o.alpha, &alpha) < 0 ||
+        repl_opt_num_or(s, a, "l1_ratio", o.l1_ratio, &l1) < 0 ||
+        repl_opt_bool(s, a, "shuffle", &shuffle) < 0 ||
+        repl_opt_bool(s, a, "fit_intercept", &fi) < 0 ||
+        repl_opt_int_or(s, a, "n_iter_no_change", o.n_iter_no_change, &nic) < 0)
         return -1;
     if (tv && (!strcmp(tv, "none") || !strcmp(tv, "None")))
         tol = -1;     /* scikit-learn's tol=None: no stopping check */
@@ -216,18 +215,44 @@ static int cmd_perceptron(repl_session *s, const repl_args *a)
 
 /* ---- the table ---- */
 
+static const repl_opt perceptron_base_opts[] = {
+    {.name = "eta0", .type = REPL_T_POS, .shown = "1.0",
+     .help = "the learning rate of the perceptron's updates"},
+    {.name = "max_iter", .type = REPL_T_INT, .min = 1, .max = 1000000, .shown = "1000",
+     .help = "the most passes over the training data"},
+    {.name = "tol", .type = REPL_T_TEXT, .shown = "1e-3",
+     .help = "stop when the loss improves by less than this"},
+    {.name = "penalty", .type = REPL_T_ENUM, .values = nn_penalty_names,
+     .shown = "none|l2|l1|elasticnet",
+     .help = "the regularization term"},
+    {.name = "alpha", .type = REPL_T_NUM, .min = 0.0, .max = DBL_MAX, .shown = "0.0001",
+     .help = "the regularization strength (scikit-learn's alpha)"},
+    {.name = "l1_ratio", .type = REPL_T_NUM, .min = 0.0, .max = 1.0, .shown = "0.15",
+     .help = "the elastic-net mix of l1 and l2"},
+    {.name = "shuffle", .type = REPL_T_BOOL, .shown = "true", .def = "true",
+     .help = "shuffle the samples before each epoch"},
+    {.name = "fit_intercept", .type = REPL_T_BOOL, .shown = "true", .def = "true",
+     .help = "learn a bias term"},
+    {.name = "n_iter_no_change", .type = REPL_T_INT, .min = 1, .max = 1000000,
+     .shown = "5",
+     .help = "stop after this many epochs without improvement"},
+    REPL_END
+};
+
+static const repl_form perceptron_forms[] = {
+    {NULL, "[train]", perceptron_base_opts, 0},
+    {"predict", "X1,X2,...", NULL, 0},
+    {"predict_proba", NULL, NULL, 0},
+    {NULL, NULL, NULL, 0}
+};
+
 const repl_cmd repl_cmds_perceptron[] = {
-    {
-        .name = "perceptron", .topic = "train", .run = cmd_perceptron,
-        .usage = "perceptron [train] [eta0=1.0] [max_iter=1000] [tol=1e-3] "
-                 "[penalty=none|l2|l1|elasticnet] [alpha=0.0001] "
-                 "[l1_ratio=0.15] [shuffle=true] [fit_intercept=true] "
-                 "[n_iter_no_change=5] | perceptron predict X1,X2,... | "
-                 "perceptron predict_proba",
-        .summary = "train scikit-learn's perceptron on the data; predict with "
+    {.name = "perceptron", .topic = "train", .run = cmd_perceptron,
+     .forms = perceptron_forms,
+     .summary = "train scikit-learn's perceptron on the data; predict with "
                    "it",
-        .help =
-            "Trains Rosenblatt's perceptron (one linear threshold unit per\n"
+     .help =
+     "Trains Rosenblatt's perceptron (one linear threshold unit per\n"
             "class, one-vs-rest for more than two) on the training data with\n"
             "scikit-learn's rule: for each sample in turn, when it is on the\n"
             "wrong side, w += eta0 * y * x and b += eta0 * y (y = -1 or +1).\n"
@@ -248,10 +273,6 @@ const repl_cmd repl_cmds_perceptron[] = {
             "\n"
             "scikit-learn: p = sklearn.linear_model.Perceptron(eta0=0.1)\n"
             "  p.fit(X, y); p.predict([[1.5, 2.0]])",
-        .keys = "eta0 max_iter tol penalty alpha l1_ratio shuffle "
-                "fit_intercept n_iter_no_change",
-        .minpos = 0, .maxpos = REPL_MAXARGS, .pos_kind = REPL_POS_WORDS,
-        .pos_values = perceptron_modes,
-    },
-    {NULL}
+     .minpos = 0, .maxpos = REPL_MAXARGS, .pos_kind = REPL_POS_WORDS, .pos_values = perceptron_modes},
+    {NULL},
 };

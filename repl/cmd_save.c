@@ -399,9 +399,17 @@ out:
 
 /* ---- the table ---- */
 
+static const repl_opt load_opts[] = {
+    {.name = "layers", .type = REPL_T_TEXT, .shown = "N|FROM..TO",
+     .help = "which layers to take from the file (N, or FROM..TO)"},
+    REPL_END
+};
+
 const repl_cmd repl_cmds_save[] = {
-    {"save", "files", cmd_save, "save FILE",
-     "save the model, its weights, optimizer state and history",
+    {.name = "save", .topic = "files", .run = cmd_save,
+     .args = "FILE",
+     .summary = "save the model, its weights, optimizer state and history",
+     .help =
      "Writes the whole model to FILE: its layers, weights, compile settings,\n"
      "the optimizer's state (momentum, Adam's moments, the step count) and\n"
      "the history of every epoch, so load FILE continues exactly where you\n"
@@ -415,9 +423,12 @@ const repl_cmd repl_cmds_save[] = {
      "  save my_model.nnlab\n"
      "\n"
      "Keras: model.save(\"my_model.keras\")",
-     "", 1, 1, REPL_POS_FILE, NULL},
-    {"load", "files", cmd_load, "load FILE [layers=N|FROM..TO]",
-     "load a saved model (or reuse its lower layers: transfer learning)",
+     .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_FILE, .pos_values = NULL},
+    {.name = "load", .topic = "files", .run = cmd_load,
+     .args = "FILE",
+     .opts = load_opts,
+     .summary = "load a saved model (or reuse its lower layers: transfer learning)",
+     .help =
      "Replaces the current model and its history with those saved in FILE\n"
      "(layers, weights, compile settings, optimizer state, history).  A file\n"
      "that is not a model, truncated, corrupt (checksum) or written by a\n"
@@ -441,6 +452,6 @@ const repl_cmd repl_cmds_save[] = {
      "Keras: model = keras.models.load_model(\"my_model.keras\")\n"
      "       model_A = keras.models.load_model(\"my_model_A.keras\")\n"
      "       model_B_on_A = keras.Sequential(model_A.layers[:-1])",
-     "layers", 1, 1, REPL_POS_FILE, NULL},
+     .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_FILE, .pos_values = NULL},
     {NULL},
 };

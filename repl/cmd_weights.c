@@ -52,13 +52,21 @@ static int cmd_weights(repl_session *s, const repl_args *a)
     return 0;
 }
 
+static const repl_opt weights_opts[] = {
+    {.name = "save", .type = REPL_T_FILE, .shown = "FILE.npy",
+     .help = "write the weights to this .npy file"},
+    {.name = "load", .type = REPL_T_FILE, .shown = "FILE.npy", .alt = 1,
+     .help = "read the weights from this .npy file"},
+    REPL_END
+};
+
 const repl_cmd repl_cmds_weights[] = {
-    {
-        .name = "weights", .topic = "inspect", .run = cmd_weights,
-        .usage = "weights LAYER [save=FILE.npy | load=FILE.npy]",
-        .summary = "print a Dense layer's kernel and bias",
-        .help =
-            "Prints the kernel (fan_in x units: row i holds the weights from\n"
+    {.name = "weights", .topic = "inspect", .run = cmd_weights,
+     .args = "LAYER",
+     .opts = weights_opts,
+     .summary = "print a Dense layer's kernel and bias",
+     .help =
+     "Prints the kernel (fan_in x units: row i holds the weights from\n"
             "input i, column j those into unit j) and the bias of a Dense\n"
             "layer, in full when small, else the corners around '...', with\n"
             "their mean, std, min and max.  Right after dense the kernel shows\n"
@@ -75,8 +83,6 @@ const repl_cmd repl_cmds_weights[] = {
             "\n"
             "Keras: kernel, bias = model.get_layer(\"dense\").get_weights()\n"
             "       np.save(\"w.npy\", kernel); layer.set_weights([kernel, bias])",
-        .keys = "save load",
-        .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_LAYER,
-    },
-    {NULL}
+     .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_LAYER, .pos_values = NULL},
+    {NULL},
 };

@@ -51,6 +51,8 @@ typedef struct repl_opt {
     const char *const *values;   /* ENUM and LIST: the words allowed */
     const char *help;            /* one line */
     int required;                /* usage shows key=X, not [key=X] */
+    int alt;                     /* one or the other: shown in the brackets
+                                    of the keyword before it, after " | " */
 } repl_opt;
 
 /* Declaration shorthands: name, shown/default, range, help. */

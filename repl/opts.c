@@ -83,9 +83,13 @@ const char *const *repl_opt_values(const repl_opt *o)
 static void add_opts(nn_buf *b, const repl_opt *o)
 {
     for (; o && o->name; o++) {
-        if (!o->shown)
+        if (!o->shown || o->alt)
             continue;
-        nn_buf_printf(b, o->required ? " %s=%s" : " [%s=%s]", o->name, o->shown);
+        nn_buf_printf(b, o->required ? " %s=%s" : " [%s=%s", o->name, o->shown);
+        for (const repl_opt *x = o + 1; x->name && x->alt; x++)
+            nn_buf_printf(b, " | %s=%s", x->name, x->shown);
+        if (!o->required)
+            nn_buf_putc(b, ']');
     }
 }
 
