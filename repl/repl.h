@@ -164,7 +164,13 @@ typedef struct repl_cmd {
 extern const repl_cmd repl_cmds_session[];
 extern const repl_cmd repl_cmds_data[];
 extern const repl_cmd repl_cmds_model[];
-extern const repl_cmd repl_cmds_train[];
+extern const repl_cmd repl_cmds_compile[];
+extern const repl_cmd repl_cmds_fit[];
+extern const repl_cmd repl_cmds_step[];
+extern const repl_cmd repl_cmds_evaluate[];
+extern const repl_cmd repl_cmds_predict[];
+extern const repl_cmd repl_cmds_history[];
+extern const repl_cmd repl_cmds_expect[];
 extern const repl_cmd repl_cmds_inspect[];
 extern const repl_cmd repl_cmds_plot[];
 extern const repl_cmd repl_cmds_tools[];
@@ -185,7 +191,7 @@ const repl_cmd *repl_find(const char *name);
  * (activation= -> activations, loss= -> losses, ...), or NULL. */
 const char *const *repl_key_values(const char *key);
 
-/* ---- extension points of fit (cmd_train.c calls them) ---- */
+/* ---- extension points of fit (cmd_fit.c calls them) ---- */
 /* callbacks.c: the callbacks a person added with `callback`, run during
  * each fit.  Each hook returns non-zero to stop training. */
 typedef struct repl_cb_run repl_cb_run;
