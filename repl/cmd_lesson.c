@@ -21,6 +21,7 @@
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "data_common.h"
 #include "lineread.h"
 #include "repl.h"
 
@@ -189,9 +190,6 @@ static int lesson_read(lesson *l, const char *path, const char *name)
     return 0;
 }
 
-/* Where `data fashion_mnist` looks (cmd_data.c), for "requires:". */
-#define FASHION_DIR "/usr/share/datasets/fashion-mnist"
-
 /* What a "# requires: WHAT" line asks for that is missing here, as a
  * hint for the list ("needs ..."), or NULL. */
 static const char *missing_requirement(const char *text)
@@ -201,7 +199,7 @@ static const char *missing_requirement(const char *text)
         p++;
     struct stat st;
     if (strncmp(p, "fashion-mnist", 13) == 0 &&
-        !(stat(FASHION_DIR, &st) == 0 && S_ISDIR(st.st_mode)))
+        !(stat(REPL_FASHION_DIR, &st) == 0 && S_ISDIR(st.st_mode)))
         return "needs dataset-fashion-mnist";
     return NULL;
 }

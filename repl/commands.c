@@ -5,6 +5,9 @@
 
 const repl_cmd *const repl_cmd_tables[] = {
     repl_cmds_data,
+    repl_cmds_split,
+    repl_cmds_scale,
+    repl_cmds_show,
     repl_cmds_model,
     repl_cmds_compile,
     repl_cmds_fit,

@@ -163,6 +163,9 @@ typedef struct repl_cmd {
 /* One table per topic file, each ended by an entry with name NULL. */
 extern const repl_cmd repl_cmds_session[];
 extern const repl_cmd repl_cmds_data[];
+extern const repl_cmd repl_cmds_split[];
+extern const repl_cmd repl_cmds_scale[];
+extern const repl_cmd repl_cmds_show[];
 extern const repl_cmd repl_cmds_model[];
 extern const repl_cmd repl_cmds_compile[];
 extern const repl_cmd repl_cmds_fit[];
@@ -251,6 +254,8 @@ int repl_interactive(repl_session *s);
  * the installed NNLAB_DATADIR/rel.  Writes the path into buf and returns buf,
  * or NULL when the file is nowhere (buf then names the installed path). */
 const char *repl_data_path(const char *rel, char *buf, size_t len);
+/* 1 when path is a regular file this process may read (datapath.c). */
+int repl_file_readable(const char *path);
 
 /* Prints a float matrix (rows, cols) as an aligned table, in full when
  * small, else the corners with "..." (for weights, predict, show data). */
