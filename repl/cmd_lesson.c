@@ -12,7 +12,8 @@
  * A lesson starts from an empty session with the generator restarted from
  * the session's seed, so the numbers it prints are the ones its text talks
  * about.  When it ends or stops (q, Ctrl-C, an error), the session keeps
- * what the lesson built, for the student to carry on by hand. */
+ * what the lesson built, for the student to carry on by hand.  Reading
+ * the file is lesson_file.c's. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,8 +22,7 @@
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "data_common.h"
-#include "lineread.h"
+#include "lesson_file.h"
 #include "repl.h"
 
 /* The shipped lessons in the chapter's order: `lesson` lists these first
@@ -33,203 +33,6 @@ static const char *const lesson_order[] = {
     "classification", "moons", "fashion_mnist", "functional", "callbacks",
     "lrfind", "hyperparameters", "savingkeras", NULL
 };
-
-/* ---- reading a lesson ---- */
-
-typedef struct lesson_line {
-    int lineno;
-    int comment;          /* a '#' line: prose */
-    char *text;           /* without the newline (and a CR) */
-} lesson_line;
-
-typedef struct lesson {
-    lesson_line *lines;
-    int nlines;
-    char *title;          /* the first comment line, cleaned; or "" */
-    int *step_start;      /* index in lines of each step's first line */
-    int nsteps;
-} lesson;
-
-static void lesson_free(lesson *l)
-{
-    for (int i = 0; i < l->nlines; i++)
-        free(l->lines[i].text);
-    free(l->lines);
-    free(l->title);
-    free(l->step_start);
-    memset(l, 0, sizeof *l);
-}
-
-/* The text of a comment line: after '#' and one blank. */
-static const char *prose_of(const char *text)
-{
-    while (*text == ' ' || *text == '\t')
-        text++;
-    if (*text == '#')
-        text++;
-    if (*text == ' ')
-        text++;
-    return text;
-}
-
-static int is_blank(const char *t)
-{
-    while (*t == ' ' || *t == '\t')
-        t++;
-    return *t == 0;
-}
-
-static int is_comment(const char *t)
-{
-    while (*t == ' ' || *t == '\t')
-        t++;
-    return *t == '#';
-}
-
-/* "# requires: fashion-mnist": for the test runner, not for the student. */
-static int is_directive(const char *t)
-{
-    return strncmp(prose_of(t), "requires:", 9) == 0;
-}
-
-/* "xor.nnl - a perceptron ..." -> "a perceptron ..." */
-static char *clean_title(const char *text, const char *name)
-{
-    const char *p = prose_of(text);
-    size_t nl = strlen(name);
-    if (strncmp(p, name, nl) == 0 && strncmp(p + nl, ".nnl", 4) == 0) {
-        const char *q = p + nl + 4;
-        while (*q == ' ')
-            q++;
-        if (*q == '-' || *q == ':') {
-            q++;
-            while (*q == ' ')
-                q++;
-            p = q;
-        }
-    }
-    size_t n = strlen(p);
-    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-        n--;
-    char *t = malloc(n + 1);
-    if (t) {
-        memcpy(t, p, n);
-        t[n] = 0;
-    }
-    return t;
-}
-
-/* Reads the file at path into l; name is the lesson's name (for the
- * title).  0, or -1 with errno set. */
-static int lesson_read(lesson *l, const char *path, const char *name)
-{
-    memset(l, 0, sizeof *l);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    repl_lines lr;
-    repl_lines_init(&lr, f);
-    char *p;
-    int capl = 0, err = 0;
-    while ((p = repl_lines_next(&lr, NULL)) != NULL) {
-        if (is_blank(p))
-            continue;
-        if (!l->title && is_comment(p) && !is_directive(p)) {
-            l->title = clean_title(p, name);   /* not part of a step */
-            if (!l->title) {
-                err = ENOMEM;
-                break;
-            }
-            continue;
-        }
-        if (is_comment(p) && is_directive(p))
-            continue;
-        if (l->nlines == capl) {
-            int c = capl ? 2 * capl : 64;
-            lesson_line *nl = realloc(l->lines, (size_t)c * sizeof *nl);
-            if (!nl) {
-                err = ENOMEM;
-                break;
-            }
-            l->lines = nl;
-            capl = c;
-        }
-        lesson_line *ln = &l->lines[l->nlines];
-        ln->lineno = lr.lineno;
-        ln->comment = is_comment(p);
-        ln->text = strdup(p);
-        if (!ln->text) {
-            err = ENOMEM;
-            break;
-        }
-        l->nlines++;
-    }
-    if (!err && ferror(f))
-        err = errno ? errno : EIO;
-    repl_lines_free(&lr);
-    fclose(f);
-    if (!err && !l->title)
-        l->title = strdup("");
-    if (!err) {
-        /* a step starts at the first line, and at each comment line that
-         * follows a command */
-        l->step_start = malloc(((size_t)l->nlines + 1) * sizeof(int));
-        if (!l->step_start || !l->title)
-            err = ENOMEM;
-        for (int i = 0; !err && i < l->nlines; i++)
-            if (i == 0 || (l->lines[i].comment && !l->lines[i - 1].comment))
-                l->step_start[l->nsteps++] = i;
-        if (!err)
-            l->step_start[l->nsteps] = l->nlines;
-    }
-    if (err) {
-        lesson_free(l);
-        errno = err;
-        return -1;
-    }
-    return 0;
-}
-
-/* What a "# requires: WHAT" line asks for that is missing here, as a
- * hint for the list ("needs ..."), or NULL. */
-static const char *missing_requirement(const char *text)
-{
-    const char *p = prose_of(text) + 9;       /* after "requires:" */
-    while (*p == ' ')
-        p++;
-    struct stat st;
-    if (strncmp(p, "fashion-mnist", 13) == 0 &&
-        !(stat(REPL_FASHION_DIR, &st) == 0 && S_ISDIR(st.st_mode)))
-        return "needs dataset-fashion-mnist";
-    return NULL;
-}
-
-/* The title of the lesson at path (the first comment line), or NULL;
- * *need is set to what it requires and is missing, or NULL. */
-static char *read_title(const char *path, const char *name,
-                        const char **need)
-{
-    *need = NULL;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return NULL;
-    char *p, *title = NULL;
-    repl_lines lr;
-    repl_lines_init(&lr, f);
-    while ((p = repl_lines_next(&lr, NULL)) != NULL && lr.lineno <= 30) {
-        if (is_comment(p) && is_directive(p)) {
-            if (!*need)
-                *need = missing_requirement(p);
-        } else if (is_comment(p) && !title) {
-            title = clean_title(p, name);
-        } else if (!is_blank(p) && !is_comment(p)) {
-            break;                  /* the first command */
-        }
-    }
-    repl_lines_free(&lr);
-    fclose(f);
-    return title;
-}
 
 /* ---- finding lessons ---- */
 
@@ -360,7 +163,7 @@ static int list_lessons(repl_session *s)
         char path[4200];
         snprintf(path, sizeof path, "%s/%s.nnl", dir, names.v[i]);
         const char *need;
-        char *title = read_title(path, names.v[i], &need);
+        char *title = lesson_title(path, names.v[i], &need);
         printf("  %-*s  %s%s%s%s\n", w, names.v[i], title ? title : "",
                need ? " (" : "", need ? need : "", need ? ")" : "");
         free(title);
@@ -439,21 +242,6 @@ static int starts_with_word(const char *line, const char *word)
     size_t n = strlen(word);
     return strncmp(line, word, n) == 0 &&
            (line[n] == 0 || line[n] == ' ' || line[n] == '\t');
-}
-
-/* Prints the prose of the comment lines that open [from, to): empty
- * lines ("#" alone) separate paragraphs; those at the ends are left out. */
-static void print_prose(const lesson *l, int from, int to)
-{
-    int end = from;
-    while (end < to && l->lines[end].comment)
-        end++;
-    while (from < end && is_blank(prose_of(l->lines[from].text)))
-        from++;
-    while (end > from && is_blank(prose_of(l->lines[end - 1].text)))
-        end--;
-    for (int i = from; i < end; i++)
-        printf("%s\n", prose_of(l->lines[i].text));
 }
 
 /* Runs the commands of step k; quiet: output to /dev/null, plots left
@@ -610,7 +398,7 @@ static int run_steps(repl_session *s, const lesson *l, int first, int wait,
     for (*k = first; *k < l->nsteps; (*k)++) {
         int from = l->step_start[*k], to = l->step_start[*k + 1];
         printf("\n-- step %d of %d --\n", *k + 1, l->nsteps);
-        print_prose(l, from, to);
+        lesson_print_prose(l, from, to);
         int has_cmd = 0;
         for (int i = from; i < to; i++)
             has_cmd |= !l->lines[i].comment;
