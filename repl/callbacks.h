@@ -1,7 +1,9 @@
-/* callbacks.h - what the three files of the callbacks share (private to
+/* callbacks.h - what the files of the callbacks share (private to
  * repl/): the settings of one callback as `callback` parsed them, the
  * session's list, and the Python-flavoured text helpers.
- *   callbacks.c        the `callback` and `callbacks` commands, settings
+ *   cmd_callback.c     the `callback` and `callbacks` commands: parsing,
+ *                      defaults, the settings as text
+ *   callbacks.c        the kinds' names, the monitor helpers, the list
  *   callbacks_fit.c    the repl_callbacks_* hooks fit calls
  *   callbacks_path.c   checkpoint file names (Python's str.format)
  *   keras.c            their Keras code (repl_callbacks_keras) */
@@ -27,7 +29,6 @@ enum { SCHED_EXP, SCHED_PIECEWISE, SCHED_ONECYCLE };
 extern const char *const cb_kind_names[];     /* by CB_*, NULL-terminated */
 extern const char *const cb_sched_names[];    /* by SCHED_* */
 extern const char *const cb_mode_names[];     /* auto min max */
-extern const char *const repl_callback_words[];   /* after `callback` */
 
 #define MAXBOUNDS 16
 #define PATHLEN 1024
@@ -76,9 +77,8 @@ typedef struct cb_list {
     cb *items[CB_NKINDS];
 } cb_list;
 
-/* The commands (cmd_tools.c's table). */
-int repl_cmd_callback(repl_session *s, const repl_args *a);
-int repl_cmd_callbacks(repl_session *s, const repl_args *a);
+/* Frees one callback (and its CSV text); c may be NULL. */
+void cb_free(cb *c);
 
 /* 1 when c's monitored value is better high (mode, or auto by its name). */
 int cb_maximize(const cb *c);

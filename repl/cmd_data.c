@@ -1,6 +1,7 @@
-/* cmd_data.c - the data a student starts with: generated sets, iris,
- * Fashion-MNIST and CSV files (data), the train/test split (split),
- * feature scaling (scale) and a look at it all (show data).
+/* cmd_data.c - `data`: the data a student starts with: generated sets,
+ * iris, Fashion-MNIST and CSV files (and test_split= at load time).
+ * split, scale and show data have their own files (cmd_split.c,
+ * cmd_scale.c, cmd_show.c).
  *
  * Every handler checks all of its words first, then builds the new data
  * in temporaries (and draws from a copy of the session's generator), and
@@ -11,58 +12,18 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include "repl.h"
+#include "data_common.h"
 #include "progress.h"
-
-/* ---- repl_data_path ---- */
-
-static int readable(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-           access(path, R_OK) == 0;
-}
-
-const char *repl_data_path(const char *rel, char *buf, size_t len)
-{
-    const char *env = getenv("NNLAB_DATA");
-    if (env && *env) {
-        snprintf(buf, len, "%s/%s", env, rel);
-        if (readable(buf))
-            return buf;
-    }
-#ifdef NNLAB_SRCDIR
-    snprintf(buf, len, "%s/lessons/%s", NNLAB_SRCDIR, rel);
-    if (readable(buf))
-        return buf;
-#endif
-#ifdef NNLAB_DATADIR
-    snprintf(buf, len, "%s/%s", NNLAB_DATADIR, rel);
-#else
-    snprintf(buf, len, "%s", rel);
-#endif
-    return readable(buf) ? buf : NULL;
-}
-
-/* ---- small helpers ---- */
-
+#include "repl.h"
 
 static const char *const gen_list =
     "xor, circles, moons, spiral, gauss, plane, sine, outliers";
-
-static const char *const data_words[] = {
-    "xor", "circles", "moons", "spiral", "gauss", "plane", "sine",
-    "outliers", "iris", "fashion_mnist", "csv", NULL
-};
 
 static const char *const fashion_classes[] = {
     "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
     "Sneaker", "Bag", "Ankle boot"
 };
 
-#define FASHION_DIR "/usr/share/datasets/fashion-mnist"
 #define FASHION_VALID 5000      /* the book's X_train_full[-5000:] */
 
 static void free3(nn_dataset *tr, nn_dataset *va, nn_dataset *te)
@@ -88,17 +49,6 @@ static void install(repl_session *s, nn_dataset *tr, nn_dataset *va,
     s->scaled = 0;
     nn_scaler_free(&s->scaler);
     s->perc_valid = 0;
-}
-
-/* How to load the current data again: "data xor", or for a CSV file the
- * command with its file (data_name holds the file's base name). */
-static const char *reload_cmd(const repl_session *s, char *buf, size_t len)
-{
-    if (nn_lookup(data_words, s->data_name) >= 0)
-        snprintf(buf, len, "data %s", s->data_name);
-    else
-        snprintf(buf, len, "data csv %s target=...", s->data_name);
-    return buf;
 }
 
 /* Rows of ds in a seeded random order (iris comes sorted by species, and
@@ -150,23 +100,11 @@ static void class_counts_str(const nn_dataset *const *parts, int nparts,
     free(c);
 }
 
-/* Whether the class names say more than the class numbers. */
-static int names_differ(const nn_dataset *ds)
-{
-    if (!ds->class_names)
-        return 0;
-    for (int i = 0; i < ds->nclasses; i++) {
-        char b[16];
-        snprintf(b, sizeof b, "%d", i);
-        if (strcmp(b, ds->class_names[i]) != 0)
-            return 1;
-    }
-    return 0;
-}
-
+/* "classes: 0=setosa 1=versicolor ..." when the names say more than the
+ * numbers. */
 static void print_mapping(const nn_dataset *ds)
 {
-    if (!names_differ(ds))
+    if (!repl_names_differ(ds))
         return;
     printf("classes:");
     for (int i = 0; i < ds->nclasses; i++)
@@ -230,25 +168,6 @@ static void note_model(const repl_session *s, const nn_dataset *tr)
         printf("note: fit will refuse this data: %s\n", e.msg);
 }
 
-/* A fraction key (test_split, test_size): absent 0 (out = def), valid 1,
- * else -1 after saying that it must lie strictly between 0 and 1. */
-static int frac_arg(repl_session *s, const repl_args *a, const char *key,
-                    double def, double *out)
-{
-    *out = def;
-    const char *v = repl_arg_str(a, key);
-    if (!v)
-        return 0;
-    double x;
-    if (repl_parse_double(v, &x) == 0 && x > 0.0 && x < 1.0) {
-        *out = x;
-        return 1;
-    }
-    return repl_error(s, a->cmd, "%s must be a number between 0 and 1, both "
-                      "excluded (got '%s'); e.g. 0.2 keeps 80%% for training",
-                      key, v);
-}
-
 /* ---- data ---- */
 
 enum { SRC_GEN, SRC_IRIS, SRC_FASHION, SRC_CSV };
@@ -287,10 +206,10 @@ static int check_data_keys(repl_session *s, const repl_args *a, int src,
 static int find_idx(const char *dir, const char *name, char *buf, size_t len)
 {
     snprintf(buf, len, "%s/%s.gz", dir, name);
-    if (readable(buf))
+    if (repl_file_readable(buf))
         return 1;
     snprintf(buf, len, "%s/%s", dir, name);
-    return readable(buf);
+    return repl_file_readable(buf);
 }
 
 static int load_fashion(repl_session *s, const char *dir, nn_dataset *tr,
@@ -377,7 +296,7 @@ static int cmd_data(repl_session *s, const repl_args *a)
     else if (!strcmp(name, "csv"))
         src = SRC_CSV;
     else {
-        const char *hint = repl_suggest(name, data_words);
+        const char *hint = repl_suggest(name, repl_data_words);
         return repl_error(s, "data", "unknown data set '%s'%s%s%s; choose one "
                           "of: %s, iris, fashion_mnist, or csv FILE", name,
                           *hint ? " (" : "", hint, *hint ? ")" : "", gen_list);
@@ -400,7 +319,7 @@ static int cmd_data(repl_session *s, const repl_args *a)
     if (repl_arg_int(s, a, "n", 500, 10, 1000000, &n) < 0 ||
         repl_arg_double(s, a, "noise", 0.0, 0.0, 0.5, &noise) < 0 ||
         (has_seed = repl_arg_int(s, a, "seed", 0, 0, LONG_MAX, &seed)) < 0 ||
-        frac_arg(s, a, "test_split", 0.0, &test_split) < 0 ||
+        repl_frac_arg(s, a, "test_split", 0.0, &test_split) < 0 ||
         repl_arg_bool(s, a, "header", 1, &header) < 0 ||
         repl_arg_enum(s, a, "task", tasks, 0, &task) < 0)
         return -1;
@@ -449,7 +368,7 @@ static int cmd_data(repl_session *s, const repl_args *a)
     case SRC_FASHION: {
         const char *dir = repl_arg_str(a, "path");
         if (!dir || !*dir)
-            dir = FASHION_DIR;
+            dir = REPL_FASHION_DIR;
         if (load_fashion(s, dir, &tr, &va, &te) < 0)
             return -1;
         break;
@@ -484,353 +403,6 @@ static int cmd_data(repl_session *s, const repl_args *a)
     s->rng = sr;
     return 0;
 }
-
-/* ---- split ---- */
-
-static int cmd_split(repl_session *s, const repl_args *a)
-{
-    char rb[96];
-    double test_size, valid_size;
-    int stratify;
-    int has_strat;
-    if (frac_arg(s, a, "test_size", 0.2, &test_size) < 0 ||
-        repl_arg_double(s, a, "valid_size", 0.0, 0.0, 1.0, &valid_size) < 0 ||
-        (has_strat = repl_arg_bool(s, a, "stratify", 1, &stratify)) < 0)
-        return -1;
-    if (test_size + valid_size >= 1.0)
-        return repl_error(s, "split", "test_size + valid_size must be below 1 "
-                          "(got %g + %g), or nothing is left for training",
-                          test_size, valid_size);
-    if (repl_need_data(s, "split") < 0)
-        return -1;
-    if (s->test.n > 0)
-        return repl_error(s, "split", "already split (train %d, test %d); "
-                          "%s to reload", s->train.n, s->test.n,
-                          reload_cmd(s, rb, sizeof rb));
-    if (s->valid.n > 0)
-        return repl_error(s, "split", "already split (train %d, valid %d); "
-                          "%s to reload", s->train.n, s->valid.n,
-                          reload_cmd(s, rb, sizeof rb));
-    if (s->scaled)
-        return repl_error(s, "split", "the data is already scaled, with "
-                          "statistics of all of it, so the test part would leak "
-                          "into training; %s to reload, then split before "
-                          "scale", reload_cmd(s, rb, sizeof rb));
-    if (has_strat && stratify && s->train.nclasses == 0)
-        return repl_error(s, "split", "stratify=true needs class labels, but "
-                          "%s is a regression set; leave stratify out",
-                          s->data_name);
-    int strat = stratify && s->train.nclasses > 0;
-
-    nn_rng r = s->rng;
-    nn_err e = {{0}};
-    nn_dataset rest, te, tr = {0}, va = {0};
-    if (nn_dataset_split(&s->train, test_size, strat, &r, &rest, &te, &e) !=
-        NN_OK)
-        return repl_error(s, "split", "%s", e.msg);
-    if (valid_size > 0) {
-        /* valid_size is a fraction of the whole set, as test_size is */
-        double f = valid_size / (1.0 - test_size);
-        if (nn_dataset_split(&rest, f, strat, &r, &tr, &va, &e) != NN_OK) {
-            nn_dataset_free(&rest);
-            nn_dataset_free(&te);
-            return repl_error(s, "split", "valid_size=%g: %s", valid_size,
-                              e.msg);
-        }
-        nn_dataset_free(&rest);
-    } else
-        tr = rest;
-    printf("split: train %d, ", tr.n);
-    if (va.n)
-        printf("valid %d, ", va.n);
-    printf("test %d%s\n", te.n, strat ? " (stratified by class)" : "");
-    nn_dataset_free(&s->train);
-    s->train = tr;
-    s->valid = va;
-    s->test = te;
-    s->perc_valid = 0;
-    s->rng = r;
-    return 0;
-}
-
-/* ---- scale ---- */
-
-static const char *const scale_words[] = {"standard", "minmax", NULL};
-
-static int cmd_scale(repl_session *s, const repl_args *a)
-{
-    char rb[96];
-    int kind = nn_lookup(scale_words, a->pos[0]);
-    if (kind < 0) {
-        const char *hint = repl_suggest(a->pos[0], scale_words);
-        return repl_error(s, "scale", "unknown scaler '%s'%s%s%s; choose "
-                          "standard ((x - mean) / std) or minmax ((x - min) / "
-                          "(max - min))", a->pos[0], *hint ? " (" : "", hint,
-                          *hint ? ")" : "");
-    }
-    if (repl_need_data(s, "scale") < 0)
-        return -1;
-    if (s->scaled)
-        return repl_error(s, "scale", "already scaled (%s); scaling twice "
-                          "changes nothing useful; %s to reload",
-                          s->scaled == 2 ? "minmax" : "standard",
-                          reload_cmd(s, rb, sizeof rb));
-    nn_scaler sc;
-    nn_err e = {{0}};
-    if (nn_scaler_fit(&sc, kind == 0 ? NN_SCALE_STANDARD : NN_SCALE_MINMAX,
-                      &s->train, &e) != NN_OK)
-        return repl_error(s, "scale", "%s", e.msg);
-    nn_scaler_apply(&sc, &s->train);
-    if (s->valid.n > 0)
-        nn_scaler_apply(&sc, &s->valid);
-    if (s->test.n > 0)
-        nn_scaler_apply(&sc, &s->test);
-    printf("scale: %s, fitted on train (%d samples), applied to train%s%s\n",
-           scale_words[kind], s->train.n, s->valid.n ? ", valid" : "",
-           s->test.n ? ", test" : "");
-    int d = s->train.d, shown = d < 8 ? d : 8;
-    int w = 7;
-    for (int j = 0; j < shown; j++)
-        if (s->train.feature_names &&
-            (int)strlen(s->train.feature_names[j]) > w)
-            w = (int)strlen(s->train.feature_names[j]);
-    if (w > 24)
-        w = 24;
-    printf("  %-*s  %12s  %12s\n", w, "feature", kind == 0 ? "mean" : "min",
-           kind == 0 ? "std" : "max");
-    for (int j = 0; j < shown; j++) {
-        char fb[32], b1[32], b2[32];
-        const char *fname = s->train.feature_names ? s->train.feature_names[j]
-                                                   : NULL;
-        if (!fname) {
-            snprintf(fb, sizeof fb, "x%d", j);
-            fname = fb;
-        }
-        double lo = sc.a[j], hi = kind == 0 ? sc.b[j] : sc.a[j] + sc.b[j];
-        printf("  %-*.*s  %12s  %12s\n", w, w, fname, repl_num(b1, sizeof b1, lo),
-               repl_num(b2, sizeof b2, hi));
-    }
-    if (d > shown)
-        printf("  ... and %d more feature%s\n", d - shown,
-               d - shown == 1 ? "" : "s");
-    nn_scaler_free(&s->scaler);
-    s->scaler = sc;           /* kept: typed samples are scaled the same way */
-    s->scaled = 1 + kind;     /* 1 standard, 2 minmax */
-    s->perc_valid = 0;
-    return 0;
-}
-
-/* ---- show data ---- */
-
-static const char *const show_words[] = {"data", NULL};
-
-/* "(28, 28)" or "(4,)" as NumPy prints a shape. */
-static void shape_str(const nn_dataset *ds, char *buf, size_t len)
-{
-    size_t k = (size_t)snprintf(buf, len, "(%d", ds->n);
-    for (int i = 0; i < ds->ndim && k < len; i++)
-        k += (size_t)snprintf(buf + k, len - k, ", %d", ds->shape[i]);
-    if (k < len)
-        snprintf(buf + k, len - k, ")");
-}
-
-static void feature_name(const nn_dataset *ds, int j, char *buf, size_t len)
-{
-    if (ds->feature_names && ds->feature_names[j])
-        snprintf(buf, len, "%s", ds->feature_names[j]);
-    else
-        snprintf(buf, len, "x%d", j);
-}
-
-/* The first rows of ds: up to 8 feature columns (first 4, ..., last 3
- * when there are more), then the label or target. */
-static void print_rows(const nn_dataset *ds, int rows)
-{
-    int d = ds->d, cols[8], nc = 0, cut = -1;
-    if (d <= 8) {
-        for (int j = 0; j < d; j++)
-            cols[nc++] = j;
-    } else {
-        for (int j = 0; j < 4; j++)
-            cols[nc++] = j;
-        cut = nc;
-        for (int j = d - 3; j < d; j++)
-            cols[nc++] = j;
-    }
-    if (rows > ds->n)
-        rows = ds->n;
-    int w[8];
-    char b[64];
-    for (int c = 0; c < nc; c++) {
-        feature_name(ds, cols[c], b, sizeof b);
-        w[c] = (int)strlen(b);
-        if (w[c] > 16)
-            w[c] = 16;
-        for (int i = 0; i < rows; i++) {
-            int l = (int)strlen(repl_num(b, sizeof b,
-                                    ds->x[(size_t)i * d + cols[c]]));
-            if (l > w[c])
-                w[c] = l;
-        }
-    }
-    const char *lab = ds->nclasses ? "label" : "target";
-    int yw = 6;        /* the target column, right-aligned as numbers */
-    for (int i = 0; i < rows && !ds->nclasses; i++) {
-        int l = (int)strlen(repl_num(b, sizeof b, ds->y[(size_t)i * ds->ycols]));
-        if (l > yw)
-            yw = l;
-    }
-    printf(" ");
-    for (int c = 0; c < nc; c++) {
-        if (c == cut)
-            printf("  ...");
-        feature_name(ds, cols[c], b, sizeof b);
-        printf("  %*.*s", w[c], w[c], b);
-    }
-    if (ds->nclasses)
-        printf("  %s\n", lab);
-    else
-        printf("  %*s\n", yw, lab);
-    for (int i = 0; i < rows; i++) {
-        printf(" ");
-        for (int c = 0; c < nc; c++) {
-            if (c == cut)
-                printf("  ...");
-            printf("  %*s", w[c],
-                   repl_num(b, sizeof b, ds->x[(size_t)i * d + cols[c]]));
-        }
-        double y = ds->y[(size_t)i * ds->ycols];
-        if (ds->nclasses > 0 && y >= 0 && y < ds->nclasses) {
-            int k = (int)y;
-            if (names_differ(ds))
-                printf("  %d (%s)\n", k, ds->class_names[k]);
-            else
-                printf("  %d\n", k);
-        } else
-            printf("  %*s\n", yw, repl_num(b, sizeof b, y));
-    }
-}
-
-/* Images: the first labels, and the first image drawn in characters
- * (pixels 0 .. 1 as ".:-=+*#%@"), which says more than 784 numbers. */
-static void print_image(const nn_dataset *ds, int rows)
-{
-    static const char ramp[] = ".:-=+*#%@";
-    printf("first %d labels of train:", rows);
-    for (int i = 0; i < rows; i++) {
-        int k = (int)ds->y[(size_t)i * ds->ycols];
-        printf("%s %d", i ? "," : "", k);
-        if (names_differ(ds) && k >= 0 && k < ds->nclasses)
-            printf(" (%s)", ds->class_names[k]);
-    }
-    printf("\nthe first image (%d x %d; '.' is 0, '@' is 1):\n",
-           ds->shape[0], ds->shape[1]);
-    float lo = 0, hi = 1;
-    for (int j = 0; j < ds->d; j++) {
-        if (ds->x[j] < lo)
-            lo = ds->x[j];
-        if (ds->x[j] > hi)
-            hi = ds->x[j];
-    }
-    for (int r = 0; r < ds->shape[0]; r++) {
-        printf("  ");
-        for (int c = 0; c < ds->shape[1]; c++) {
-            float v = (ds->x[(size_t)r * ds->shape[1] + c] - lo) / (hi - lo);
-            int k = (int)(v * (sizeof ramp - 1));
-            if (k < 0)
-                k = 0;
-            if (k > (int)sizeof ramp - 2)
-                k = (int)sizeof ramp - 2;
-            putchar(ramp[k]);
-        }
-        putchar('\n');
-    }
-}
-
-static int cmd_show(repl_session *s, const repl_args *a)
-{
-    if (nn_lookup(show_words, a->pos[0]) < 0) {
-        const char *hint = repl_suggest(a->pos[0], show_words);
-        return repl_error(s, "show", "cannot show '%s'%s%s%s; what it shows: "
-                          "data", a->pos[0], *hint ? " (" : "", hint,
-                          *hint ? ")" : "");
-    }
-    if (repl_need_data(s, "show") < 0)
-        return -1;
-    const nn_dataset *tr = &s->train;
-    char b[128];
-    printf("data: %s", s->data_name);
-    if (s->scaled)
-        printf(" (scaled: %s, fitted on train)",
-               s->scaled == 2 ? "minmax" : "standard");
-    printf("\n");
-    const nn_dataset *parts[] = {&s->train, &s->valid, &s->test};
-    const char *pname[] = {"train", "valid", "test"};
-    for (int p = 0; p < 3; p++) {
-        if (parts[p]->n > 0) {
-            shape_str(parts[p], b, sizeof b);
-            printf("  %-5s  x %s\n", pname[p], b);
-        } else
-            printf("  %-5s  none%s\n", pname[p],
-                   p == 2 ? " (split makes one)" : "");
-    }
-    if (tr->ndim == 2)
-        printf("features: %d (%d x %d images, row-major)\n", tr->d,
-               tr->shape[0], tr->shape[1]);
-    else if (tr->d > 16 || !tr->feature_names)
-        printf("features: %d\n", tr->d);
-    else {
-        printf("features:");
-        for (int j = 0; j < tr->d; j++) {
-            const char *f = tr->feature_names[j];
-            printf(strpbrk(f, " ,\t") || !*f ? " '%s'" : " %s", f);
-        }
-        printf("\n");
-    }
-    if (tr->nclasses > 0) {
-        int nc = tr->nclasses;
-        int *cnt = calloc((size_t)nc * 3, sizeof *cnt);
-        if (!cnt)
-            return repl_error(s, "show", "out of memory");
-        for (int p = 0; p < 3; p++)
-            if (parts[p]->n > 0)
-                nn_dataset_class_counts(parts[p], cnt + (size_t)p * nc);
-        int nw = 4;
-        for (int k = 0; k < nc && tr->class_names; k++)
-            if ((int)strlen(tr->class_names[k]) > nw)
-                nw = (int)strlen(tr->class_names[k]);
-        printf("classes: %d\n", nc);
-        printf("  class  %-*s  %7s", nw, "name", "train");
-        if (s->valid.n)
-            printf("  %7s", "valid");
-        if (s->test.n)
-            printf("  %7s", "test");
-        printf("\n");
-        for (int k = 0; k < nc; k++) {
-            printf("  %5d  %-*s  %7d", k, nw,
-                   tr->class_names ? tr->class_names[k] : "", cnt[k]);
-            if (s->valid.n)
-                printf("  %7d", cnt[nc + k]);
-            if (s->test.n)
-                printf("  %7d", cnt[2 * nc + k]);
-            printf("\n");
-        }
-        free(cnt);
-    } else {
-        printf("target: regression (%d column%s)\n", tr->ycols,
-               tr->ycols == 1 ? "" : "s");
-    }
-    int rows = tr->n < 5 ? tr->n : 5;
-    if (tr->ndim == 2)
-        print_image(tr, rows);
-    else {
-        printf("first %d rows of train:\n", rows);
-        print_rows(tr, rows);
-    }
-    return 0;
-}
-
-/* ---- the table ---- */
 
 const repl_cmd repl_cmds_data[] = {
     {
@@ -883,71 +455,7 @@ const repl_cmd repl_cmds_data[] = {
             "  pandas.read_csv(FILE); sklearn.preprocessing.LabelEncoder()",
         .keys = "n noise seed test_split path target header task",
         .minpos = 1, .maxpos = 2, .pos_kind = REPL_POS_WORDS,
-        .pos_values = data_words,
-    },
-    {
-        .name = "split", .topic = "data", .run = cmd_split,
-        .usage = "split [test_size=0.2] [stratify=true] [valid_size=0]",
-        .summary = "move a random part of the training data to a test set",
-        .help =
-            "Shuffles the training data with the session's generator and\n"
-            "moves the fraction test_size of it to a test set (and valid_size,\n"
-            "also a fraction of the whole, to a validation set).  With\n"
-            "stratify=true (the default for classes) each class keeps its\n"
-            "proportion in every part.  The test set is for the end: evaluate\n"
-            "test.  Split before scale, so the scaler never sees the test set.\n"
-            "A set that is split already must be loaded again to split anew.\n"
-            "\n"
-            "Example:\n"
-            "  split test_size=0.2 valid_size=0.1\n"
-            "\n"
-            "scikit-learn: X_train, X_test, y_train, y_test = "
-            "train_test_split(\n"
-            "  X, y, test_size=0.2, stratify=y)",
-        .keys = "test_size stratify valid_size",
-        .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE,
-    },
-    {
-        .name = "scale", .topic = "data", .run = cmd_scale,
-        .usage = "scale standard|minmax",
-        .summary = "scale the features, fitted on the training part only",
-        .help =
-            "Scales every feature with statistics of the training data only,\n"
-            "then applies the same transform to the valid and test parts (so\n"
-            "nothing of them leaks into training):\n"
-            "  standard  (x - mean) / std  (population std; a constant\n"
-            "            feature is left at 0)\n"
-            "  minmax    (x - min) / (max - min), into [0, 1]\n"
-            "Gradient descent converges much faster on features of similar\n"
-            "scale.  Scaling is done once; load the data again to change it.\n"
-            "\n"
-            "Example:\n"
-            "  scale standard\n"
-            "\n"
-            "scikit-learn: scaler = StandardScaler().fit(X_train);\n"
-            "  X_train = scaler.transform(X_train); X_test = "
-            "scaler.transform(X_test)",
-        .keys = "",
-        .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_WORDS,
-        .pos_values = scale_words,
-    },
-    {
-        .name = "show", .topic = "data", .run = cmd_show,
-        .usage = "show data",
-        .summary = "show the data: shapes, classes, features, first rows",
-        .help =
-            "show data prints the data set's name, the shapes of its train,\n"
-            "valid and test parts, the features, the number of samples of\n"
-            "each class in each part, and the first 5 rows of the training\n"
-            "data with their labels (or targets).\n"
-            "\n"
-            "Example:\n"
-            "  show data\n"
-            "\n"
-            "Python: X_train.shape; np.bincount(y_train); X_train[:5]",
-        .keys = "",
-        .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_WORDS,
-        .pos_values = show_words,
+        .pos_values = repl_data_words,
     },
     {NULL}
 };

@@ -12,7 +12,8 @@
  * A lesson starts from an empty session with the generator restarted from
  * the session's seed, so the numbers it prints are the ones its text talks
  * about.  When it ends or stops (q, Ctrl-C, an error), the session keeps
- * what the lesson built, for the student to carry on by hand. */
+ * what the lesson built, for the student to carry on by hand.  Reading
+ * the file is lesson_file.c's. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "lesson_file.h"
 #include "repl.h"
 
 /* The shipped lessons in the chapter's order: `lesson` lists these first
@@ -31,222 +33,6 @@ static const char *const lesson_order[] = {
     "classification", "moons", "fashion_mnist", "functional", "callbacks",
     "lrfind", "hyperparameters", "savingkeras", NULL
 };
-
-/* ---- reading a lesson ---- */
-
-typedef struct lesson_line {
-    int lineno;
-    int comment;          /* a '#' line: prose */
-    char *text;           /* without the newline (and a CR) */
-} lesson_line;
-
-typedef struct lesson {
-    lesson_line *lines;
-    int nlines;
-    char *title;          /* the first comment line, cleaned; or "" */
-    int *step_start;      /* index in lines of each step's first line */
-    int nsteps;
-} lesson;
-
-static void lesson_free(lesson *l)
-{
-    for (int i = 0; i < l->nlines; i++)
-        free(l->lines[i].text);
-    free(l->lines);
-    free(l->title);
-    free(l->step_start);
-    memset(l, 0, sizeof *l);
-}
-
-/* The text of a comment line: after '#' and one blank. */
-static const char *prose_of(const char *text)
-{
-    while (*text == ' ' || *text == '\t')
-        text++;
-    if (*text == '#')
-        text++;
-    if (*text == ' ')
-        text++;
-    return text;
-}
-
-static int is_blank(const char *t)
-{
-    while (*t == ' ' || *t == '\t')
-        t++;
-    return *t == 0;
-}
-
-static int is_comment(const char *t)
-{
-    while (*t == ' ' || *t == '\t')
-        t++;
-    return *t == '#';
-}
-
-/* "# requires: fashion-mnist": for the test runner, not for the student. */
-static int is_directive(const char *t)
-{
-    return strncmp(prose_of(t), "requires:", 9) == 0;
-}
-
-/* "xor.nnl - a perceptron ..." -> "a perceptron ..." */
-static char *clean_title(const char *text, const char *name)
-{
-    const char *p = prose_of(text);
-    size_t nl = strlen(name);
-    if (strncmp(p, name, nl) == 0 && strncmp(p + nl, ".nnl", 4) == 0) {
-        const char *q = p + nl + 4;
-        while (*q == ' ')
-            q++;
-        if (*q == '-' || *q == ':') {
-            q++;
-            while (*q == ' ')
-                q++;
-            p = q;
-        }
-    }
-    size_t n = strlen(p);
-    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-        n--;
-    char *t = malloc(n + 1);
-    if (t) {
-        memcpy(t, p, n);
-        t[n] = 0;
-    }
-    return t;
-}
-
-/* Reads the file at path into l; name is the lesson's name (for the
- * title).  0, or -1 with errno set. */
-static int lesson_read(lesson *l, const char *path, const char *name)
-{
-    memset(l, 0, sizeof *l);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    char *buf = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    int lineno = 0, capl = 0, err = 0;
-    while ((n = getline(&buf, &cap, f)) >= 0) {
-        lineno++;
-        if (n > 0 && buf[n - 1] == '\n')
-            buf[--n] = 0;
-        if (n > 0 && buf[n - 1] == '\r')
-            buf[--n] = 0;
-        char *p = buf;
-        if (lineno == 1 && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
-            p += 3;
-        if (is_blank(p))
-            continue;
-        if (!l->title && is_comment(p) && !is_directive(p)) {
-            l->title = clean_title(p, name);   /* not part of a step */
-            if (!l->title) {
-                err = ENOMEM;
-                break;
-            }
-            continue;
-        }
-        if (is_comment(p) && is_directive(p))
-            continue;
-        if (l->nlines == capl) {
-            int c = capl ? 2 * capl : 64;
-            lesson_line *nl = realloc(l->lines, (size_t)c * sizeof *nl);
-            if (!nl) {
-                err = ENOMEM;
-                break;
-            }
-            l->lines = nl;
-            capl = c;
-        }
-        lesson_line *ln = &l->lines[l->nlines];
-        ln->lineno = lineno;
-        ln->comment = is_comment(p);
-        ln->text = strdup(p);
-        if (!ln->text) {
-            err = ENOMEM;
-            break;
-        }
-        l->nlines++;
-    }
-    if (!err && ferror(f))
-        err = errno ? errno : EIO;
-    free(buf);
-    fclose(f);
-    if (!err && !l->title)
-        l->title = strdup("");
-    if (!err) {
-        /* a step starts at the first line, and at each comment line that
-         * follows a command */
-        l->step_start = malloc(((size_t)l->nlines + 1) * sizeof(int));
-        if (!l->step_start || !l->title)
-            err = ENOMEM;
-        for (int i = 0; !err && i < l->nlines; i++)
-            if (i == 0 || (l->lines[i].comment && !l->lines[i - 1].comment))
-                l->step_start[l->nsteps++] = i;
-        if (!err)
-            l->step_start[l->nsteps] = l->nlines;
-    }
-    if (err) {
-        lesson_free(l);
-        errno = err;
-        return -1;
-    }
-    return 0;
-}
-
-/* Where `data fashion_mnist` looks (cmd_data.c), for "requires:". */
-#define FASHION_DIR "/usr/share/datasets/fashion-mnist"
-
-/* What a "# requires: WHAT" line asks for that is missing here, as a
- * hint for the list ("needs ..."), or NULL. */
-static const char *missing_requirement(const char *text)
-{
-    const char *p = prose_of(text) + 9;       /* after "requires:" */
-    while (*p == ' ')
-        p++;
-    struct stat st;
-    if (strncmp(p, "fashion-mnist", 13) == 0 &&
-        !(stat(FASHION_DIR, &st) == 0 && S_ISDIR(st.st_mode)))
-        return "needs dataset-fashion-mnist";
-    return NULL;
-}
-
-/* The title of the lesson at path (the first comment line), or NULL;
- * *need is set to what it requires and is missing, or NULL. */
-static char *read_title(const char *path, const char *name,
-                        const char **need)
-{
-    *need = NULL;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return NULL;
-    char *buf = NULL, *title = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    int lineno = 0;
-    while ((n = getline(&buf, &cap, f)) >= 0 && ++lineno <= 30) {
-        if (n > 0 && buf[n - 1] == '\n')
-            buf[--n] = 0;
-        if (n > 0 && buf[n - 1] == '\r')
-            buf[--n] = 0;
-        char *p = buf;
-        if (lineno == 1 && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
-            p += 3;
-        if (is_comment(p) && is_directive(p)) {
-            if (!*need)
-                *need = missing_requirement(p);
-        } else if (is_comment(p) && !title) {
-            title = clean_title(p, name);
-        } else if (!is_blank(p) && !is_comment(p)) {
-            break;                  /* the first command */
-        }
-    }
-    free(buf);
-    fclose(f);
-    return title;
-}
 
 /* ---- finding lessons ---- */
 
@@ -377,7 +163,7 @@ static int list_lessons(repl_session *s)
         char path[4200];
         snprintf(path, sizeof path, "%s/%s.nnl", dir, names.v[i]);
         const char *need;
-        char *title = read_title(path, names.v[i], &need);
+        char *title = lesson_title(path, names.v[i], &need);
         printf("  %-*s  %s%s%s%s\n", w, names.v[i], title ? title : "",
                need ? " (" : "", need ? need : "", need ? ")" : "");
         free(title);
@@ -458,21 +244,6 @@ static int starts_with_word(const char *line, const char *word)
            (line[n] == 0 || line[n] == ' ' || line[n] == '\t');
 }
 
-/* Prints the prose of the comment lines that open [from, to): empty
- * lines ("#" alone) separate paragraphs; those at the ends are left out. */
-static void print_prose(const lesson *l, int from, int to)
-{
-    int end = from;
-    while (end < to && l->lines[end].comment)
-        end++;
-    while (from < end && is_blank(prose_of(l->lines[from].text)))
-        from++;
-    while (end > from && is_blank(prose_of(l->lines[end - 1].text)))
-        end--;
-    for (int i = from; i < end; i++)
-        printf("%s\n", prose_of(l->lines[i].text));
-}
-
 /* Runs the commands of step k; quiet: output to /dev/null, plots left
  * out.  Returns 0, or -1 after an error (reported with the lesson's
  * FILE:LINE) when not keep_going; *bad is set when any error happened. */
@@ -522,6 +293,161 @@ static int run_step(repl_session *s, const lesson *l, int k, int quiet,
     return r;
 }
 
+/* The error for a lesson name that is not shipped: the nearest name and
+ * the list.  Returns -1. */
+static int no_such_lesson(repl_session *s, const char *arg)
+{
+    char dir[4096];
+    name_list names = {0};
+    if (lesson_dir(dir, sizeof dir))
+        list_names(dir, &names);
+    const char *hint = names.v ? repl_suggest(arg,
+                           (const char *const *)names.v) : "";
+    char all[1024] = "";
+    size_t used = 0;
+    for (int i = 0; i < names.n && used + 1 < sizeof all; i++)
+        used += (size_t)snprintf(all + used, sizeof all - used,
+                                 "%s%s", i ? ", " : "", names.v[i]);
+    int r = repl_error(s, "lesson", "no lesson '%s'%s%s%s; %s%s",
+                       arg, *hint ? " (" : "", hint,
+                       *hint ? ")" : "",
+                       names.n ? "lessons: " : "no lessons found",
+                       all);
+    names_free(&names);
+    return r;
+}
+
+/* Where lesson ARG is: a file (a word with '/' or ending in .nnl) or a
+ * shipped lesson by name.  Fills path[4096] and name[256] (the lesson's
+ * name, without .nnl).  0, or -1 after the error. */
+static int find_lesson(repl_session *s, const char *arg, char *path,
+                       char *name, int *is_file)
+{
+    size_t al = strlen(arg);
+    *is_file = strchr(arg, '/') != NULL ||
+               (al > 4 && strcmp(arg + al - 4, ".nnl") == 0);
+    if (*is_file) {
+        struct stat st;
+        if (stat(arg, &st) != 0)
+            return repl_error(s, "lesson", "cannot open '%s': %s", arg,
+                              strerror(errno));
+        if (S_ISDIR(st.st_mode))
+            return repl_error(s, "lesson", "'%s' is a directory, not a "
+                              "lesson", arg);
+        snprintf(path, 4096, "%s", arg);
+        const char *base = strrchr(arg, '/');
+        base = base ? base + 1 : arg;
+        snprintf(name, 256, "%s", base);
+        size_t nl = strlen(name);
+        if (nl > 4 && strcmp(name + nl - 4, ".nnl") == 0)
+            name[nl - 4] = 0;
+        return 0;
+    }
+    char rel[300];
+    snprintf(rel, sizeof rel, "%s.nnl", arg);
+    if (!valid_name(arg) || al > 200 || !repl_data_path(rel, path, 4096))
+        return no_such_lesson(s, arg);
+    snprintf(name, 256, "%s", arg);
+    return 0;
+}
+
+/* At a terminal, before a lesson drops the session's data and model:
+ * 1 when the person says y. */
+static int confirm_start(const char *name)
+{
+    printf("lesson %s starts from an empty session: your data and "
+           "model will be dropped.\nGo on? [y/N] ", name);
+    char ans[64];
+    const char *p = ans;
+    if (read_answer(ans, sizeof ans) == 0)
+        while (*p == ' ' || *p == '\t')
+            p++;
+    if (repl_interrupted || (*p != 'y' && *p != 'Y')) {
+        printf("lesson %s not started; your session is as it was.\n", name);
+        return 0;
+    }
+    return 1;
+}
+
+/* Runs the steps of l from step first (0-based; the ones before it run
+ * quietly), waiting for Enter between steps when wait.  Returns 0 or -1
+ * (an error that stops the lesson); *k is the step it ended in (0-based),
+ * *asked_stop is set when the person typed q, *bad when any error
+ * happened. */
+static int run_steps(repl_session *s, const lesson *l, int first, int wait,
+                     int *k, int *asked_stop, int *bad)
+{
+    int r = 0;
+    *k = 0;
+    *asked_stop = 0;
+    if (first > 0) {
+        if (first == 1)
+            printf("(step 1 runs quietly first, to build what step 2 "
+                   "needs)\n");
+        else
+            printf("(steps 1-%d run quietly first, to build what step %d "
+                   "needs)\n", first, first + 1);
+        for (*k = 0; *k < first; (*k)++) {
+            r = run_step(s, l, *k, 1, bad);
+            if (r != 0 || repl_interrupted || s->quit)
+                break;
+        }
+    }
+    if (r != 0 || repl_interrupted || s->quit)
+        return r;
+    for (*k = first; *k < l->nsteps; (*k)++) {
+        int from = l->step_start[*k], to = l->step_start[*k + 1];
+        printf("\n-- step %d of %d --\n", *k + 1, l->nsteps);
+        lesson_print_prose(l, from, to);
+        int has_cmd = 0;
+        for (int i = from; i < to; i++)
+            has_cmd |= !l->lines[i].comment;
+        if (has_cmd) {
+            if (l->lines[from].comment)
+                putchar('\n');
+            r = run_step(s, l, *k, 0, bad);
+        }
+        if (r != 0 || repl_interrupted || s->quit)
+            break;
+        if (wait && *k + 1 < l->nsteps && !wait_next()) {
+            *asked_stop = 1;
+            break;
+        }
+    }
+    return r;
+}
+
+/* The lesson's last line: how it ended (at: the step, from 1) and how to
+ * go on.  Returns r, or -1 for a Ctrl-C in a script. */
+static int say_end(repl_session *s, const char *name, int nsteps, int r,
+                   int at, int asked_stop, int quit, int wait)
+{
+    if (r != 0) {
+        printf("lesson %s stopped in step %d of %d by the error above; the "
+               "session keeps what was built.\n", name, at, nsteps);
+    } else if (asked_stop) {
+        printf("lesson %s stopped after step %d of %d; the data and the "
+               "model stay: carry on by hand.\nTo go on later: lesson %s "
+               "step=%d\n", name, at, nsteps, name, at + 1);
+        repl_interrupted = 0;
+    } else if (repl_interrupted && !wait) {
+        r = repl_error(s, "lesson", "interrupted (Ctrl-C) in step %d of %d "
+                       "of lesson %s", at, nsteps, name);
+    } else if (repl_interrupted) {
+        printf("lesson %s stopped by Ctrl-C in step %d of %d; the data and "
+               "the model stay: carry on by hand.\nTo run that step again "
+               "later: lesson %s step=%d\n", name, at, nsteps, name, at);
+        repl_interrupted = 0;
+    } else if (quit) {
+        printf("lesson %s ended by quit in step %d of %d.\n", name, at,
+               nsteps);
+    } else {
+        printf("\nEnd of lesson %s.  The data and the model stay: carry on "
+               "by hand (help lists the commands).\n", name);
+    }
+    return r;
+}
+
 static int cmd_lesson(repl_session *s, const repl_args *a)
 {
     if (a->npos == 0) {
@@ -534,54 +460,11 @@ static int cmd_lesson(repl_session *s, const repl_args *a)
         return repl_error(s, "lesson", "a lesson cannot start another "
                           "lesson; use run FILE inside a lesson");
     const char *step_word = repl_arg_str(a, "step");
-
-    /* find it: a shipped lesson by name, or a file */
     const char *arg = a->pos[0];
     char path[4096], name[256];
-    size_t al = strlen(arg);
-    int is_file = strchr(arg, '/') != NULL ||
-                  (al > 4 && strcmp(arg + al - 4, ".nnl") == 0);
-    if (is_file) {
-        struct stat st;
-        if (stat(arg, &st) != 0)
-            return repl_error(s, "lesson", "cannot open '%s': %s", arg,
-                              strerror(errno));
-        if (S_ISDIR(st.st_mode))
-            return repl_error(s, "lesson", "'%s' is a directory, not a "
-                              "lesson", arg);
-        snprintf(path, sizeof path, "%s", arg);
-        const char *base = strrchr(arg, '/');
-        base = base ? base + 1 : arg;
-        snprintf(name, sizeof name, "%s", base);
-        size_t nl = strlen(name);
-        if (nl > 4 && strcmp(name + nl - 4, ".nnl") == 0)
-            name[nl - 4] = 0;
-    } else {
-        char rel[300];
-        snprintf(rel, sizeof rel, "%s.nnl", arg);
-        if (!valid_name(arg) || al > 200 ||
-            !repl_data_path(rel, path, sizeof path)) {
-            char dir[4096];
-            name_list names = {0};
-            if (lesson_dir(dir, sizeof dir))
-                list_names(dir, &names);
-            const char *hint = names.v ? repl_suggest(arg,
-                                   (const char *const *)names.v) : "";
-            char all[1024] = "";
-            size_t used = 0;
-            for (int i = 0; i < names.n && used + 1 < sizeof all; i++)
-                used += (size_t)snprintf(all + used, sizeof all - used,
-                                         "%s%s", i ? ", " : "", names.v[i]);
-            int r = repl_error(s, "lesson", "no lesson '%s'%s%s%s; %s%s",
-                               arg, *hint ? " (" : "", hint,
-                               *hint ? ")" : "",
-                               names.n ? "lessons: " : "no lessons found",
-                               all);
-            names_free(&names);
-            return r;
-        }
-        snprintf(name, sizeof name, "%s", arg);
-    }
+    int is_file;
+    if (find_lesson(s, arg, path, name, &is_file) != 0)
+        return -1;
 
     lesson l;
     if (lesson_read(&l, path, name) < 0)
@@ -605,20 +488,9 @@ static int cmd_lesson(repl_session *s, const repl_args *a)
                isatty(STDIN_FILENO) && repl_out_is_tty();
 
     /* a fresh start, so the numbers are those the text speaks of */
-    if (wait && (s->have_data || s->model)) {
-        printf("lesson %s starts from an empty session: your data and "
-               "model will be dropped.\nGo on? [y/N] ", name);
-        char ans[64];
-        const char *p = ans;
-        if (read_answer(ans, sizeof ans) == 0)
-            while (*p == ' ' || *p == '\t')
-                p++;
-        if (repl_interrupted || (*p != 'y' && *p != 'Y')) {
-            printf("lesson %s not started; your session is as it was.\n",
-                   name);
-            lesson_free(&l);
-            return 0;
-        }
+    if (wait && (s->have_data || s->model) && !confirm_start(name)) {
+        lesson_free(&l);
+        return 0;
     }
     repl_session_reset(s);
     nn_rng_seed(&s->rng, s->seed);
@@ -639,73 +511,15 @@ static int cmd_lesson(repl_session *s, const repl_args *a)
     printf("Lesson %s (%d step%s%s)%s%s\n", name, l.nsteps,
            l.nsteps == 1 ? "" : "s", wait ? "; Enter goes on, q stops" : "",
            *l.title ? ": " : "", l.title);
-    int bad = 0, r = 0, k = 0;
-    int first = (int)step1 - 1;
-    if (first > 0) {
-        if (first == 1)
-            printf("(step 1 runs quietly first, to build what step 2 "
-                   "needs)\n");
-        else
-            printf("(steps 1-%d run quietly first, to build what step %d "
-                   "needs)\n", first, first + 1);
-        for (k = 0; k < first; k++) {
-            r = run_step(s, &l, k, 1, &bad);
-            if (r != 0 || repl_interrupted || s->quit)
-                break;
-        }
-    }
-    int asked_stop = 0;              /* q (or Ctrl-C) at "[Enter] next" */
-    if (r == 0 && !repl_interrupted && !s->quit) {
-        for (k = first; k < l.nsteps; k++) {
-            int from = l.step_start[k];
-            printf("\n-- step %d of %d --\n", k + 1, l.nsteps);
-            print_prose(&l, from, l.step_start[k + 1]);
-            int has_cmd = 0;
-            for (int i = from; i < l.step_start[k + 1]; i++)
-                has_cmd |= !l.lines[i].comment;
-            if (has_cmd) {
-                if (l.lines[from].comment)
-                    putchar('\n');
-                r = run_step(s, &l, k, 0, &bad);
-            }
-            if (r != 0 || repl_interrupted || s->quit)
-                break;
-            if (wait && k + 1 < l.nsteps && !wait_next()) {
-                asked_stop = 1;
-                break;
-            }
-        }
-    }
-    int at = k + 1;                  /* the step it ended in (from 1) */
+    int bad = 0, k, asked_stop;      /* asked_stop: q (or Ctrl-C) at "[Enter] next" */
+    int r = run_steps(s, &l, (int)step1 - 1, wait, &k, &asked_stop, &bad);
     int quit = s->quit;
 
     s->src_file = old_file;
     s->src_line = old_line;
     lesson_depth--;
     s->quit = 0;                     /* quit ends the lesson, not nnlab */
-    if (r != 0) {
-        printf("lesson %s stopped in step %d of %d by the error above; the "
-               "session keeps what was built.\n", name, at, l.nsteps);
-    } else if (asked_stop) {
-        printf("lesson %s stopped after step %d of %d; the data and the "
-               "model stay: carry on by hand.\nTo go on later: lesson %s "
-               "step=%d\n", name, at, l.nsteps, name, at + 1);
-        repl_interrupted = 0;
-    } else if (repl_interrupted && !wait) {
-        r = repl_error(s, "lesson", "interrupted (Ctrl-C) in step %d of %d "
-                       "of lesson %s", at, l.nsteps, name);
-    } else if (repl_interrupted) {
-        printf("lesson %s stopped by Ctrl-C in step %d of %d; the data and "
-               "the model stay: carry on by hand.\nTo run that step again "
-               "later: lesson %s step=%d\n", name, at, l.nsteps, name, at);
-        repl_interrupted = 0;
-    } else if (quit) {
-        printf("lesson %s ended by quit in step %d of %d.\n", name, at,
-               l.nsteps);
-    } else {
-        printf("\nEnd of lesson %s.  The data and the model stay: carry on "
-               "by hand (help lists the commands).\n", name);
-    }
+    r = say_end(s, name, l.nsteps, r, k + 1, asked_stop, quit, wait);
     lesson_free(&l);
     if (r == 0 && bad)
         r = -1;                      /* keep_going: errors were reported */

@@ -2,17 +2,16 @@
  * as scikit-learn's GridSearchCV and RandomizedSearchCV (k-fold
  * cross-validation, cv_results_, best_params_, refit) and Keras Tuner's
  * Hyperband (its brackets shown before anything runs).  The work is in
- * nn/search.c; this file reads the command, prints the plan, a line per
- * fit and the results, and swaps in the refitted model. */
+ * nn/search.c; this file reads the command, prints the plan and a line per
+ * fit, and swaps in the refitted model; the tables and CSV files are
+ * search_print.c's. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "progress.h"
 #include "repl.h"
-#include "save.h"
-#include "search.h"
+#include "search_print.h"
 
 enum { MODE_GRID, MODE_RANDOM, MODE_HYPERBAND };
 static const char *const mode_names[] = {"grid", "random", "hyperband", NULL};
@@ -37,29 +36,8 @@ typedef struct run_ctx {
     int fits, nfits;          /* fits done, planned (CV) */
 } run_ctx;
 
-/* "dense.units=8, learning_rate=0.1" of the searched keys (more than one
- * value); the fixed ones are said once in the plan. */
-static void params_str(const nn_space *sp, const double *v, char *buf, size_t len)
-{
-    size_t k = 0;
-    buf[0] = 0;
-    for (int j = 0; j < sp->n && k < len; j++) {
-        if (sp->p[j].nvalues == 1)
-            continue;
-        char x[64];
-        nn_hp_format(&sp->p[j], v[j], x, sizeof x);
-        k += (size_t)snprintf(buf + k, len - k, "%s%s=%s", k ? ", " : "",
-                              sp->p[j].name, x);
-    }
-    if (!buf[0])
-        snprintf(buf, len, "(the model as it is)");
-}
-
-static const char *score_str(char *buf, size_t len, double v)
-{
-    return repl_num(buf, len, v);
-}
-
+/* The line per fit (verbose=1): scikit-learn's verbose=3 line for a CV
+ * fit, one line per trial round for Hyperband. */
 static int on_step(void *ctx, const nn_search_step *st)
 {
     run_ctx *r = ctx;
@@ -67,8 +45,8 @@ static int on_step(void *ctx, const nn_search_step *st)
     if (!r->verbose)
         return 0;
     char p[512], sc[32];
-    params_str(r->sp, st->vals, p, sizeof p);
-    score_str(sc, sizeof sc, st->score);
+    repl_search_params_str(r->sp, st->vals, p, sizeof p);
+    repl_num(sc, sizeof sc, st->score);
     if (r->mode == MODE_HYPERBAND)
         printf("[bracket %d/%d, round %d/%d] trial %d/%d: %s; epochs %d->%d; "
                "score=%s%s time %.2fs\n", st->bracket + 1, st->nbrackets,
@@ -80,261 +58,6 @@ static int on_step(void *ctx, const nn_search_step *st)
                st->nfolds, st->cand + 1, st->ncand, p, sc,
                st->nan ? " (the loss became NaN)" : "", st->seconds);
     fflush(stdout);
-    return 0;
-}
-
-/* ---- tables ---- */
-
-/* A table of strings: rows x cols cells, printed right-aligned, the last
- * column left as it is (times, which scripts mask). */
-typedef struct table {
-    int rows, cols;
-    char (*cell)[48];
-} table;
-
-static int table_init(table *t, int rows, int cols)
-{
-    t->rows = rows;
-    t->cols = cols;
-    t->cell = calloc((size_t)(rows + 1) * cols, sizeof *t->cell);
-    return t->cell ? 0 : -1;
-}
-
-static char *cell(table *t, int r, int c)
-{
-    return t->cell[(size_t)r * t->cols + c];
-}
-
-static void table_print(table *t)
-{
-    int *w = calloc((size_t)t->cols + 1, sizeof *w);
-    for (int c = 0; w && c < t->cols; c++)
-        for (int r = 0; r <= t->rows; r++) {
-            int l = (int)strlen(cell(t, r, c));
-            if (l > w[c])
-                w[c] = l;
-        }
-    for (int r = 0; w && r <= t->rows; r++) {
-        for (int c = 0; c < t->cols; c++) {
-            if (c == t->cols - 1)
-                printf("%s%s", c ? "  " : "", cell(t, r, c));
-            else
-                printf("%s%*s", c ? "  " : "", w[c], cell(t, r, c));
-        }
-        printf("\n");
-    }
-    free(w);
-    free(t->cell);
-    t->cell = NULL;
-}
-
-/* The searched keys' columns (those with more than one value). */
-static int searched_cols(const nn_space *sp)
-{
-    int n = 0;
-    for (int j = 0; j < sp->n; j++)
-        n += sp->p[j].nvalues != 1;
-    return n;
-}
-
-static void put_params(table *t, int row, int col, const nn_space *sp, const double *v)
-{
-    for (int j = 0; j < sp->n; j++) {
-        if (sp->p[j].nvalues == 1)
-            continue;
-        if (row == 0)
-            snprintf(cell(t, 0, col), 48, "%s", sp->p[j].name);
-        else
-            nn_hp_format(&sp->p[j], v[j], cell(t, row, col), 48);
-        col++;
-    }
-}
-
-/* The split columns only up to 10 folds (file= writes them all). */
-#define MAX_SPLIT_COLS 10
-
-static void print_cv_table(const nn_space *sp, const nn_cv_result *res)
-{
-    int np = searched_cols(sp), nf = res->nfolds;
-    int k = nf <= MAX_SPLIT_COLS ? nf : 0;
-    int cols = 1 + np + k + 3;
-    table t;
-    if (table_init(&t, res->ndone, cols) != 0)
-        return;
-    snprintf(cell(&t, 0, 0), 48, "rank");
-    put_params(&t, 0, 1, sp, NULL);
-    for (int f = 0; f < k; f++)
-        snprintf(cell(&t, 0, 1 + np + f), 48, "split%d", f);
-    snprintf(cell(&t, 0, 1 + np + k), 48, "mean");
-    snprintf(cell(&t, 0, 2 + np + k), 48, "std");
-    snprintf(cell(&t, 0, 3 + np + k), 48, "mean_fit_time");
-    for (int c = 0; c < res->ndone; c++) {
-        int r = c + 1;
-        snprintf(cell(&t, r, 0), 48, "%d", res->rank[c]);
-        put_params(&t, r, 1, sp, res->vals + (size_t)c * res->nparams);
-        for (int f = 0; f < k; f++)
-            score_str(cell(&t, r, 1 + np + f), 48, res->scores[(size_t)c * nf + f]);
-        score_str(cell(&t, r, 1 + np + k), 48, res->mean[c]);
-        score_str(cell(&t, r, 2 + np + k), 48, res->std[c]);
-        snprintf(cell(&t, r, 3 + np + k), 48, "%.2fs", res->mean_time[c]);
-    }
-    table_print(&t);
-}
-
-/* Keras Tuner's results_summary(num_trials=10): the best trials first. */
-static void print_hb_table(const nn_space *sp, const nn_hb_result *res, int show)
-{
-    int np = searched_cols(sp);
-    int *order = malloc((size_t)res->ntrials * sizeof *order + 1);
-    if (!order)
-        return;
-    int n = 0;
-    for (int t = 0; t < res->ntrials; t++)
-        if (res->rounds[t] > 0)
-            order[n++] = t;
-    /* by rank, then trial number (insertion sort: stable) */
-    for (int i = 1; i < n; i++)
-        for (int j = i; j > 0 && res->rank[order[j]] < res->rank[order[j - 1]]; j--) {
-            int x = order[j];
-            order[j] = order[j - 1];
-            order[j - 1] = x;
-        }
-    if (n > show)
-        n = show;
-    table t;
-    if (table_init(&t, n, 3 + np + 3) != 0) {
-        free(order);
-        return;
-    }
-    snprintf(cell(&t, 0, 0), 48, "rank");
-    snprintf(cell(&t, 0, 1), 48, "trial");
-    snprintf(cell(&t, 0, 2), 48, "bracket");
-    put_params(&t, 0, 3, sp, NULL);
-    snprintf(cell(&t, 0, 3 + np), 48, "epochs");
-    snprintf(cell(&t, 0, 4 + np), 48, "score");
-    snprintf(cell(&t, 0, 5 + np), 48, "fit_time");
-    for (int i = 0; i < n; i++) {
-        int tr = order[i], r = i + 1;
-        snprintf(cell(&t, r, 0), 48, "%d", res->rank[tr]);
-        snprintf(cell(&t, r, 1), 48, "%d", tr + 1);
-        snprintf(cell(&t, r, 2), 48, "%d", res->bracket[tr] + 1);
-        put_params(&t, r, 3, sp, res->vals + (size_t)tr * res->nparams);
-        snprintf(cell(&t, r, 3 + np), 48, "%d", res->epochs[tr]);
-        score_str(cell(&t, r, 4 + np), 48, res->score[tr]);
-        snprintf(cell(&t, r, 5 + np), 48, "%.2fs", res->seconds[tr]);
-    }
-    free(order);
-    table_print(&t);
-}
-
-/* "{dense.units: 8, learning_rate: 0.1}" of the searched keys. */
-static void best_params(const nn_space *sp, const double *v, char *buf, size_t len)
-{
-    size_t k = (size_t)snprintf(buf, len, "{");
-    for (int j = 0; j < sp->n && k < len; j++) {
-        if (sp->p[j].nvalues == 1)
-            continue;
-        char x[64];
-        nn_hp_format(&sp->p[j], v[j], x, sizeof x);
-        k += (size_t)snprintf(buf + k, len - k, "%s%s: %s", k > 1 ? ", " : "",
-                              sp->p[j].name, x);
-    }
-    if (k < len)
-        snprintf(buf + k, len - k, "}");
-}
-
-/* ---- CSV (cv_results_ as pandas would write it) ---- */
-
-static void csv_value(char *buf, size_t len, const nn_hparam *p, double v)
-{
-    if (p->type == NN_HP_REAL)
-        snprintf(buf, len, "%.17g", v);
-    else
-        nn_hp_format(p, v, buf, len);
-}
-
-static int afprintf(nn_afile *f, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-static int afprintf(nn_afile *f, const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return -1;
-    return nn_afile_write(f, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
-}
-
-static int write_cv_csv(repl_session *s, const char *path, const nn_space *sp,
-                        const nn_cv_result *res)
-{
-    nn_afile f;
-    nn_err e;
-    if (nn_afile_open(&f, path, &e) != NN_OK)
-        return repl_error(s, "search", "%s", e.msg);
-    int k = res->nfolds;
-    afprintf(&f, "mean_fit_time,std_fit_time");
-    for (int j = 0; j < sp->n; j++)
-        if (sp->p[j].nvalues != 1)
-            afprintf(&f, ",param_%s", sp->p[j].name);
-    for (int i = 0; i < k; i++)
-        afprintf(&f, ",split%d_test_score", i);
-    afprintf(&f, ",mean_test_score,std_test_score,rank_test_score\n");
-    for (int c = 0; c < res->ndone; c++) {
-        afprintf(&f, "%.17g,%.17g", res->mean_time[c], res->std_time[c]);
-        for (int j = 0; j < sp->n; j++) {
-            char v[64];
-            if (sp->p[j].nvalues == 1)
-                continue;
-            csv_value(v, sizeof v, &sp->p[j], res->vals[(size_t)c * res->nparams + j]);
-            afprintf(&f, ",%s", v);
-        }
-        for (int i = 0; i < k; i++)
-            afprintf(&f, ",%.17g", res->scores[(size_t)c * k + i]);
-        afprintf(&f, ",%.17g,%.17g,%d\n", res->mean[c], res->std[c], res->rank[c]);
-    }
-    if (nn_afile_commit(&f, &e) != NN_OK)
-        return repl_error(s, "search", "%s", e.msg);
-    printf("cv_results_ written to %s (%d rows)\n", path, res->ndone);
-    return 0;
-}
-
-static int write_hb_csv(repl_session *s, const char *path, const nn_space *sp,
-                        const nn_hb_result *res)
-{
-    nn_afile f;
-    nn_err e;
-    if (nn_afile_open(&f, path, &e) != NN_OK)
-        return repl_error(s, "search", "%s", e.msg);
-    afprintf(&f, "trial,bracket");
-    for (int j = 0; j < sp->n; j++)
-        if (sp->p[j].nvalues != 1)
-            afprintf(&f, ",param_%s", sp->p[j].name);
-    afprintf(&f, ",epochs,score,rank,fit_time\n");
-    int rows = 0;
-    for (int t = 0; t < res->ntrials; t++) {
-        if (res->rounds[t] == 0)
-            continue;
-        afprintf(&f, "%d,%d", t + 1, res->bracket[t] + 1);
-        for (int j = 0; j < sp->n; j++) {
-            char v[64];
-            if (sp->p[j].nvalues == 1)
-                continue;
-            csv_value(v, sizeof v, &sp->p[j], res->vals[(size_t)t * res->nparams + j]);
-            afprintf(&f, ",%s", v);
-        }
-        afprintf(&f, ",%d,%.17g,%d,%.17g\n", res->epochs[t], res->score[t],
-                 res->rank[t], res->seconds[t]);
-        rows++;
-    }
-    if (nn_afile_commit(&f, &e) != NN_OK)
-        return repl_error(s, "search", "%s", e.msg);
-    printf("results written to %s (%d rows)\n", path, rows);
     return 0;
 }
 
@@ -396,43 +119,30 @@ static int refit(repl_session *s, const nn_space *sp, const double *vals,
     return 0;
 }
 
-/* ---- the plan ---- */
+/* ---- the command, step by step ---- */
 
-static void print_space(const nn_space *sp, int epochs_fixed, int epochs, int bs_fixed,
-                        int bs)
+/* One search: the command's settings, the space, and what the run
+ * reports through (set up by the steps below, in order). */
+typedef struct search_job {
+    int mode;                 /* MODE_* */
+    nn_model *tmpl;           /* the session's model, compiled */
+    long cv, n_iter, max_epochs, factor, seed, verbose;
+    int scoring, do_refit, classifier;
+    double vs;                /* validation_split (hyperband) */
+    nn_space sp;
+    int epochs_fixed, epochs, bs_fixed, bs;
+    const char *file;         /* file=, or NULL */
+    const char *label;        /* the scoring's label */
+    nn_search_opts o;
+    run_ctx rc;
+    nn_rng own, *sample_rng;  /* seed= draws from own, else the session's */
+} search_job;
+
+/* The mode word, the data and a compiled model of one output. */
+static int check_start(repl_session *s, const repl_args *a, search_job *j)
 {
-    for (int j = 0; j < sp->n; j++) {
-        if (sp->p[j].nvalues == 1)
-            continue;
-        char d[1024];
-        nn_hp_describe(&sp->p[j], d, sizeof d);
-        printf("  %s: %s\n", sp->p[j].name, d);
-    }
-    char fixed[1024];
-    size_t k = 0;
-    fixed[0] = 0;
-    if (epochs_fixed)
-        k += (size_t)snprintf(fixed + k, sizeof fixed - k, " epochs=%d", epochs);
-    if (bs_fixed)
-        k += (size_t)snprintf(fixed + k, sizeof fixed - k, " batch_size=%d", bs);
-    for (int j = 0; j < sp->n && k < sizeof fixed; j++) {
-        if (sp->p[j].nvalues != 1 || sp->p[j].kind == NN_HP_EPOCHS ||
-            sp->p[j].kind == NN_HP_BATCH_SIZE)
-            continue;
-        char x[64];
-        nn_hp_format(&sp->p[j], sp->p[j].values[0], x, sizeof x);
-        k += (size_t)snprintf(fixed + k, sizeof fixed - k, " %s=%s", sp->p[j].name, x);
-    }
-    if (fixed[0])
-        printf("  every %s:%s\n", epochs_fixed ? "fit" : "trial", fixed);
-}
-
-/* ---- the command ---- */
-
-static int cmd_search(repl_session *s, const repl_args *a)
-{
-    int mode = nn_lookup(mode_names, a->pos[0]);
-    if (mode < 0)
+    j->mode = nn_lookup(mode_names, a->pos[0]);
+    if (j->mode < 0)
         return repl_error(s, "search", "give grid, random or hyperband first, e.g. "
                           "search grid dense.units=8,32 (got '%s')", a->pos[0]);
     if (repl_need_data(s, "search") < 0)
@@ -441,29 +151,32 @@ static int cmd_search(repl_session *s, const repl_args *a)
         return repl_error(s, "search", "no model to search around; build one first, "
                           "e.g. input, dense 8 activation=relu, dense 1 "
                           "activation=sigmoid, then compile");
-    nn_model *tmpl = s->model;
-    if (!tmpl->compiled)
+    j->tmpl = s->model;
+    if (!j->tmpl->compiled)
         return repl_error(s, "search", "the model is not compiled; run compile "
                           "loss=... first: every candidate is compiled as the "
                           "model is");
-    if (tmpl->nout > 1)
+    if (j->tmpl->nout > 1)
         return repl_error(s, "search", "search scores models of one output (this "
-                          "one has %d: see outputs)", tmpl->nout);
-    /* the command's settings */
-    long cv, n_iter, max_epochs, factor, seed, verbose;
-    int scoring, do_refit;
-    double vs;
-    int classifier = is_classification(tmpl);
-    if (repl_arg_int(s, a, "cv", 3, 2, 100000, &cv) < 0 ||
-        repl_arg_int(s, a, "n_iter", 10, 1, NN_SEARCH_MAXITER, &n_iter) < 0 ||
-        repl_arg_int(s, a, "max_epochs", 10, 1, 100000, &max_epochs) < 0 ||
-        repl_arg_int(s, a, "factor", 3, 2, 100, &factor) < 0 ||
-        repl_arg_int(s, a, "seed", 0, 0, 0x7fffffffL, &seed) < 0 ||
-        repl_arg_int(s, a, "verbose", 1, 0, 1, &verbose) < 0 ||
+                          "one has %d: see outputs)", j->tmpl->nout);
+    return 0;
+}
+
+/* The command's own settings, each checked against the mode and the
+ * model's loss. */
+static int read_settings(repl_session *s, const repl_args *a, search_job *j)
+{
+    j->classifier = is_classification(j->tmpl);
+    if (repl_arg_int(s, a, "cv", 3, 2, 100000, &j->cv) < 0 ||
+        repl_arg_int(s, a, "n_iter", 10, 1, NN_SEARCH_MAXITER, &j->n_iter) < 0 ||
+        repl_arg_int(s, a, "max_epochs", 10, 1, 100000, &j->max_epochs) < 0 ||
+        repl_arg_int(s, a, "factor", 3, 2, 100, &j->factor) < 0 ||
+        repl_arg_int(s, a, "seed", 0, 0, 0x7fffffffL, &j->seed) < 0 ||
+        repl_arg_int(s, a, "verbose", 1, 0, 1, &j->verbose) < 0 ||
         repl_arg_enum(s, a, "scoring", nn_scoring_names,
-                      classifier ? NN_SCORE_ACCURACY : NN_SCORE_R2, &scoring) < 0 ||
-        repl_arg_bool(s, a, "refit", 1, &do_refit) < 0 ||
-        repl_arg_double(s, a, "validation_split", 0.2, 0.01, 0.99, &vs) < 0)
+                      j->classifier ? NN_SCORE_ACCURACY : NN_SCORE_R2, &j->scoring) < 0 ||
+        repl_arg_bool(s, a, "refit", 1, &j->do_refit) < 0 ||
+        repl_arg_double(s, a, "validation_split", 0.2, 0.01, 0.99, &j->vs) < 0)
         return -1;
     static const struct { const char *key; int mode; const char *why; } only[] = {
         {"n_iter", MODE_RANDOM, "n_iter= is for search random (grid tries every "
@@ -485,192 +198,289 @@ static int cmd_search(repl_session *s, const repl_args *a)
     for (size_t i = 0; i < sizeof only / sizeof only[0]; i++) {
         if (!repl_arg_str(a, only[i].key))
             continue;
-        int ok = only[i].mode >= 0 ? mode == only[i].mode : mode != -only[i].mode - 1;
+        int ok = only[i].mode >= 0 ? j->mode == only[i].mode
+                                   : j->mode != -only[i].mode - 1;
         if (!ok)
             return repl_error(s, "search", "%s", only[i].why);
     }
-    if (scoring == NN_SCORE_ACCURACY && !classifier)
+    const char *loss = nn_loss_names[j->tmpl->cc.loss[0].kind];
+    if (j->scoring == NN_SCORE_ACCURACY && !j->classifier)
         return repl_error(s, "search", "scoring=accuracy needs a classification loss; "
-                          "the model's loss is %s: use r2, loss, mse or mae",
-                          nn_loss_names[tmpl->cc.loss[0].kind]);
-    if ((scoring == NN_SCORE_R2 || scoring == NN_SCORE_MSE || scoring == NN_SCORE_MAE) &&
-        classifier)
+                          "the model's loss is %s: use r2, loss, mse or mae", loss);
+    if ((j->scoring == NN_SCORE_R2 || j->scoring == NN_SCORE_MSE ||
+         j->scoring == NN_SCORE_MAE) && j->classifier)
         return repl_error(s, "search", "scoring=%s is for regression; the model is a "
                           "classifier (%s): use accuracy or loss",
-                          nn_scoring_names[scoring], nn_loss_names[tmpl->cc.loss[0].kind]);
-    /* the hyperparameters */
-    nn_space sp;
-    memset(&sp, 0, sizeof sp);
+                          nn_scoring_names[j->scoring], loss);
+    return 0;
+}
+
+/* The hyperparameters (every other key), the fixed epochs and
+ * batch_size, and the checks of the space against the model and data. */
+static int read_space(repl_session *s, const repl_args *a, search_job *j)
+{
+    nn_space *sp = &j->sp;
     nn_err e;
-    int epochs_fixed = 0, epochs = 10, bs_fixed = 0, bs = 32;
+    memset(sp, 0, sizeof *sp);
+    j->epochs_fixed = 0, j->epochs = 10, j->bs_fixed = 0, j->bs = 32;
     for (int i = 0; i < a->nkv; i++) {
         if (nn_lookup(option_keys, a->key[i]) >= 0)
             continue;
-        if (nn_space_add(&sp, a->key[i], a->val[i], tmpl, &e) != NN_OK)
+        if (nn_space_add(sp, a->key[i], a->val[i], j->tmpl, &e) != NN_OK)
             return repl_error(s, "search", "%s", e.msg);
     }
-    int je = nn_space_find(&sp, "epochs"), jb = nn_space_find(&sp, "batch_size");
-    if (je < 0 || sp.p[je].nvalues == 1) {
-        epochs_fixed = 1;
+    int je = nn_space_find(sp, "epochs"), jb = nn_space_find(sp, "batch_size");
+    if (je < 0 || sp->p[je].nvalues == 1) {
+        j->epochs_fixed = 1;
         if (je >= 0)
-            epochs = (int)sp.p[je].values[0];
+            j->epochs = (int)sp->p[je].values[0];
     }
-    if (jb < 0 || sp.p[jb].nvalues == 1) {
-        bs_fixed = 1;
+    if (jb < 0 || sp->p[jb].nvalues == 1) {
+        j->bs_fixed = 1;
         if (jb >= 0)
-            bs = (int)sp.p[jb].values[0];
+            j->bs = (int)sp->p[jb].values[0];
     }
-    if (mode == MODE_GRID)
-        for (int j = 0; j < sp.n; j++)
-            if (sp.p[j].nvalues == 0)
+    if (j->mode == MODE_GRID)
+        for (int k = 0; k < sp->n; k++)
+            if (sp->p[k].nvalues == 0)
                 return repl_error(s, "search", "%s=%s is a range; search grid tries "
                                   "every value of lists (%s=V1,V2,...); ranges are for "
-                                  "search random and hyperband", sp.p[j].name,
-                                  repl_arg_str(a, sp.p[j].name), sp.p[j].name);
-    if (nn_space_check(&sp, tmpl, &e) != NN_OK)
+                                  "search random and hyperband", sp->p[k].name,
+                                  repl_arg_str(a, sp->p[k].name), sp->p[k].name);
+    if (nn_space_check(sp, j->tmpl, &e) != NN_OK)
         return repl_error(s, "search", "%s", e.msg);
-    if (nn_check_data(tmpl, &s->train, &e) != NN_OK)
+    if (nn_check_data(j->tmpl, &s->train, &e) != NN_OK)
         return repl_error(s, "search", "%s", e.msg);
-    const char *file = repl_arg_str(a, "file");
-    if (file && !*file)
+    j->file = repl_arg_str(a, "file");
+    if (j->file && !*j->file)
         return repl_error(s, "search", "file= needs a file name");
+    return 0;
+}
 
-    nn_search_opts o;
-    nn_search_defaults(&o);
-    o.epochs = epochs;
-    o.batch_size = bs;
-    o.scoring = (nn_scoring)scoring;
-    o.terminate_on_nan = s->terminate_on_nan;
-    o.interrupt = &repl_interrupted;
-    run_ctx rc = {&sp, (int)verbose, mode, 0, 0};
-    o.step = on_step;
-    o.ctx = &rc;
-    nn_rng own;
-    nn_rng *sample_rng = &s->rng;
+/* The engine's options, the line per fit, and the generator of the
+ * draws (seed= gives the search its own). */
+static void setup_run(repl_session *s, const repl_args *a, search_job *j)
+{
+    nn_search_defaults(&j->o);
+    j->o.epochs = j->epochs;
+    j->o.batch_size = j->bs;
+    j->o.scoring = (nn_scoring)j->scoring;
+    j->o.terminate_on_nan = s->terminate_on_nan;
+    j->o.interrupt = &repl_interrupted;
+    j->rc = (run_ctx){&j->sp, (int)j->verbose, j->mode, 0, 0};
+    j->o.step = on_step;
+    j->o.ctx = &j->rc;
+    j->sample_rng = &s->rng;
     if (repl_arg_str(a, "seed")) {
-        nn_rng_seed(&own, (uint64_t)seed);
-        sample_rng = &own;
+        nn_rng_seed(&j->own, (uint64_t)j->seed);
+        j->sample_rng = &j->own;
     }
-    const char *label = nn_scoring_labels[scoring];
+    j->label = nn_scoring_labels[j->scoring];
+}
 
-    if (mode == MODE_HYPERBAND) {
-        nn_hb_bracket plan[NN_HB_MAXBRACKETS];
-        int nb = nn_hyperband_plan((int)max_epochs, (int)factor, plan,
-                                   NN_HB_MAXBRACKETS, &e);
-        if (nb < 0)
-            return repl_error(s, "search", "%s", e.msg);
-        nn_dataset tr = s->train, va = {0};
-        const char *vname = "the valid split";
-        if (s->valid.n > 0 && !repl_arg_str(a, "validation_split")) {
-            va = s->valid;
-        } else {
-            int ntr = (int)floor(s->train.n * (1.0 - vs));
-            if (ntr < 1 || ntr >= s->train.n)
-                return repl_error(s, "search", "validation_split=%g leaves no %s "
-                                  "samples of %d", vs, ntr < 1 ? "training" : "validation",
-                                  s->train.n);
-            nn_dataset_view(&tr, &s->train, 0, ntr);
-            nn_dataset_view(&va, &s->train, ntr, s->train.n - ntr);
-            vname = "the last validation_split of the training data";
-        }
-        int trials = 0, epochs_all = 0;
-        for (int b = 0; b < nb; b++) {
-            trials += plan[b].trials[0];
-            for (int r = 0; r < plan[b].nrounds; r++)
-                epochs_all += plan[b].trials[r] *
-                              (plan[b].epochs[r] - (r ? plan[b].epochs[r - 1] : 0));
-        }
-        printf("Hyperband(max_epochs=%ld, factor=%ld): %d bracket%s of successive "
-               "halving, trials x epochs:\n", max_epochs, factor, nb, nb == 1 ? "" : "s");
-        for (int b = 0; b < nb; b++) {
-            printf("  bracket %d:", b + 1);
-            for (int r = 0; r < plan[b].nrounds; r++)
-                printf("%s%dx%d", r ? " -> " : " ", plan[b].trials[r], plan[b].epochs[r]);
-            printf("\n");
-        }
-        const nn_hb_bracket *p0 = &plan[0];
-        if (p0->nrounds > 1)
-            printf("  (%dx%d -> %dx%d: %d random trials train %d epoch%s, the best %d "
-                   "train on to epoch %d, ...)\n", p0->trials[0], p0->epochs[0],
-                   p0->trials[1], p0->epochs[1], p0->trials[0], p0->epochs[0],
-                   p0->epochs[0] == 1 ? "" : "s", p0->trials[1], p0->epochs[1]);
-        printf("  %d trials, %d epochs of training in all; scoring=%s on %s "
-               "(%d samples), training on %d\n", trials, epochs_all, label, vname,
-               va.n, tr.n);
-        print_space(&sp, 0, 0, bs_fixed, bs);
-        fflush(stdout);
-        nn_hb_result res;
-        if (nn_search_hyperband(tmpl, &tr, &va, &sp, plan, nb, &o, sample_rng,
-                                &s->rng, &res, &e) != NN_OK)
-            return repl_error(s, "search", "%s", e.msg);
-        int done = 0;
-        for (int t = 0; t < res.ntrials; t++)
-            done += res.rounds[t] > 0;
-        if (res.stopped)
-            printf("Interrupted (Ctrl-C) after %d fit%s; the trials below are those "
-                   "scored so far.\n", rc.fits, rc.fits == 1 ? "" : "s");
-        int ret = 0;
-        if (done > 0) {
-            printf("results (the %d best of %d trials by score, as "
-                   "tuner.results_summary()):\n", done < 10 ? done : 10, done);
-            print_hb_table(&sp, &res, 10);
-        }
-        if (res.best >= 0) {
-            char bp[1024], sc[32];
-            int bt = res.best;
-            best_params(&sp, res.vals + (size_t)bt * res.nparams, bp, sizeof bp);
-            printf("best_params_: %s (trial %d)\n", bp, bt + 1);
-            printf("best_score_: %s (%s on %s after %d epoch%s)\n",
-                   score_str(sc, sizeof sc, res.score[bt]), label, vname, res.epochs[bt],
-                   res.epochs[bt] == 1 ? "" : "s");
-        } else
-            printf("no trial got a score: nothing to refit\n");
-        if (file && done > 0 && write_hb_csv(s, file, &sp, &res) != 0)
-            ret = -1;
-        if (ret == 0 && res.best >= 0) {
-            if (res.stopped)
-                printf("no refit after an interruption: the session's model is "
-                       "unchanged\n");
-            else if (do_refit)
-                ret = refit(s, &sp, res.vals + (size_t)res.best * res.nparams,
-                            res.epochs[res.best], bs);
-            else
-                printf("refit=false: the session's model is unchanged\n");
-        }
-        nn_hb_result_free(&res);
-        return ret;
+/* Hyperband's plan: the brackets (trials x epochs), the totals and the
+ * space. */
+static void print_hb_plan(const search_job *j, const nn_hb_bracket *plan, int nb,
+                          const char *vname, int nva, int ntr)
+{
+    int trials = 0, epochs_all = 0;
+    for (int b = 0; b < nb; b++) {
+        trials += plan[b].trials[0];
+        for (int r = 0; r < plan[b].nrounds; r++)
+            epochs_all += plan[b].trials[r] *
+                          (plan[b].epochs[r] - (r ? plan[b].epochs[r - 1] : 0));
     }
+    printf("Hyperband(max_epochs=%ld, factor=%ld): %d bracket%s of successive "
+           "halving, trials x epochs:\n", j->max_epochs, j->factor, nb,
+           nb == 1 ? "" : "s");
+    for (int b = 0; b < nb; b++) {
+        printf("  bracket %d:", b + 1);
+        for (int r = 0; r < plan[b].nrounds; r++)
+            printf("%s%dx%d", r ? " -> " : " ", plan[b].trials[r], plan[b].epochs[r]);
+        printf("\n");
+    }
+    const nn_hb_bracket *p0 = &plan[0];
+    if (p0->nrounds > 1)
+        printf("  (%dx%d -> %dx%d: %d random trials train %d epoch%s, the best %d "
+               "train on to epoch %d, ...)\n", p0->trials[0], p0->epochs[0],
+               p0->trials[1], p0->epochs[1], p0->trials[0], p0->epochs[0],
+               p0->epochs[0] == 1 ? "" : "s", p0->trials[1], p0->epochs[1]);
+    printf("  %d trials, %d epochs of training in all; scoring=%s on %s "
+           "(%d samples), training on %d\n", trials, epochs_all, j->label, vname,
+           nva, ntr);
+    repl_search_print_space(&j->sp, 0, 0, j->bs_fixed, j->bs);
+    fflush(stdout);
+}
 
-    /* grid and random: candidates, folds, cross-validation */
-    int n = s->train.n, ncand;
-    double *vals = NULL;
-    if (mode == MODE_GRID) {
-        double size = nn_space_grid_size(&sp);
+/* After the trials: the table, best_params_, the file, the refit. */
+static int hb_results(repl_session *s, search_job *j, const nn_hb_result *res,
+                      const char *vname)
+{
+    int done = 0;
+    for (int t = 0; t < res->ntrials; t++)
+        done += res->rounds[t] > 0;
+    if (res->stopped)
+        printf("Interrupted (Ctrl-C) after %d fit%s; the trials below are those "
+               "scored so far.\n", j->rc.fits, j->rc.fits == 1 ? "" : "s");
+    int ret = 0;
+    if (done > 0) {
+        printf("results (the %d best of %d trials by score, as "
+               "tuner.results_summary()):\n", done < 10 ? done : 10, done);
+        repl_search_print_hb_table(&j->sp, res, 10);
+    }
+    if (res->best >= 0) {
+        char bp[1024], sc[32];
+        int bt = res->best;
+        repl_search_best_params(&j->sp, res->vals + (size_t)bt * res->nparams, bp,
+                                sizeof bp);
+        printf("best_params_: %s (trial %d)\n", bp, bt + 1);
+        printf("best_score_: %s (%s on %s after %d epoch%s)\n",
+               repl_num(sc, sizeof sc, res->score[bt]), j->label, vname,
+               res->epochs[bt], res->epochs[bt] == 1 ? "" : "s");
+    } else
+        printf("no trial got a score: nothing to refit\n");
+    if (j->file && done > 0 && repl_search_write_hb_csv(s, j->file, &j->sp, res) != 0)
+        ret = -1;
+    if (ret == 0 && res->best >= 0) {
+        if (res->stopped)
+            printf("no refit after an interruption: the session's model is "
+                   "unchanged\n");
+        else if (j->do_refit)
+            ret = refit(s, &j->sp, res->vals + (size_t)res->best * res->nparams,
+                        res->epochs[res->best], j->bs);
+        else
+            printf("refit=false: the session's model is unchanged\n");
+    }
+    return ret;
+}
+
+/* search hyperband: trials scored on the valid split, or on the last
+ * validation_split of the training data. */
+static int run_hyperband(repl_session *s, const repl_args *a, search_job *j)
+{
+    nn_err e;
+    nn_hb_bracket plan[NN_HB_MAXBRACKETS];
+    int nb = nn_hyperband_plan((int)j->max_epochs, (int)j->factor, plan,
+                               NN_HB_MAXBRACKETS, &e);
+    if (nb < 0)
+        return repl_error(s, "search", "%s", e.msg);
+    nn_dataset tr = s->train, va = {0};
+    const char *vname = "the valid split";
+    if (s->valid.n > 0 && !repl_arg_str(a, "validation_split")) {
+        va = s->valid;
+    } else {
+        int ntr = (int)floor(s->train.n * (1.0 - j->vs));
+        if (ntr < 1 || ntr >= s->train.n)
+            return repl_error(s, "search", "validation_split=%g leaves no %s "
+                              "samples of %d", j->vs,
+                              ntr < 1 ? "training" : "validation", s->train.n);
+        nn_dataset_view(&tr, &s->train, 0, ntr);
+        nn_dataset_view(&va, &s->train, ntr, s->train.n - ntr);
+        vname = "the last validation_split of the training data";
+    }
+    print_hb_plan(j, plan, nb, vname, va.n, tr.n);
+    nn_hb_result res;
+    if (nn_search_hyperband(j->tmpl, &tr, &va, &j->sp, plan, nb, &j->o,
+                            j->sample_rng, &s->rng, &res, &e) != NN_OK)
+        return repl_error(s, "search", "%s", e.msg);
+    int ret = hb_results(s, j, &res, vname);
+    nn_hb_result_free(&res);
+    return ret;
+}
+
+/* The candidates of grid (every combination) or random (n_iter draws)
+ * into *vals (ncand x sp.n, malloc'd).  The count, or -1 after the
+ * error. */
+static int make_candidates(repl_session *s, search_job *j, double **vals)
+{
+    const nn_space *sp = &j->sp;
+    double size = nn_space_grid_size(sp);
+    nn_err e;
+    *vals = NULL;
+    if (j->mode == MODE_GRID) {
         if (size > NN_SEARCH_MAXGRID)
             return repl_error(s, "search", "the grid has %.0f candidates, more than %d; "
                               "give fewer values or use search random n_iter=N", size,
                               NN_SEARCH_MAXGRID);
-        ncand = (int)size;
-        vals = malloc((size_t)ncand * sp.n * sizeof *vals + 1);
-        if (!vals)
+        int ncand = (int)size;
+        *vals = malloc((size_t)ncand * sp->n * sizeof **vals + 1);
+        if (!*vals)
             return repl_error(s, "search", "out of memory");
         for (int c = 0; c < ncand; c++)
-            nn_space_grid_at(&sp, (uint64_t)c, vals + (size_t)c * sp.n);
-    } else {
-        double size = nn_space_grid_size(&sp);
-        vals = malloc((size_t)n_iter * sp.n * sizeof *vals + 1);
-        if (!vals)
-            return repl_error(s, "search", "out of memory");
-        if (size > 0 && size < n_iter)
-            printf("warning: the total space of parameters %.0f is smaller than "
-                   "n_iter=%ld; running %.0f iterations (for exhaustive searches, use "
-                   "search grid)\n", size, n_iter, size);
-        ncand = nn_space_sample(&sp, (int)n_iter, sample_rng, vals, &e);
-        if (ncand < 0) {
-            free(vals);
-            return repl_error(s, "search", "%s", e.msg);
-        }
+            nn_space_grid_at(sp, (uint64_t)c, *vals + (size_t)c * sp->n);
+        return ncand;
     }
+    *vals = malloc((size_t)j->n_iter * sp->n * sizeof **vals + 1);
+    if (!*vals)
+        return repl_error(s, "search", "out of memory");
+    if (size > 0 && size < j->n_iter)
+        printf("warning: the total space of parameters %.0f is smaller than "
+               "n_iter=%ld; running %.0f iterations (for exhaustive searches, use "
+               "search grid)\n", size, j->n_iter, size);
+    int ncand = nn_space_sample(sp, (int)j->n_iter, j->sample_rng, *vals, &e);
+    if (ncand < 0) {
+        free(*vals);
+        *vals = NULL;
+        return repl_error(s, "search", "%s", e.msg);
+    }
+    return ncand;
+}
+
+/* After cross-validation: cv_results_, best_params_, the file, the
+ * refit. */
+static int cv_results(repl_session *s, search_job *j, const nn_cv_result *res)
+{
+    if (res->stopped)
+        printf("Interrupted (Ctrl-C) after %d of %d fits; %s\n", j->rc.fits,
+               j->rc.nfits,
+               res->ndone ? "the table shows the candidates that finished every fold."
+                          : "no candidate finished every fold.");
+    int ret = 0;
+    if (res->ndone > 0) {
+        if (j->cv <= REPL_SEARCH_MAX_SPLIT_COLS)
+            printf("cv_results_ (%d candidate%s; split<i> = score on fold i, mean and "
+                   "std over the folds, ranked by mean):\n", res->ndone,
+                   res->ndone == 1 ? "" : "s");
+        else
+            printf("cv_results_ (%d candidate%s; mean and std of the scores on the %ld "
+                   "folds, ranked by mean; file= writes each fold's score):\n",
+                   res->ndone, res->ndone == 1 ? "" : "s", j->cv);
+        repl_search_print_cv_table(&j->sp, res);
+    }
+    if (res->best >= 0) {
+        char bp[1024], sc[32];
+        repl_search_best_params(&j->sp, res->vals + (size_t)res->best * res->nparams,
+                                bp, sizeof bp);
+        printf("best_params_: %s\n", bp);
+        printf("best_score_: %s (mean %s over %ld folds)\n",
+               repl_num(sc, sizeof sc, res->mean[res->best]), j->label, j->cv);
+    } else if (res->ndone > 0)
+        printf("no candidate got a score (every fit's loss became NaN): nothing to "
+               "refit\n");
+    if (j->file && res->ndone > 0 && repl_search_write_cv_csv(s, j->file, &j->sp, res) != 0)
+        ret = -1;
+    if (ret == 0 && res->best >= 0) {
+        if (res->stopped)
+            printf("no refit after an interruption: the session's model is unchanged\n");
+        else if (j->do_refit)
+            ret = refit(s, &j->sp, res->vals + (size_t)res->best * res->nparams,
+                        j->epochs, j->bs);
+        else
+            printf("refit=false: the session's model is unchanged\n");
+    }
+    return ret;
+}
+
+/* search grid and random: candidates, (stratified) folds,
+ * cross-validation. */
+static int run_cv(repl_session *s, search_job *j)
+{
+    int n = s->train.n;
+    double *vals;
+    int ncand = make_candidates(s, j, &vals);
+    if (ncand < 0)
+        return -1;
+    nn_err e;
     int *fold = malloc((size_t)n * sizeof *fold + 1);
     int *labels = malloc((size_t)n * sizeof *labels + 1);
     if (!fold || !labels) {
@@ -679,69 +489,45 @@ static int cmd_search(repl_session *s, const repl_args *a)
         free(labels);
         return repl_error(s, "search", "out of memory");
     }
-    int strat = classifier && nn_class_labels(&s->train, labels) == 0;
+    int strat = j->classifier && nn_class_labels(&s->train, labels) == 0;
     int least;
-    if (nn_kfold(n, (int)cv, strat ? labels : NULL, fold, &least, &e) != NN_OK) {
+    if (nn_kfold(n, (int)j->cv, strat ? labels : NULL, fold, &least, &e) != NN_OK) {
         free(vals);
         free(fold);
         free(labels);
         return repl_error(s, "search", "%s", e.msg);
     }
     free(labels);
-    rc.nfits = ncand * (int)cv;
+    j->rc.nfits = ncand * (int)j->cv;
     printf("%s: %d candidate%s x %ld folds = %d fits (%s(n_splits=%ld)), scoring=%s\n",
-           mode == MODE_GRID ? "GridSearchCV" : "RandomizedSearchCV", ncand,
-           ncand == 1 ? "" : "s", cv, rc.nfits, strat ? "StratifiedKFold" : "KFold", cv,
-           label);
-    if (strat && least < cv)
+           j->mode == MODE_GRID ? "GridSearchCV" : "RandomizedSearchCV", ncand,
+           ncand == 1 ? "" : "s", j->cv, j->rc.nfits,
+           strat ? "StratifiedKFold" : "KFold", j->cv, j->label);
+    if (strat && least < j->cv)
         printf("warning: the least populated class has only %d members, which is "
-               "less than cv=%ld\n", least, cv);
-    print_space(&sp, epochs_fixed, epochs, bs_fixed, bs);
+               "less than cv=%ld\n", least, j->cv);
+    repl_search_print_space(&j->sp, j->epochs_fixed, j->epochs, j->bs_fixed, j->bs);
     fflush(stdout);
     nn_cv_result res;
-    int st = nn_search_cv(tmpl, &s->train, &sp, vals, ncand, fold, (int)cv, &o,
-                          &s->rng, &res, &e);
+    int st = nn_search_cv(j->tmpl, &s->train, &j->sp, vals, ncand, fold, (int)j->cv,
+                          &j->o, &s->rng, &res, &e);
     free(vals);
     free(fold);
     if (st != NN_OK)
         return repl_error(s, "search", "%s", e.msg);
-    if (res.stopped)
-        printf("Interrupted (Ctrl-C) after %d of %d fits; %s\n", rc.fits, rc.nfits,
-               res.ndone ? "the table shows the candidates that finished every fold."
-                         : "no candidate finished every fold.");
-    int ret = 0;
-    if (res.ndone > 0) {
-        if (cv <= MAX_SPLIT_COLS)
-            printf("cv_results_ (%d candidate%s; split<i> = score on fold i, mean and "
-                   "std over the folds, ranked by mean):\n", res.ndone,
-                   res.ndone == 1 ? "" : "s");
-        else
-            printf("cv_results_ (%d candidate%s; mean and std of the scores on the %ld "
-                   "folds, ranked by mean; file= writes each fold's score):\n",
-                   res.ndone, res.ndone == 1 ? "" : "s", cv);
-        print_cv_table(&sp, &res);
-    }
-    if (res.best >= 0) {
-        char bp[1024], sc[32];
-        best_params(&sp, res.vals + (size_t)res.best * res.nparams, bp, sizeof bp);
-        printf("best_params_: %s\n", bp);
-        printf("best_score_: %s (mean %s over %ld folds)\n",
-               score_str(sc, sizeof sc, res.mean[res.best]), label, cv);
-    } else if (res.ndone > 0)
-        printf("no candidate got a score (every fit's loss became NaN): nothing to "
-               "refit\n");
-    if (file && res.ndone > 0 && write_cv_csv(s, file, &sp, &res) != 0)
-        ret = -1;
-    if (ret == 0 && res.best >= 0) {
-        if (res.stopped)
-            printf("no refit after an interruption: the session's model is unchanged\n");
-        else if (do_refit)
-            ret = refit(s, &sp, res.vals + (size_t)res.best * res.nparams, epochs, bs);
-        else
-            printf("refit=false: the session's model is unchanged\n");
-    }
+    int ret = cv_results(s, j, &res);
     nn_cv_result_free(&res);
     return ret;
+}
+
+static int cmd_search(repl_session *s, const repl_args *a)
+{
+    search_job j;
+    if (check_start(s, a, &j) != 0 || read_settings(s, a, &j) != 0 ||
+        read_space(s, a, &j) != 0)
+        return -1;
+    setup_run(s, a, &j);
+    return j.mode == MODE_HYPERBAND ? run_hyperband(s, a, &j) : run_cv(s, &j);
 }
 
 const repl_cmd repl_cmds_search[] = {

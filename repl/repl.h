@@ -158,15 +158,25 @@ const char *repl_suggest(const char *word, const char *const *table);
 /* One table per topic file, each ended by an entry with name NULL. */
 extern const repl_cmd repl_cmds_session[];
 extern const repl_cmd repl_cmds_data[];
+extern const repl_cmd repl_cmds_split[];
+extern const repl_cmd repl_cmds_scale[];
+extern const repl_cmd repl_cmds_show[];
 extern const repl_cmd repl_cmds_model[];
-extern const repl_cmd repl_cmds_train[];
+extern const repl_cmd repl_cmds_compile[];
+extern const repl_cmd repl_cmds_fit[];
+extern const repl_cmd repl_cmds_step[];
+extern const repl_cmd repl_cmds_evaluate[];
+extern const repl_cmd repl_cmds_predict[];
+extern const repl_cmd repl_cmds_history[];
+extern const repl_cmd repl_cmds_expect[];
+extern const repl_cmd repl_cmds_callback[];
+extern const repl_cmd repl_cmds_lrfind[];
 extern const repl_cmd repl_cmds_weights[];
 extern const repl_cmd repl_cmds_grads[];
 extern const repl_cmd repl_cmds_activations[];
 extern const repl_cmd repl_cmds_gradcheck[];
 extern const repl_cmd repl_cmds_perceptron[];
 extern const repl_cmd repl_cmds_plot[];
-extern const repl_cmd repl_cmds_tools[];
 extern const repl_cmd repl_cmds_save[];     /* save load */
 extern const repl_cmd repl_cmds_export[];   /* export keras */
 extern const repl_cmd repl_cmds_lesson[];
@@ -186,7 +196,7 @@ const repl_cmd *repl_find(const char *name);
  * (activation= -> activations, loss= -> losses, ...), or NULL. */
 const char *const *repl_key_values(const char *key);
 
-/* ---- extension points of fit (cmd_train.c calls them) ---- */
+/* ---- extension points of fit (cmd_fit.c calls them) ---- */
 /* callbacks.c: the callbacks a person added with `callback`, run during
  * each fit.  Each hook returns non-zero to stop training. */
 typedef struct repl_cb_run repl_cb_run;
@@ -246,6 +256,8 @@ int repl_interactive(repl_session *s);
  * the installed NNLAB_DATADIR/rel.  Writes the path into buf and returns buf,
  * or NULL when the file is nowhere (buf then names the installed path). */
 const char *repl_data_path(const char *rel, char *buf, size_t len);
+/* 1 when path is a regular file this process may read (datapath.c). */
+int repl_file_readable(const char *path);
 
 /* Output helpers. */
 int repl_out_is_tty(void);

@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
+#include "lineread.h"
 #include "repl.h"
 
 /* Commands that reproduce nothing: left out of the record.  `run` is left
@@ -191,23 +191,17 @@ int repl_run_file(repl_session *s, FILE *f, const char *name)
     int old_line = s->src_line;
     s->src_file = name;
     s->src_line = 0;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
+    repl_lines lr;
+    repl_lines_init(&lr, f);
+    char *p;
+    size_t n;
     int bad = 0, stopped = 0;
-    while ((n = getline(&line, &cap, f)) >= 0) {
+    while ((p = repl_lines_next(&lr, &n)) != NULL) {
         s->src_line++;
         if (repl_interrupted)    /* Ctrl-C while reading (a slow pipe) */
             goto interrupted;
-        if (n > 0 && line[n - 1] == '\n')
-            line[--n] = 0;
-        if (n > 0 && line[n - 1] == '\r')
-            line[--n] = 0;
-        char *p = line;
-        if (s->src_line == 1 && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
-            p += 3;              /* a UTF-8 byte-order mark */
         int r;
-        if (strlen(p) != (size_t)(n - (p - line)))
+        if (strlen(p) != n)
             r = repl_error(s, NULL, "the line holds a NUL byte; is %s a "
                            "text file?", name);
         else
@@ -230,7 +224,7 @@ int repl_run_file(repl_session *s, FILE *f, const char *name)
             break;
     }
     int err = !stopped && ferror(f) ? errno : 0;
-    free(line);
+    repl_lines_free(&lr);
     s->src_file = old_file;
     s->src_line = old_line;
     if (err) {                   /* said where the script was opened */

@@ -1,14 +1,14 @@
-/* cmd_tools.c - the training tools: `callback` and `callbacks` (whose
- * work is in callbacks.c) and `lrfind`, the learning-rate range test. */
+/* cmd_lrfind.c - `lrfind`, the learning-rate range test (Smith 2015;
+ * fastai's lr_find): the sweep is nn/lrfind.c's, on a copy of the model;
+ * this file checks that the model is left as it was, prints the rows and
+ * the suggestion, and keeps the curve for `plot lr`. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "callbacks.h"
 #include "lrfind.h"
 #include "progress.h"
-
-/* ---- lrfind ---- */
+#include "repl.h"
 
 static const char *const stop_why[] = {
     "all steps ran",
@@ -209,105 +209,7 @@ static const char *const lrfind_help =
     "nnlab differs: it works on a copy (nothing to restore), smooths the loss\n"
     "and stops on divergence as fastai does.";
 
-static const char *const callback_help =
-    "Adds a callback that runs during every later fit, until removed (callback\n"
-    "remove KIND|all) or reset.  KIND is earlystopping, checkpoint,\n"
-    "reduce_lr_on_plateau, lr_schedule, csvlogger or tensorboard; adding a\n"
-    "kind again replaces it.  `callbacks` lists them with every setting.\n"
-    "Defaults are Keras's, but verbose=1 (Keras: 0) so you see what they do;\n"
-    "verbose=0 silences earlystopping, checkpoint and reduce_lr_on_plateau.\n"
-    "Monitors: loss, val_loss, a compiled metric (accuracy, mae, ...) or val_\n"
-    "of one; mode=auto maximises accuracies and minimises the rest.\n"
-    "\n"
-    "earlystopping [monitor=val_loss] [min_delta=0] [patience=0] [mode=auto]\n"
-    "    [restore_best_weights=false] [start_from_epoch=0] [baseline=X]\n"
-    "  Stops when the monitored value has not improved (by more than\n"
-    "  min_delta) for patience epochs: \"Epoch N: early stopping\".  With\n"
-    "  restore_best_weights the weights of the best epoch come back at the end.\n"
-    "  Keras: keras.callbacks.EarlyStopping(patience=10, restore_best_weights=True)\n"
-    "  nnlab: start_from_epoch counts the epochs of each fit; the best weights\n"
-    "  are not restored after Ctrl-C or a NaN loss.\n"
-    "checkpoint FILE [monitor=val_loss] [save_best_only=false]\n"
-    "    [save_weights_only=false] [mode=auto]\n"
-    "  Saves the model (as `save` does, atomically) after each epoch, or only\n"
-    "  when the monitored value improves.  FILE may hold {epoch}, {epoch:02d},\n"
-    "  {val_loss:.4f} and other logged values.\n"
-    "  Keras: keras.callbacks.ModelCheckpoint(\"best.keras\", save_best_only=True)\n"
-    "  nnlab: any file name (the keras command writes .keras); the best value\n"
-    "  is kept across fits; weights-only files are model files without the\n"
-    "  history.\n"
-    "reduce_lr_on_plateau [monitor=val_loss] [factor=0.1] [patience=10]\n"
-    "    [min_delta=1e-4] [cooldown=0] [min_lr=0] [mode=auto]\n"
-    "  Multiplies the learning rate by factor after patience epochs without\n"
-    "  improvement, then waits cooldown epochs.\n"
-    "  Keras: keras.callbacks.ReduceLROnPlateau(factor=0.5, patience=5)\n"
-    "lr_schedule exponential [initial_learning_rate=] [decay_steps=1000]\n"
-    "    [decay_rate=0.1] [staircase=false]\n"
-    "  lr = initial * decay_rate^(step / decay_steps), step = optimizer updates\n"
-    "  so far, set before every batch (initial: the compiled learning_rate).\n"
-    "  Keras: keras.optimizers.schedules.ExponentialDecay(0.01, 1000, 0.1)\n"
-    "lr_schedule piecewise [boundaries=1000,2000] [values=0.01,0.005,0.001]\n"
-    "  values[0] up to step boundaries[0], values[1] up to boundaries[1], ...\n"
-    "  Keras: keras.optimizers.schedules.PiecewiseConstantDecay([1000, 2000],\n"
-    "         [0.01, 0.005, 0.001])\n"
-    "lr_schedule onecycle [max_lr=] [start_lr=max_lr/10] [last_lr=start_lr/1000]\n"
-    "    [cycle_momentum=false]\n"
-    "  1cycle (Smith 2018), per batch over the whole fit: up from start_lr to\n"
-    "  max_lr over the first half of (batches - batches//10 - 1), back down\n"
-    "  over the second, then down to last_lr.  cycle_momentum moves sgd's\n"
-    "  momentum 0.95 -> 0.85 -> 0.95 the other way.  max_lr defaults to the\n"
-    "  compiled learning_rate; lrfind suggests one.\n"
-    "  Keras: Geron's OneCycleScheduler (ch. 11), not part of Keras.\n"
-    "  In Keras the schedules live in the optimizer; here they are callbacks.\n"
-    "  A schedule and reduce_lr_on_plateau cannot both be active.\n"
-    "csvlogger FILE [separator=,] [append=false]\n"
-    "  Writes one line per epoch: epoch (from 0), then the logged values in\n"
-    "  sorted order, flushed each epoch.  Without validation the val_ columns\n"
-    "  hold NA, as Keras writes them.\n"
-    "  Keras: keras.callbacks.CSVLogger(\"training.csv\")\n"
-    "  nnlab: adds learning_rate; append=false starts the file at the first\n"
-    "  fit after the callback and appends the later fits; lines end in \\n.\n"
-    "tensorboard [log_dir=logs] [histogram_freq=0] [update_freq=epoch|batch|N]\n"
-    "  Writes TensorBoard event files in log_dir/train and log_dir/validation:\n"
-    "  epoch_loss, epoch_accuracy, ..., epoch_learning_rate at step = epoch\n"
-    "  (from 0); LAYER/kernel/histogram and LAYER/bias/histogram every\n"
-    "  histogram_freq epochs; batch_loss, ... every batch (or N) with\n"
-    "  update_freq.  View them with: tensorboard --logdir logs\n"
-    "  Keras: keras.callbacks.TensorBoard(log_dir=\"logs\", histogram_freq=1)\n"
-    "  nnlab: no graph or profile; a new event file per fit.\n"
-    "terminate_on_nan on|off\n"
-    "  On by default: a NaN or infinite loss stops training with the weights\n"
-    "  of the last batch with a finite loss.\n"
-    "  Keras: keras.callbacks.TerminateOnNaN() (off unless given)\n"
-    "\n"
-    "Example:\n"
-    "  callback earlystopping patience=10 restore_best_weights=true\n"
-    "  callback checkpoint best.nnlab save_best_only=true\n"
-    "  fit epochs=100 validation_split=0.1";
-
-const repl_cmd repl_cmds_tools[] = {
-    {"callback", "train", repl_cmd_callback,
-     "callback KIND [FILE|SCHEDULE] [key=value ...] | callback terminate_on_nan "
-     "on|off | callback remove KIND|all",
-     "add a Keras callback (early stopping, checkpoints, ...) to later fits",
-     callback_help,
-     "monitor min_delta patience mode restore_best_weights start_from_epoch baseline "
-     "verbose filepath save_best_only save_weights_only factor cooldown min_lr "
-     "initial_learning_rate decay_steps decay_rate staircase boundaries values "
-     "max_lr start_lr last_lr cycle_momentum filename separator append log_dir "
-     "histogram_freq update_freq",
-     1, 2, REPL_POS_WORDS, repl_callback_words},
-    {"callbacks", "train", repl_cmd_callbacks, "callbacks",
-     "list the active callbacks and their settings",
-     "Lists the callbacks that run during every fit, in the order they run,\n"
-     "with all their settings (the defaults too), and the terminate_on_nan\n"
-     "switch.\n"
-     "\n"
-     "Example:\n"
-     "  callbacks\n"
-     "\n"
-     "Keras: model.fit(..., callbacks=[...]) takes the list at each call.",
-     "", 0, 0, REPL_POS_NONE, NULL},
+const repl_cmd repl_cmds_lrfind[] = {
     {"lrfind", "train", cmd_lrfind,
      "lrfind [start=1e-5] [end=10] [steps=500] [batch_size=32]",
      "learning-rate range test: the loss as the rate grows; suggests a rate",

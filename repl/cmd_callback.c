@@ -1,0 +1,690 @@
+/* cmd_callback.c - the `callback` command (add, replace or remove a
+ * callback; the terminate_on_nan switch) and `callbacks` (the list): the
+ * parsing of every kind's settings into a cb (callbacks.h), its defaults
+ * (Keras's, but verbose=1), and the settings as text.  The callbacks run
+ * in callbacks_fit.c; their Keras code is in callbacks_keras.c. */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "callbacks.h"
+
+/* Words that may follow `callback` (completion, suggestions). */
+static const char *const callback_words[] = {
+    "earlystopping", "checkpoint", "reduce_lr_on_plateau", "lr_schedule",
+    "csvlogger", "tensorboard", "terminate_on_nan", "remove", NULL
+};
+
+/* The keywords each kind takes (by CB_*), and each schedule (SCHED_*). */
+static const char *const kind_keys[CB_NKINDS] = {
+    "monitor min_delta patience mode restore_best_weights start_from_epoch "
+    "baseline verbose",
+    "filepath monitor save_best_only save_weights_only mode verbose",
+    "monitor factor patience min_delta cooldown min_lr mode verbose",
+    "",   /* by schedule: sched_keys */
+    "filename separator append",
+    "log_dir histogram_freq update_freq",
+};
+
+static const char *const sched_keys[] = {
+    "initial_learning_rate decay_steps decay_rate staircase",
+    "boundaries values",
+    "max_lr start_lr last_lr cycle_momentum",
+};
+
+/* ---- settings as text (callbacks, confirmations) ---- */
+
+static void describe(const cb *c, char *b, size_t len)
+{
+    size_t n = 0;
+#define ADD(...) do { if (n < len) n += (size_t)snprintf(b + n, len - n, __VA_ARGS__); } while (0)
+    switch (c->kind) {
+    case CB_EARLYSTOP:
+        ADD("monitor=%s min_delta=%g patience=%d mode=%s restore_best_weights=%s "
+            "start_from_epoch=%d", c->monitor, c->min_delta, c->patience,
+            cb_mode_names[c->mode], c->restore ? "true" : "false", c->start_from_epoch);
+        if (c->has_baseline)
+            ADD(" baseline=%g", c->baseline);
+        ADD(" verbose=%d", c->verbose);
+        break;
+    case CB_CHECKPOINT:
+        ADD("%s monitor=%s save_best_only=%s save_weights_only=%s mode=%s verbose=%d",
+            c->path, c->monitor, c->save_best_only ? "true" : "false",
+            c->save_weights_only ? "true" : "false", cb_mode_names[c->mode], c->verbose);
+        if (c->save_best_only && isfinite(c->best))
+            ADD(" (best so far: %.5f)", c->best);
+        break;
+    case CB_REDUCE_LR:
+        ADD("monitor=%s factor=%g patience=%d min_delta=%g cooldown=%d min_lr=%g "
+            "mode=%s verbose=%d", c->monitor, c->factor, c->patience, c->min_delta,
+            c->cooldown, c->min_lr, cb_mode_names[c->mode], c->verbose);
+        break;
+    case CB_SCHEDULE:
+        ADD("%s", cb_sched_names[c->sched]);
+        if (c->sched == SCHED_EXP) {
+            if (c->lr0 > 0)
+                ADD(" initial_learning_rate=%g", c->lr0);
+            else
+                ADD(" initial_learning_rate=(the compiled rate)");
+            ADD(" decay_steps=%g decay_rate=%g staircase=%s", c->decay_steps,
+                c->decay_rate, c->staircase ? "true" : "false");
+        } else if (c->sched == SCHED_PIECEWISE) {
+            ADD(" boundaries=");
+            for (int i = 0; i < c->nb; i++)
+                ADD("%s%g", i ? "," : "", c->bounds[i]);
+            ADD(" values=");
+            for (int i = 0; i <= c->nb; i++)
+                ADD("%s%g", i ? "," : "", c->values[i]);
+        } else {
+            if (c->max_lr > 0)
+                ADD(" max_lr=%g", c->max_lr);
+            else
+                ADD(" max_lr=(the compiled rate)");
+            if (c->start_lr > 0)
+                ADD(" start_lr=%g", c->start_lr);
+            else
+                ADD(" start_lr=max_lr/10");
+            if (c->last_lr > 0)
+                ADD(" last_lr=%g", c->last_lr);
+            else
+                ADD(" last_lr=start_lr/1000");
+            ADD(" cycle_momentum=%s", c->cycle_momentum ? "true" : "false");
+        }
+        break;
+    case CB_CSV:
+        /* a blank separator quoted, so the line reads back as typed */
+        ADD(c->sep == ' ' || c->sep == '\t' ? "%s separator=\"%c\" append=%s"
+                                           : "%s separator=%c append=%s",
+            c->path, c->sep, c->append ? "true" : "false");
+        break;
+    case CB_TENSORBOARD:
+        ADD("log_dir=%s histogram_freq=%d update_freq=", c->log_dir, c->histogram_freq);
+        if (c->update_freq == 0)
+            ADD("epoch");
+        else if (c->update_freq == 1)
+            ADD("batch");
+        else
+            ADD("%d", c->update_freq);
+        break;
+    }
+#undef ADD
+}
+
+/* ---- the `callback` command ---- */
+
+static cb_list *list_of(repl_session *s, int create)
+{
+    if (!s->callbacks && create)
+        s->callbacks = calloc(1, sizeof(cb_list));
+    return s->callbacks;
+}
+
+static cb *find_kind(const cb_list *l, int kind, int *at)
+{
+    for (int i = 0; l && i < l->n; i++)
+        if (l->items[i]->kind == kind) {
+            if (at)
+                *at = i;
+            return l->items[i];
+        }
+    return NULL;
+}
+
+static int check_keys(repl_session *s, const repl_args *a, const char *what,
+                      const char *allowed)
+{
+    for (int i = 0; i < a->nkv; i++)
+        if (!repl_word_in(allowed, a->key[i]))
+            return *allowed
+                ? repl_error(s, "callback", "%s does not take %s=; it takes: %s",
+                             what, a->key[i], allowed)
+                : repl_error(s, "callback", "%s takes no keywords (got %s=)",
+                             what, a->key[i]);
+    return 0;
+}
+
+static int parse_monitor(repl_session *s, const repl_args *a, cb *c)
+{
+    const char *m = repl_arg_str(a, "monitor");
+    if (!m)
+        return 0;
+    if (nn_lookup(cb_possible_keys(), m) < 0 && !cb_output_key(s->model, m, 0)) {
+        const char *hint = repl_suggest(m, cb_possible_keys());
+        static char pre[NN_KEYMAX + 32];
+        for (int i = 0; !*hint && cb_possible_keys()[i]; i++)
+            if (strncmp(cb_possible_keys()[i], m, strlen(m)) == 0) {
+                /* Keras 2's "acc" is Keras 3's "accuracy" */
+                snprintf(pre, sizeof pre, "did you mean %s?", cb_possible_keys()[i]);
+                hint = pre;
+            }
+        return repl_error(s, "callback", "monitor=%s is never logged by fit%s%s; "
+                          "monitor loss, val_loss, a metric (accuracy, mae, ...) "
+                          "or val_ of one", m, *hint ? "; " : "", hint);
+    }
+    snprintf(c->monitor, sizeof c->monitor, "%s", m);
+    return 0;
+}
+
+/* "1000,2000" into v (at most max), strictly increasing when incr. */
+static int parse_list(repl_session *s, const char *key, const char *str,
+                      double *v, int max, int *n)
+{
+    char buf[1024];
+    if (strlen(str) >= sizeof buf)
+        return repl_error(s, "callback", "%s is too long", key);
+    strcpy(buf, str);
+    *n = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        double x;
+        if (*n == max)
+            return repl_error(s, "callback", "%s takes at most %d numbers", key, max);
+        if (repl_parse_double(t, &x) != 0)
+            return repl_error(s, "callback", "%s: '%s' is not a number; give "
+                              "comma-separated numbers, e.g. %s", key, t,
+                              strcmp(key, "values") == 0 ? "values=0.01,0.005,0.001"
+                                                         : "boundaries=1000,2000");
+        v[(*n)++] = x;
+    }
+    if (*n == 0)
+        return repl_error(s, "callback", "%s needs at least one number", key);
+    return 0;
+}
+
+static int file_arg(repl_session *s, const repl_args *a, const char *key,
+                    const char *what, const char *example, char *out)
+{
+    const char *f = a->npos == 2 ? a->pos[1] : repl_arg_str(a, key);
+    if (a->npos == 2 && repl_arg_str(a, key))
+        return repl_error(s, "callback", "give the file once: %s FILE or %s=FILE",
+                          what, key);
+    if (!f || !*f)
+        return repl_error(s, "callback", "%s needs a file name, e.g. callback %s %s",
+                          what, what, example);
+    if (strlen(f) >= PATHLEN)
+        return repl_error(s, "callback", "the file name is too long");
+    strcpy(out, f);
+    return 0;
+}
+
+static void cb_defaults(cb *c, int kind)
+{
+    memset(c, 0, sizeof *c);
+    c->kind = kind;
+    strcpy(c->monitor, "val_loss");
+    c->verbose = 1;
+    switch (kind) {
+    case CB_EARLYSTOP:
+        break;
+    case CB_CHECKPOINT:
+        break;
+    case CB_REDUCE_LR:
+        c->factor = 0.1;
+        c->patience = 10;
+        c->min_delta = 1e-4;
+        break;
+    case CB_SCHEDULE:
+        c->decay_steps = 1000;
+        c->decay_rate = 0.1;
+        c->nb = 2;
+        c->bounds[0] = 1000, c->bounds[1] = 2000;
+        c->values[0] = 0.01, c->values[1] = 0.005, c->values[2] = 0.001;
+        break;
+    case CB_CSV:
+        c->sep = ',';
+        break;
+    case CB_TENSORBOARD:
+        strcpy(c->log_dir, "logs");
+        break;
+    }
+}
+
+/* ---- each kind's settings (after cb_defaults) ---- */
+
+static int parse_earlystop(repl_session *s, const repl_args *a, cb *c)
+{
+    long l;
+    if (parse_monitor(s, a, c) != 0 ||
+        repl_arg_double(s, a, "min_delta", 0, 0, DBL_MAX, &c->min_delta) < 0 ||
+        repl_arg_int(s, a, "patience", 0, 0, 100000, &l) < 0)
+        return -1;
+    c->patience = (int)l;
+    if (repl_arg_enum(s, a, "mode", cb_mode_names, 0, &c->mode) < 0 ||
+        repl_arg_bool(s, a, "restore_best_weights", 0, &c->restore) < 0 ||
+        repl_arg_int(s, a, "start_from_epoch", 0, 0, 100000, &l) < 0)
+        return -1;
+    c->start_from_epoch = (int)l;
+    if ((c->has_baseline = repl_arg_double(s, a, "baseline", 0, -DBL_MAX, DBL_MAX,
+                                           &c->baseline)) < 0)
+        return -1;
+    return 0;
+}
+
+static int parse_checkpoint(repl_session *s, const repl_args *a, cb *c)
+{
+    if (file_arg(s, a, "filepath", cb_kind_names[CB_CHECKPOINT], "best.nnlab",
+                 c->path) != 0 ||
+        parse_monitor(s, a, c) != 0 ||
+        repl_arg_bool(s, a, "save_best_only", 0, &c->save_best_only) < 0 ||
+        repl_arg_bool(s, a, "save_weights_only", 0, &c->save_weights_only) < 0 ||
+        repl_arg_enum(s, a, "mode", cb_mode_names, 0, &c->mode) < 0)
+        return -1;
+    char out[PATHLEN], msg[256];
+    if (cb_format_path(c->path, 1, NULL, 0, out, sizeof out, msg, sizeof msg) != 0)
+        return repl_error(s, "callback", "checkpoint: %s", msg);
+    c->best = cb_maximize(c) ? -INFINITY : INFINITY;
+    return 0;
+}
+
+static int parse_reduce_lr(repl_session *s, const repl_args *a, cb *c)
+{
+    long l;
+    double d;
+    if (parse_monitor(s, a, c) != 0)
+        return -1;
+    if (repl_arg_str(a, "factor")) {
+        if (repl_parse_double(repl_arg_str(a, "factor"), &d) != 0 || !(d > 0 && d < 1))
+            return repl_error(s, "callback", "factor must be a number between 0 "
+                              "and 1, both excluded: the new rate is lr * factor "
+                              "(got '%s')", repl_arg_str(a, "factor"));
+        c->factor = d;
+    }
+    if (repl_arg_int(s, a, "patience", 10, 0, 100000, &l) < 0)
+        return -1;
+    c->patience = (int)l;
+    if (repl_arg_double(s, a, "min_delta", 1e-4, 0, DBL_MAX, &c->min_delta) < 0 ||
+        repl_arg_int(s, a, "cooldown", 0, 0, 100000, &l) < 0)
+        return -1;
+    c->cooldown = (int)l;
+    if (repl_arg_double(s, a, "min_lr", 0, 0, 1000, &c->min_lr) < 0 ||
+        repl_arg_enum(s, a, "mode", cb_mode_names, 0, &c->mode) < 0)
+        return -1;
+    return 0;
+}
+
+/* lr_schedule exponential: lr0 * decay_rate^(step / decay_steps). */
+static int parse_exponential(repl_session *s, const repl_args *a, cb *c)
+{
+    if (repl_arg_pos_double(s, a, "initial_learning_rate", 0, &c->lr0) < 0 ||
+        repl_arg_pos_double(s, a, "decay_steps", 1000, &c->decay_steps) < 0 ||
+        repl_arg_pos_double(s, a, "decay_rate", 0.1, &c->decay_rate) < 0 ||
+        repl_arg_bool(s, a, "staircase", 0, &c->staircase) < 0)
+        return -1;
+    if (c->lr0 > 1000)
+        return repl_error(s, "callback", "initial_learning_rate must be at "
+                          "most 1000 (got %g)", c->lr0);
+    if (c->decay_rate > 1e6)
+        return repl_error(s, "callback", "decay_rate must be at most 1e6 "
+                          "(got %g)", c->decay_rate);
+    return 0;
+}
+
+/* lr_schedule piecewise: values[i] up to step boundaries[i]. */
+static int parse_piecewise(repl_session *s, const repl_args *a, cb *c)
+{
+    const char *bs = repl_arg_str(a, "boundaries"), *vs = repl_arg_str(a, "values");
+    int nv = c->nb + 1;
+    if (bs && parse_list(s, "boundaries", bs, c->bounds, MAXBOUNDS, &c->nb) != 0)
+        return -1;
+    if (vs && parse_list(s, "values", vs, c->values, MAXBOUNDS + 1, &nv) != 0)
+        return -1;
+    if (nv != c->nb + 1)
+        return repl_error(s, "callback", "piecewise needs one value more than "
+                          "boundaries: %d boundar%s, so %d values (got %d)",
+                          c->nb, c->nb == 1 ? "y" : "ies", c->nb + 1, nv);
+    for (int i = 0; i < c->nb; i++)
+        if (!(c->bounds[i] >= 0) || (i && !(c->bounds[i] > c->bounds[i - 1])))
+            return repl_error(s, "callback", "boundaries must be step numbers "
+                              ">= 0 in increasing order (got %g after %g)",
+                              c->bounds[i], i ? c->bounds[i - 1] : 0.0);
+    for (int i = 0; i < nv; i++)
+        if (!(c->values[i] > 0 && c->values[i] <= 1000))
+            return repl_error(s, "callback", "values are learning rates: "
+                              "numbers > 0 and at most 1000 (got %g)",
+                              c->values[i]);
+    return 0;
+}
+
+/* lr_schedule onecycle: start_lr -> max_lr -> start_lr -> last_lr. */
+static int parse_onecycle(repl_session *s, const repl_args *a, cb *c)
+{
+    if (repl_arg_pos_double(s, a, "max_lr", 0, &c->max_lr) < 0 ||
+        repl_arg_pos_double(s, a, "start_lr", 0, &c->start_lr) < 0 ||
+        repl_arg_pos_double(s, a, "last_lr", 0, &c->last_lr) < 0 ||
+        repl_arg_bool(s, a, "cycle_momentum", 0, &c->cycle_momentum) < 0)
+        return -1;
+    if (c->max_lr > 1000)
+        return repl_error(s, "callback", "max_lr must be at most 1000 (got %g)",
+                          c->max_lr);
+    if (c->max_lr > 0 && c->start_lr >= c->max_lr)
+        return repl_error(s, "callback", "start_lr must be below max_lr "
+                          "(got start_lr=%g max_lr=%g)", c->start_lr, c->max_lr);
+    return 0;
+}
+
+static int parse_csv(repl_session *s, const repl_args *a, cb *c)
+{
+    if (file_arg(s, a, "filename", cb_kind_names[CB_CSV], "log.csv", c->path) != 0 ||
+        repl_arg_bool(s, a, "append", 0, &c->append) < 0)
+        return -1;
+    const char *sep = repl_arg_str(a, "separator");
+    if (sep) {
+        if (strlen(sep) != 1 || strchr("\"\r\n0123456789.-+e", sep[0]))
+            return repl_error(s, "callback", "separator must be one character "
+                              "that cannot appear in a number, e.g. separator=';' "
+                              "(got '%s')", sep);
+        c->sep = sep[0];
+    }
+    return 0;
+}
+
+static int parse_tensorboard(repl_session *s, const repl_args *a, cb *c)
+{
+    long l;
+    const char *dir = repl_arg_str(a, "log_dir");
+    if (dir) {
+        if (!*dir || strlen(dir) >= PATHLEN - 64)
+            return repl_error(s, "callback", "log_dir must be a directory name, "
+                              "e.g. log_dir=logs/run_1");
+        strcpy(c->log_dir, dir);
+    }
+    if (repl_arg_int(s, a, "histogram_freq", 0, 0, 100000, &l) < 0)
+        return -1;
+    c->histogram_freq = (int)l;
+    const char *uf = repl_arg_str(a, "update_freq");
+    if (uf) {
+        if (strcmp(uf, "epoch") == 0)
+            c->update_freq = 0;
+        else if (strcmp(uf, "batch") == 0)
+            c->update_freq = 1;
+        else if (repl_parse_long(uf, &l) == 0 && l >= 1 && l <= 1000000)
+            c->update_freq = (int)l;
+        else
+            return repl_error(s, "callback", "update_freq must be epoch, batch or "
+                              "a number of batches >= 1 (got '%s')", uf);
+    }
+    return 0;
+}
+
+/* lr_schedule's word (exponential, piecewise, onecycle) into c->sched,
+ * and its keys checked.  0 or -1. */
+static int parse_sched_word(repl_session *s, const repl_args *a, cb *c)
+{
+    if (a->npos < 2)
+        return repl_error(s, "callback", "lr_schedule needs a schedule: "
+                          "exponential, piecewise or onecycle, e.g. callback "
+                          "lr_schedule onecycle max_lr=0.01");
+    c->sched = nn_lookup(cb_sched_names, a->pos[1]);
+    if (c->sched < 0) {
+        const char *hint = repl_suggest(a->pos[1], cb_sched_names);
+        return repl_error(s, "callback", "unknown schedule '%s'%s%s; schedules: "
+                          "exponential piecewise onecycle", a->pos[1],
+                          *hint ? "; " : "", hint);
+    }
+    char w[64];
+    snprintf(w, sizeof w, "lr_schedule %s", cb_sched_names[c->sched]);
+    return check_keys(s, a, w, sched_keys[c->sched]);
+}
+
+/* The settings of a callback of kind into c: Keras's defaults, then the
+ * command's words.  0, or -1 after the error. */
+static int parse_kind(repl_session *s, const repl_args *a, int kind, cb *c)
+{
+    static int (*const parse_sched[])(repl_session *, const repl_args *, cb *) = {
+        parse_exponential, parse_piecewise, parse_onecycle};
+    const char *what = cb_kind_names[kind];
+    cb_defaults(c, kind);
+    int takes_file = kind == CB_CHECKPOINT || kind == CB_CSV;
+    int takes_word = kind == CB_SCHEDULE;
+    if (a->npos == 2 && !takes_file && !takes_word)
+        return repl_error(s, "callback", "%s takes only key=value settings (got "
+                          "'%s')", what, a->pos[1]);
+    if (kind == CB_SCHEDULE) {
+        if (parse_sched_word(s, a, c) != 0)
+            return -1;
+    } else if (check_keys(s, a, what, kind_keys[kind]) != 0)
+        return -1;
+    int r = 0;
+    switch (kind) {
+    case CB_EARLYSTOP:
+        r = parse_earlystop(s, a, c);
+        break;
+    case CB_CHECKPOINT:
+        r = parse_checkpoint(s, a, c);
+        break;
+    case CB_REDUCE_LR:
+        r = parse_reduce_lr(s, a, c);
+        break;
+    case CB_SCHEDULE:
+        r = parse_sched[c->sched](s, a, c);
+        break;
+    case CB_CSV:
+        r = parse_csv(s, a, c);
+        break;
+    case CB_TENSORBOARD:
+        r = parse_tensorboard(s, a, c);
+        break;
+    }
+    if (r != 0)
+        return -1;
+    if (kind == CB_EARLYSTOP || kind == CB_CHECKPOINT || kind == CB_REDUCE_LR) {
+        long v;
+        if (repl_arg_int(s, a, "verbose", 1, 0, 1, &v) < 0)
+            return -1;
+        c->verbose = (int)v;
+    }
+    return 0;
+}
+
+static int cmd_callback(repl_session *s, const repl_args *a)
+{
+    const char *what = a->pos[0];
+    cb_list *l = list_of(s, 0);
+    if (strcmp(what, "terminate_on_nan") == 0) {
+        static const char *const onoff[] = {"on", "off", NULL};
+        if (check_keys(s, a, what, "") != 0)
+            return -1;
+        int v = a->npos == 2 ? nn_lookup(onoff, a->pos[1]) : -1;
+        if (v < 0)
+            return repl_error(s, "callback", "terminate_on_nan takes on or off%s%s%s",
+                              a->npos == 2 ? " (got '" : "",
+                              a->npos == 2 ? a->pos[1] : "", a->npos == 2 ? "')" : "");
+        s->terminate_on_nan = v == 0;
+        printf("terminate_on_nan: %s%s\n", v == 0 ? "on" : "off",
+               v == 0 ? " (a NaN or infinite loss stops training with the weights "
+                        "of the last good batch)"
+                      : " (training goes on through a NaN or infinite loss)");
+        return 0;
+    }
+    if (strcmp(what, "remove") == 0) {
+        if (check_keys(s, a, what, "") != 0)
+            return -1;
+        if (a->npos < 2)
+            return repl_error(s, "callback", "remove needs a callback name or all, "
+                              "e.g. callback remove earlystopping");
+        const char *name = a->pos[1];
+        if (strcmp(name, "all") == 0) {
+            int n = l ? l->n : 0;
+            repl_callbacks_free(s);
+            printf("removed %d callback%s\n", n, n == 1 ? "" : "s");
+            return 0;
+        }
+        if (strcmp(name, "terminate_on_nan") == 0)
+            return repl_error(s, "callback", "terminate_on_nan is a switch: "
+                              "callback terminate_on_nan off");
+        int kind = nn_lookup(cb_kind_names, name), at = -1;
+        if (kind < 0) {
+            const char *hint = repl_suggest(name, cb_kind_names);
+            return repl_error(s, "callback", "unknown callback '%s'%s%s; callbacks: "
+                              "earlystopping checkpoint reduce_lr_on_plateau "
+                              "lr_schedule csvlogger tensorboard, or all", name,
+                              *hint ? "; " : "", hint);
+        }
+        cb *c = find_kind(l, kind, &at);
+        if (!c)
+            return repl_error(s, "callback", "no %s callback to remove; see callbacks",
+                              name);
+        cb_free(c);
+        memmove(&l->items[at], &l->items[at + 1], (size_t)(l->n - at - 1) * sizeof c);
+        l->n--;
+        printf("removed %s\n", name);
+        return 0;
+    }
+    int kind = nn_lookup(cb_kind_names, what);
+    if (kind < 0) {
+        const char *hint = repl_suggest(what, callback_words);
+        return repl_error(s, "callback", "unknown callback '%s'%s%s; callbacks: "
+                          "earlystopping checkpoint reduce_lr_on_plateau lr_schedule "
+                          "csvlogger tensorboard terminate_on_nan (and remove)", what,
+                          *hint ? "; " : "", hint);
+    }
+    cb c;
+    if (parse_kind(s, a, kind, &c) != 0)
+        return -1;
+    if (kind == CB_SCHEDULE && find_kind(l, CB_REDUCE_LR, NULL))
+        return repl_error(s, "callback", "reduce_lr_on_plateau already sets the "
+                          "learning rate; remove it first (callback remove "
+                          "reduce_lr_on_plateau)");
+    if (kind == CB_REDUCE_LR && find_kind(l, CB_SCHEDULE, NULL))
+        return repl_error(s, "callback", "lr_schedule already sets the learning "
+                          "rate; remove it first (callback remove lr_schedule)");
+    int at = -1;
+    cb *old = find_kind(l, kind, &at);
+    cb *n = malloc(sizeof *n);
+    if (!n || !(l = list_of(s, 1))) {
+        free(n);
+        return repl_error(s, "callback", "out of memory");
+    }
+    *n = c;
+    if (old) {
+        cb_free(old);
+        l->items[at] = n;
+    } else
+        l->items[l->n++] = n;
+    char d[4096];
+    describe(n, d, sizeof d);
+    printf("%s %s: %s\n", old ? "replaced" : "added", what, d);
+    return 0;
+}
+
+static int cmd_callbacks(repl_session *s, const repl_args *a)
+{
+    (void)a;
+    const cb_list *l = s->callbacks;
+    if (!l || l->n == 0)
+        printf("no callbacks (add one with e.g. callback earlystopping patience=5 "
+               "restore_best_weights=true)\n");
+    else {
+        printf("callbacks, run in this order at every fit:\n");
+        for (int i = 0; i < l->n; i++) {
+            char d[4096];
+            describe(l->items[i], d, sizeof d);
+            printf("  %-20s %s\n", cb_kind_names[l->items[i]->kind], d);
+        }
+    }
+    printf("terminate_on_nan: %s\n", s->terminate_on_nan ? "on" : "off");
+    return 0;
+}
+
+static const char *const callback_help =
+    "Adds a callback that runs during every later fit, until removed (callback\n"
+    "remove KIND|all) or reset.  KIND is earlystopping, checkpoint,\n"
+    "reduce_lr_on_plateau, lr_schedule, csvlogger or tensorboard; adding a\n"
+    "kind again replaces it.  `callbacks` lists them with every setting.\n"
+    "Defaults are Keras's, but verbose=1 (Keras: 0) so you see what they do;\n"
+    "verbose=0 silences earlystopping, checkpoint and reduce_lr_on_plateau.\n"
+    "Monitors: loss, val_loss, a compiled metric (accuracy, mae, ...) or val_\n"
+    "of one; mode=auto maximises accuracies and minimises the rest.\n"
+    "\n"
+    "earlystopping [monitor=val_loss] [min_delta=0] [patience=0] [mode=auto]\n"
+    "    [restore_best_weights=false] [start_from_epoch=0] [baseline=X]\n"
+    "  Stops when the monitored value has not improved (by more than\n"
+    "  min_delta) for patience epochs: \"Epoch N: early stopping\".  With\n"
+    "  restore_best_weights the weights of the best epoch come back at the end.\n"
+    "  Keras: keras.callbacks.EarlyStopping(patience=10, restore_best_weights=True)\n"
+    "  nnlab: start_from_epoch counts the epochs of each fit; the best weights\n"
+    "  are not restored after Ctrl-C or a NaN loss.\n"
+    "checkpoint FILE [monitor=val_loss] [save_best_only=false]\n"
+    "    [save_weights_only=false] [mode=auto]\n"
+    "  Saves the model (as `save` does, atomically) after each epoch, or only\n"
+    "  when the monitored value improves.  FILE may hold {epoch}, {epoch:02d},\n"
+    "  {val_loss:.4f} and other logged values.\n"
+    "  Keras: keras.callbacks.ModelCheckpoint(\"best.keras\", save_best_only=True)\n"
+    "  nnlab: any file name (the keras command writes .keras); the best value\n"
+    "  is kept across fits; weights-only files are model files without the\n"
+    "  history.\n"
+    "reduce_lr_on_plateau [monitor=val_loss] [factor=0.1] [patience=10]\n"
+    "    [min_delta=1e-4] [cooldown=0] [min_lr=0] [mode=auto]\n"
+    "  Multiplies the learning rate by factor after patience epochs without\n"
+    "  improvement, then waits cooldown epochs.\n"
+    "  Keras: keras.callbacks.ReduceLROnPlateau(factor=0.5, patience=5)\n"
+    "lr_schedule exponential [initial_learning_rate=] [decay_steps=1000]\n"
+    "    [decay_rate=0.1] [staircase=false]\n"
+    "  lr = initial * decay_rate^(step / decay_steps), step = optimizer updates\n"
+    "  so far, set before every batch (initial: the compiled learning_rate).\n"
+    "  Keras: keras.optimizers.schedules.ExponentialDecay(0.01, 1000, 0.1)\n"
+    "lr_schedule piecewise [boundaries=1000,2000] [values=0.01,0.005,0.001]\n"
+    "  values[0] up to step boundaries[0], values[1] up to boundaries[1], ...\n"
+    "  Keras: keras.optimizers.schedules.PiecewiseConstantDecay([1000, 2000],\n"
+    "         [0.01, 0.005, 0.001])\n"
+    "lr_schedule onecycle [max_lr=] [start_lr=max_lr/10] [last_lr=start_lr/1000]\n"
+    "    [cycle_momentum=false]\n"
+    "  1cycle (Smith 2018), per batch over the whole fit: up from start_lr to\n"
+    "  max_lr over the first half of (batches - batches//10 - 1), back down\n"
+    "  over the second, then down to last_lr.  cycle_momentum moves sgd's\n"
+    "  momentum 0.95 -> 0.85 -> 0.95 the other way.  max_lr defaults to the\n"
+    "  compiled learning_rate; lrfind suggests one.\n"
+    "  Keras: Geron's OneCycleScheduler (ch. 11), not part of Keras.\n"
+    "  In Keras the schedules live in the optimizer; here they are callbacks.\n"
+    "  A schedule and reduce_lr_on_plateau cannot both be active.\n"
+    "csvlogger FILE [separator=,] [append=false]\n"
+    "  Writes one line per epoch: epoch (from 0), then the logged values in\n"
+    "  sorted order, flushed each epoch.  Without validation the val_ columns\n"
+    "  hold NA, as Keras writes them.\n"
+    "  Keras: keras.callbacks.CSVLogger(\"training.csv\")\n"
+    "  nnlab: adds learning_rate; append=false starts the file at the first\n"
+    "  fit after the callback and appends the later fits; lines end in \\n.\n"
+    "tensorboard [log_dir=logs] [histogram_freq=0] [update_freq=epoch|batch|N]\n"
+    "  Writes TensorBoard event files in log_dir/train and log_dir/validation:\n"
+    "  epoch_loss, epoch_accuracy, ..., epoch_learning_rate at step = epoch\n"
+    "  (from 0); LAYER/kernel/histogram and LAYER/bias/histogram every\n"
+    "  histogram_freq epochs; batch_loss, ... every batch (or N) with\n"
+    "  update_freq.  View them with: tensorboard --logdir logs\n"
+    "  Keras: keras.callbacks.TensorBoard(log_dir=\"logs\", histogram_freq=1)\n"
+    "  nnlab: no graph or profile; a new event file per fit.\n"
+    "terminate_on_nan on|off\n"
+    "  On by default: a NaN or infinite loss stops training with the weights\n"
+    "  of the last batch with a finite loss.\n"
+    "  Keras: keras.callbacks.TerminateOnNaN() (off unless given)\n"
+    "\n"
+    "Example:\n"
+    "  callback earlystopping patience=10 restore_best_weights=true\n"
+    "  callback checkpoint best.nnlab save_best_only=true\n"
+    "  fit epochs=100 validation_split=0.1";
+
+const repl_cmd repl_cmds_callback[] = {
+    {"callback", "train", cmd_callback,
+     "callback KIND [FILE|SCHEDULE] [key=value ...] | callback terminate_on_nan "
+     "on|off | callback remove KIND|all",
+     "add a Keras callback (early stopping, checkpoints, ...) to later fits",
+     callback_help,
+     "monitor min_delta patience mode restore_best_weights start_from_epoch baseline "
+     "verbose filepath save_best_only save_weights_only factor cooldown min_lr "
+     "initial_learning_rate decay_steps decay_rate staircase boundaries values "
+     "max_lr start_lr last_lr cycle_momentum filename separator append log_dir "
+     "histogram_freq update_freq",
+     1, 2, REPL_POS_WORDS, callback_words},
+    {"callbacks", "train", cmd_callbacks, "callbacks",
+     "list the active callbacks and their settings",
+     "Lists the callbacks that run during every fit, in the order they run,\n"
+     "with all their settings (the defaults too), and the terminate_on_nan\n"
+     "switch.\n"
+     "\n"
+     "Example:\n"
+     "  callbacks\n"
+     "\n"
+     "Keras: model.fit(..., callbacks=[...]) takes the list at each call.",
+     "", 0, 0, REPL_POS_NONE, NULL},
+    {NULL},
+};

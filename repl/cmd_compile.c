@@ -1,0 +1,262 @@
+/* cmd_compile.c - `compile`: the loss (one per output, with
+ * loss_weights), the optimizer and its settings, the metrics (Keras's
+ * model.compile). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "repl.h"
+
+/* Which optimizer takes which setting (Keras's constructor arguments). */
+static const char *const opt_keys[NN_OPT_COUNT] = {
+    "learning_rate momentum nesterov",
+    "learning_rate rho epsilon",
+    "learning_rate beta_1 beta_2 epsilon",
+    "learning_rate initial_accumulator_value epsilon",
+    "learning_rate beta_1 beta_2 epsilon",
+};
+
+/* loss=NAME[,NAME...] into lks (*nl of them): one loss for every output,
+ * or one per output (Keras: loss=["mse", "mse"]).  0 or -1. */
+static int parse_losses(repl_session *s, const char *lname, int nout,
+                        nn_loss_kind *lks, int *nl)
+{
+    char lb[256];
+    snprintf(lb, sizeof lb, "%s", lname);
+    char *save = NULL;
+    *nl = 0;
+    for (char *t = strtok_r(lb, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (*nl == NN_MAXOUT)
+            return repl_error(s, "compile", "at most %d losses (one per output)",
+                              NN_MAXOUT);
+        if (nn_loss_parse(t, &lks[*nl]) != 0)
+            return repl_error(s, "compile", "unknown loss '%s'%s%s; losses: mse mae huber "
+                              "binary_crossentropy categorical_crossentropy "
+                              "sparse_categorical_crossentropy", t,
+                              *repl_suggest(t, nn_loss_names) ? "; " : "",
+                              repl_suggest(t, nn_loss_names));
+        (*nl)++;
+    }
+    if (*nl == 0 || (*nl != 1 && *nl != nout))
+        return repl_error(s, "compile", "give one loss, or one per output: the model "
+                          "has %d output%s (got %d losses)", nout, nout == 1 ? "" : "s",
+                          *nl);
+    return 0;
+}
+
+/* loss_weights=W,... (Keras: loss_weights=[0.9, 0.1]): one per output
+ * into lw, *nw of them (0 when absent).  0 or -1. */
+static int parse_loss_weights(repl_session *s, const repl_args *a, int nout,
+                              double *lw, int *nw)
+{
+    const char *lwl = repl_arg_str(a, "loss_weights");
+    *nw = 0;
+    if (!lwl)
+        return 0;
+    char lb[256];
+    snprintf(lb, sizeof lb, "%s", lwl);
+    char *save = NULL;
+    for (char *t = strtok_r(lb, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (*nw == NN_MAXOUT || repl_parse_double(t, &lw[*nw]) != 0 ||
+            !(lw[*nw] >= 0) || !isfinite(lw[*nw]) || lw[*nw] > 1e6)
+            return repl_error(s, "compile", "loss_weights takes one number >= 0 "
+                              "per output, e.g. loss_weights=0.9,0.1 (got '%s')", lwl);
+        (*nw)++;
+    }
+    if (*nw != nout)
+        return repl_error(s, "compile", "loss_weights needs one weight per output: "
+                          "the model has %d (got %d)", nout, *nw);
+    return 0;
+}
+
+/* from_logits= and huber's delta=, checked against the losses lks[nl],
+ * into every output's loss of c.  0 or -1. */
+static int parse_loss_settings(repl_session *s, const repl_args *a,
+                               const nn_loss_kind *lks, int nl, int nout,
+                               nn_compile_cfg *c, int *from_logits)
+{
+    double delta;
+    if (repl_arg_bool(s, a, "from_logits", 0, from_logits) < 0 ||
+        repl_arg_pos_double(s, a, "delta", 1.0, &delta) < 0)
+        return -1;
+    int huber = 0;
+    for (int k = 0; k < nl; k++)
+        huber |= lks[k] == NN_LOSS_HUBER;
+    if (repl_arg_str(a, "delta") && !huber)
+        return repl_error(s, "compile", "delta= is huber's setting, not %s's",
+                          nn_loss_names[lks[0]]);
+    for (int k = 0; k < nl; k++) {
+        if (*from_logits && lks[k] != NN_LOSS_BCE && lks[k] != NN_LOSS_CCE &&
+            lks[k] != NN_LOSS_SCCE)
+            return repl_error(s, "compile", "from_logits= applies to the "
+                              "cross-entropy losses only");
+    }
+    for (int k = 0; k < nout; k++) {
+        c->loss[k].from_logits = *from_logits;
+        c->loss[k].delta = (float)delta;
+    }
+    return 0;
+}
+
+/* The settings of optimizer opt (Keras's defaults for the others) into
+ * o; a setting that belongs to another optimizer is an error.  0 or -1. */
+static int parse_opt_settings(repl_session *s, const repl_args *a, int opt,
+                              nn_opt_cfg *o)
+{
+    nn_opt_defaults(o, (nn_opt_kind)opt);
+    static const char *const settings[] = {
+        "learning_rate", "momentum", "nesterov", "rho", "beta_1", "beta_2",
+        "epsilon", "initial_accumulator_value", NULL};
+    for (int i = 0; settings[i]; i++)
+        if (repl_arg_str(a, settings[i]) && !repl_word_in(opt_keys[opt], settings[i]))
+            return repl_error(s, "compile", "%s is not a setting of %s; it takes: %s",
+                              settings[i], nn_opt_names[opt], opt_keys[opt]);
+    if (repl_arg_pos_double(s, a, "learning_rate", o->learning_rate,
+                            &o->learning_rate) < 0 ||
+        repl_arg_double(s, a, "momentum", o->momentum, 0, 0.999999, &o->momentum) < 0 ||
+        repl_arg_bool(s, a, "nesterov", o->nesterov, &o->nesterov) < 0 ||
+        repl_arg_double(s, a, "rho", o->rho, 0, 0.999999, &o->rho) < 0 ||
+        repl_arg_double(s, a, "beta_1", o->beta_1, 0, 0.999999, &o->beta_1) < 0 ||
+        repl_arg_double(s, a, "beta_2", o->beta_2, 0, 0.999999, &o->beta_2) < 0 ||
+        repl_arg_double(s, a, "epsilon", o->epsilon, 0, 1, &o->epsilon) < 0 ||
+        repl_arg_double(s, a, "initial_accumulator_value",
+                        o->initial_accumulator_value, 0, 1e6,
+                        &o->initial_accumulator_value) < 0)
+        return -1;
+    if (o->learning_rate > 1e3)
+        return repl_error(s, "compile", "learning_rate must be at most 1000 (got %g)",
+                          o->learning_rate);
+    return 0;
+}
+
+/* metrics=NAME,... into c.  0 or -1. */
+static int parse_metrics(repl_session *s, const repl_args *a, nn_compile_cfg *c)
+{
+    const char *mlist = repl_arg_str(a, "metrics");
+    if (!mlist || !*mlist)
+        return 0;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", mlist);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        nn_metric_kind mk;
+        if (nn_metric_parse(t, &mk) != 0)
+            return repl_error(s, "compile", "unknown metric '%s'%s%s; metrics: "
+                              "accuracy binary_accuracy categorical_accuracy "
+                              "sparse_categorical_accuracy mse mae rmse", t,
+                              *repl_suggest(t, nn_metric_names) ? "; " : "",
+                              repl_suggest(t, nn_metric_names));
+        if (c->nmetrics == NN_MAXMETRICS)
+            return repl_error(s, "compile", "at most %d metrics", NN_MAXMETRICS);
+        c->metrics[c->nmetrics++] = mk;
+    }
+    return 0;
+}
+
+/* "compiled: loss=... optimizer=sgd(learning_rate=0.01) metrics=..." */
+static void print_compiled(const nn_compile_cfg *c, const nn_loss_kind *lks, int nl,
+                           const double *lw, int nw, int opt, int from_logits)
+{
+    printf("compiled: loss=");
+    for (int k = 0; k < nl; k++)
+        printf("%s%s", k ? "," : "", nn_loss_names[lks[k]]);
+    if (nw) {
+        printf(" loss_weights=");
+        for (int k = 0; k < nw; k++)
+            printf("%s%g", k ? "," : "", lw[k]);
+    }
+    printf("%s optimizer=%s(learning_rate=%g", from_logits ? " (from_logits)" : "",
+           nn_opt_names[opt], c->opt.learning_rate);
+    switch (opt) {
+    case NN_OPT_SGD:
+        if (c->opt.momentum > 0)
+            printf(", momentum=%g%s", c->opt.momentum, c->opt.nesterov ? ", nesterov" : "");
+        break;
+    case NN_OPT_RMSPROP:
+        printf(", rho=%g", c->opt.rho);
+        break;
+    case NN_OPT_ADAM:
+    case NN_OPT_NADAM:
+        printf(", beta_1=%g, beta_2=%g", c->opt.beta_1, c->opt.beta_2);
+        break;
+    default:
+        break;
+    }
+    printf(")");
+    for (int j = 0; j < c->nmetrics; j++)
+        printf("%s%s", j ? "," : " metrics=", nn_metric_names[c->metrics[j]]);
+    printf("\n");
+}
+
+static int cmd_compile(repl_session *s, const repl_args *a)
+{
+    if (!s->model)
+        return repl_error(s, "compile", "there is no model; build one first "
+                          "(input, dense, ...)");
+    const char *lname = repl_arg_str(a, "loss");
+    if (!lname)
+        return repl_error(s, "compile", "loss= is required, e.g. "
+                          "loss=sparse_categorical_crossentropy; losses: mse mae "
+                          "huber binary_crossentropy categorical_crossentropy "
+                          "sparse_categorical_crossentropy");
+    nn_compile_cfg c;
+    nn_compile_defaults(&c);
+    int nout = s->model->nout > 0 ? s->model->nout : 1;
+    nn_loss_kind lks[NN_MAXOUT];
+    double lw[NN_MAXOUT];
+    int nl, nw;
+    if (parse_losses(s, lname, nout, lks, &nl) != 0 ||
+        parse_loss_weights(s, a, nout, lw, &nw) != 0)
+        return -1;
+    for (int k = 0; k < nout; k++) {
+        c.loss[k].kind = lks[nl == 1 ? 0 : k];
+        if (nw)
+            c.loss_weights[k] = lw[k];
+    }
+    int opt, from_logits;
+    /* Keras's compile() defaults to rmsprop */
+    if (repl_arg_enum(s, a, "optimizer", nn_opt_names, NN_OPT_RMSPROP, &opt) < 0 ||
+        parse_loss_settings(s, a, lks, nl, nout, &c, &from_logits) != 0 ||
+        parse_opt_settings(s, a, opt, &c.opt) != 0 ||
+        parse_metrics(s, a, &c) != 0)
+        return -1;
+    nn_err e;
+    if (nn_model_compile(s->model, &c, &e) != NN_OK)
+        return repl_error(s, "compile", "%s", e.msg);
+    snprintf(s->loss_name, sizeof s->loss_name, "%s", nn_loss_names[lks[0]]);
+    print_compiled(&c, lks, nl, lw, nw, opt, from_logits);
+    return 0;
+}
+
+const repl_cmd repl_cmds_compile[] = {
+    {"compile", "train", cmd_compile,
+     "compile loss=NAME[,NAME...] [loss_weights=W,...] [optimizer=NAME] "
+     "[learning_rate=X] [momentum=X] [nesterov=BOOL] [rho=X] [beta_1=X] [beta_2=X] "
+     "[epsilon=X] [initial_accumulator_value=X] [metrics=NAME,...] "
+     "[from_logits=BOOL] [delta=X]",
+     "choose the loss, the optimizer and the metrics",
+     "Sets what training minimises (the loss), how (the optimizer and its\n"
+     "settings) and what it reports besides (metrics).  Defaults as Keras:\n"
+     "optimizer=rmsprop; sgd learning_rate=0.01 momentum=0; rmsprop 0.001\n"
+     "rho=0.9; adam and nadam 0.001 beta_1=0.9 beta_2=0.999; adagrad 0.001\n"
+     "initial_accumulator_value=0.1; epsilon=1e-7.\n"
+     "Losses: mse mae huber (delta=1) binary_crossentropy\n"
+     "categorical_crossentropy (one-hot labels)\n"
+     "sparse_categorical_crossentropy (class numbers); from_logits=true when\n"
+     "the last layer has no sigmoid/softmax.  Metrics: accuracy (chosen from\n"
+     "the loss, as Keras does) binary_accuracy categorical_accuracy\n"
+     "sparse_categorical_accuracy mse mae rmse.  Compiling again resets the\n"
+     "optimizer's state (momentum, Adam's moments), not the weights.\n"
+     "A model of several outputs (see outputs) takes one loss for all or one\n"
+     "per output (loss=mse,mse) and loss_weights=0.9,0.1: the loss trained\n"
+     "is the weighted sum, and fit shows each output's loss apart.\n"
+     "\n"
+     "Example:\n"
+     "  compile loss=sparse_categorical_crossentropy optimizer=sgd metrics=accuracy\n"
+     "\n"
+     "Keras: model.compile(loss=\"sparse_categorical_crossentropy\",\n"
+     "                     optimizer=\"sgd\", metrics=[\"accuracy\"])",
+     "loss loss_weights optimizer learning_rate momentum nesterov rho beta_1 beta_2 "
+     "epsilon initial_accumulator_value metrics from_logits delta",
+     0, 0, REPL_POS_NONE, NULL},
+    {NULL},
+};

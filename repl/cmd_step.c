@@ -1,0 +1,83 @@
+/* cmd_step.c - `step`: N training steps on single random mini-batches
+ * (Keras's train_on_batch), each loss printed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "progress.h"
+#include "repl.h"
+#include "train_common.h"
+
+static int cmd_step(repl_session *s, const repl_args *a)
+{
+    if (repl_need_model_data(s, "step", 1) != 0)
+        return -1;
+    long n = 1, bs;
+    if (a->npos == 1 && (repl_parse_long(a->pos[0], &n) != 0 || n < 1 || n > 100000))
+        return repl_error(s, "step", "N must be a whole number from 1 to 100000 "
+                          "(got '%s')", a->pos[0]);
+    if (repl_arg_int(s, a, "batch_size", 32, 1, 1 << 20, &bs) < 0)
+        return -1;
+    nn_err e;
+    if (nn_check_data(s->model, &s->train, &e) != NN_OK)
+        return repl_error(s, "step", "%s", e.msg);
+    const nn_dataset *d = &s->train;
+    if (bs > d->n)
+        bs = d->n;
+    int *idx = malloc((size_t)d->n * sizeof *idx);
+    float *x = malloc((size_t)bs * d->d * sizeof *x + 1);
+    float *y = malloc((size_t)bs * d->ycols * sizeof *y + 1);
+    int rc = 0;
+    if (!idx || !x || !y) {
+        rc = repl_error(s, "step", "out of memory");
+        goto out;
+    }
+    for (int i = 0; i < d->n; i++)
+        idx[i] = i;
+    for (long k = 0; k < n; k++) {
+        if (repl_interrupted) {
+            printf("Interrupted after %ld step%s.\n", k, k == 1 ? "" : "s");
+            break;
+        }
+        /* a random mini-batch: the first bs of a partial Fisher-Yates */
+        for (int j = 0; j < bs; j++) {
+            int r = j + (int)nn_rng_below(&s->rng, (uint32_t)(d->n - j));
+            int t = idx[j];
+            idx[j] = idx[r];
+            idx[r] = t;
+            memcpy(x + (size_t)j * d->d, d->x + (size_t)idx[j] * d->d,
+                   (size_t)d->d * sizeof *x);
+            memcpy(y + (size_t)j * d->ycols, d->y + (size_t)idx[j] * d->ycols,
+                   (size_t)d->ycols * sizeof *y);
+        }
+        double loss;
+        if (nn_train_batch(s->model, x, d->d, y, NULL, (int)bs, &loss, &e) != NN_OK) {
+            rc = repl_error(s, "step", "%s", e.msg);
+            goto out;
+        }
+        repl_plot_record_step(s, s->model);
+        char v[32];
+        repl_format_value(v, sizeof v, loss);
+        printf("step %ld: loss %s (batch of %ld)\n", s->model->steps, v, bs);
+    }
+out:
+    free(idx);
+    free(x);
+    free(y);
+    return rc;
+}
+
+const repl_cmd repl_cmds_step[] = {
+    {"step", "train", cmd_step, "step [N] [batch_size=32]",
+     "train on N single random mini-batches, printing each loss",
+     "Runs N training steps, each on a fresh random mini-batch: forward pass,\n"
+     "loss, backpropagation, one optimizer update.  Use it to watch the loss\n"
+     "move batch by batch, then look inside with grads and activations.\n"
+     "Steps are not epochs: they do not enter history.\n"
+     "\n"
+     "Example:\n"
+     "  step 5 batch_size=16\n"
+     "\n"
+     "Keras: model.train_on_batch(X_batch, y_batch)",
+     "batch_size", 0, 1, REPL_POS_NONE, NULL},
+    {NULL},
+};

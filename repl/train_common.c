@@ -1,0 +1,26 @@
+/* train_common.c - what the training commands share: the check that a
+ * model and data are there, and the splits by name (train_common.h). */
+#include "train_common.h"
+
+int repl_need_model_data(repl_session *s, const char *cmd, int compiled)
+{
+    if (repl_need_data(s, cmd) < 0)
+        return -1;
+    if (!s->model || s->model->nparams == 0)
+        return repl_error(s, cmd, "no model to %s; build one first, e.g. input, "
+                          "dense 8 activation=relu, dense 1 activation=sigmoid", cmd);
+    if (compiled && !s->model->compiled)
+        return repl_error(s, cmd, "the model is not compiled; run compile loss=... "
+                          "optimizer=... first");
+    return 0;
+}
+
+nn_dataset *repl_split_of(repl_session *s, int k)
+{
+    return k == 0 ? &s->train : k == 1 ? &s->valid : &s->test;
+}
+
+int repl_default_split(const repl_session *s)
+{
+    return s->test.n > 0 ? 2 : s->valid.n > 0 ? 1 : 0;
+}
