@@ -246,17 +246,16 @@ static int parse_earlystop(repl_session *s, const repl_args *a, cb *c)
 {
     long l;
     if (parse_monitor(s, a, c) != 0 ||
-        repl_arg_double(s, a, "min_delta", 0, 0, DBL_MAX, &c->min_delta) < 0 ||
-        repl_arg_int(s, a, "patience", 0, 0, 100000, &l) < 0)
+        repl_opt_num(s, a, "min_delta", &c->min_delta) < 0 ||
+        repl_opt_int(s, a, "patience", &l) < 0)
         return -1;
     c->patience = (int)l;
-    if (repl_arg_enum(s, a, "mode", cb_mode_names, 0, &c->mode) < 0 ||
-        repl_arg_bool(s, a, "restore_best_weights", 0, &c->restore) < 0 ||
-        repl_arg_int(s, a, "start_from_epoch", 0, 0, 100000, &l) < 0)
+    if (repl_opt_enum_or(s, a, "mode", 0, &c->mode) < 0 ||
+        repl_opt_bool_or(s, a, "restore_best_weights", 0, &c->restore) < 0 ||
+        repl_opt_int(s, a, "start_from_epoch", &l) < 0)
         return -1;
     c->start_from_epoch = (int)l;
-    if ((c->has_baseline = repl_arg_double(s, a, "baseline", 0, -DBL_MAX, DBL_MAX,
-                                           &c->baseline)) < 0)
+    if ((c->has_baseline = repl_opt_num(s, a, "baseline", &c->baseline)) < 0)
         return -1;
     return 0;
 }
@@ -266,9 +265,9 @@ static int parse_checkpoint(repl_session *s, const repl_args *a, cb *c)
     if (file_arg(s, a, "filepath", cb_kind_names[CB_CHECKPOINT], "best.nnlab",
                  c->path) != 0 ||
         parse_monitor(s, a, c) != 0 ||
-        repl_arg_bool(s, a, "save_best_only", 0, &c->save_best_only) < 0 ||
-        repl_arg_bool(s, a, "save_weights_only", 0, &c->save_weights_only) < 0 ||
-        repl_arg_enum(s, a, "mode", cb_mode_names, 0, &c->mode) < 0)
+        repl_opt_bool_or(s, a, "save_best_only", 0, &c->save_best_only) < 0 ||
+        repl_opt_bool_or(s, a, "save_weights_only", 0, &c->save_weights_only) < 0 ||
+        repl_opt_enum_or(s, a, "mode", 0, &c->mode) < 0)
         return -1;
     char out[PATHLEN], msg[256];
     if (cb_format_path(c->path, 1, NULL, 0, out, sizeof out, msg, sizeof msg) != 0)
@@ -294,11 +293,11 @@ static int parse_reduce_lr(repl_session *s, const repl_args *a, cb *c)
         return -1;
     c->patience = (int)l;
     if (repl_arg_double(s, a, "min_delta", 1e-4, 0, DBL_MAX, &c->min_delta) < 0 ||
-        repl_arg_int(s, a, "cooldown", 0, 0, 100000, &l) < 0)
+        repl_opt_int(s, a, "cooldown", &l) < 0)
         return -1;
     c->cooldown = (int)l;
-    if (repl_arg_double(s, a, "min_lr", 0, 0, 1000, &c->min_lr) < 0 ||
-        repl_arg_enum(s, a, "mode", cb_mode_names, 0, &c->mode) < 0)
+    if (repl_opt_num(s, a, "min_lr", &c->min_lr) < 0 ||
+        repl_opt_enum_or(s, a, "mode", 0, &c->mode) < 0)
         return -1;
     return 0;
 }
@@ -306,10 +305,10 @@ static int parse_reduce_lr(repl_session *s, const repl_args *a, cb *c)
 /* lr_schedule exponential: lr0 * decay_rate^(step / decay_steps). */
 static int parse_exponential(repl_session *s, const repl_args *a, cb *c)
 {
-    if (repl_arg_pos_double(s, a, "initial_learning_rate", 0, &c->lr0) < 0 ||
-        repl_arg_pos_double(s, a, "decay_steps", 1000, &c->decay_steps) < 0 ||
-        repl_arg_pos_double(s, a, "decay_rate", 0.1, &c->decay_rate) < 0 ||
-        repl_arg_bool(s, a, "staircase", 0, &c->staircase) < 0)
+    if (repl_opt_num_or(s, a, "initial_learning_rate", 0, &c->lr0) < 0 ||
+        repl_opt_num_or(s, a, "decay_steps", 1000, &c->decay_steps) < 0 ||
+        repl_opt_num_or(s, a, "decay_rate", 0.1, &c->decay_rate) < 0 ||
+        repl_opt_bool_or(s, a, "staircase", 0, &c->staircase) < 0)
         return -1;
     if (c->lr0 > 1000)
         return repl_error(s, "callback", "initial_learning_rate must be at "
@@ -349,10 +348,10 @@ static int parse_piecewise(repl_session *s, const repl_args *a, cb *c)
 /* lr_schedule onecycle: start_lr -> max_lr -> start_lr -> last_lr. */
 static int parse_onecycle(repl_session *s, const repl_args *a, cb *c)
 {
-    if (repl_arg_pos_double(s, a, "max_lr", 0, &c->max_lr) < 0 ||
-        repl_arg_pos_double(s, a, "start_lr", 0, &c->start_lr) < 0 ||
-        repl_arg_pos_double(s, a, "last_lr", 0, &c->last_lr) < 0 ||
-        repl_arg_bool(s, a, "cycle_momentum", 0, &c->cycle_momentum) < 0)
+    if (repl_opt_num_or(s, a, "max_lr", 0, &c->max_lr) < 0 ||
+        repl_opt_num_or(s, a, "start_lr", 0, &c->start_lr) < 0 ||
+        repl_opt_num_or(s, a, "last_lr", 0, &c->last_lr) < 0 ||
+        repl_opt_bool_or(s, a, "cycle_momentum", 0, &c->cycle_momentum) < 0)
         return -1;
     if (c->max_lr > 1000)
         return repl_error(s, "callback", "max_lr must be at most 1000 (got %g)",
@@ -366,7 +365,7 @@ static int parse_onecycle(repl_session *s, const repl_args *a, cb *c)
 static int parse_csv(repl_session *s, const repl_args *a, cb *c)
 {
     if (file_arg(s, a, "filename", cb_kind_names[CB_CSV], "log.csv", c->path) != 0 ||
-        repl_arg_bool(s, a, "append", 0, &c->append) < 0)
+        repl_opt_bool_or(s, a, "append", 0, &c->append) < 0)
         return -1;
     const char *sep = repl_arg_str(a, "separator");
     if (sep) {
@@ -389,7 +388,7 @@ static int parse_tensorboard(repl_session *s, const repl_args *a, cb *c)
                               "e.g. log_dir=logs/run_1");
         strcpy(c->log_dir, dir);
     }
-    if (repl_arg_int(s, a, "histogram_freq", 0, 0, 100000, &l) < 0)
+    if (repl_opt_int(s, a, "histogram_freq", &l) < 0)
         return -1;
     c->histogram_freq = (int)l;
     const char *uf = repl_arg_str(a, "update_freq");
@@ -470,7 +469,7 @@ static int parse_kind(repl_session *s, const repl_args *a, int kind, cb *c)
         return -1;
     if (kind == CB_EARLYSTOP || kind == CB_CHECKPOINT || kind == CB_REDUCE_LR) {
         long v;
-        if (repl_arg_int(s, a, "verbose", 1, 0, 1, &v) < 0)
+        if (repl_opt_int(s, a, "verbose", &v) < 0)
             return -1;
         c->verbose = (int)v;
     }
@@ -663,20 +662,155 @@ static const char *const callback_help =
     "  callback checkpoint best.nnlab save_best_only=true\n"
     "  fit epochs=100 validation_split=0.1";
 
+static const repl_opt callback_earlystopping_opts[] = {
+    {.name = "monitor", .type = REPL_T_LIST, .values = repl_monitor_values,
+     .shown = NULL,
+     .help = "the logged value to watch"},
+    {.name = "min_delta", .type = REPL_T_NUM, .min = 0, .max = DBL_MAX, .shown = NULL,
+     .def = "0",
+     .help = "the least change that counts as an improvement"},
+    {.name = "patience", .type = REPL_T_INT, .min = 0, .max = 100000, .shown = NULL,
+     .def = "0",
+     .help = "epochs without improvement before acting"},
+    {.name = "mode", .type = REPL_T_ENUM, .values = cb_mode_names, .shown = NULL,
+     .help = "min, max, or auto (from the monitored name)"},
+    {.name = "restore_best_weights", .type = REPL_T_BOOL, .shown = NULL,
+     .help = "go back to the best epoch's weights when stopping"},
+    {.name = "start_from_epoch", .type = REPL_T_INT, .min = 0, .max = 100000,
+     .shown = NULL, .def = "0",
+     .help = "epochs to wait before watching"},
+    {.name = "baseline", .type = REPL_T_NUM, .min = -DBL_MAX, .max = DBL_MAX,
+     .shown = NULL, .def = "0",
+     .help = "stop unless the monitored value beats this"},
+    {.name = "verbose", .type = REPL_T_INT, .min = 0, .max = 1,
+     .values = repl_verbose_values, .shown = NULL, .def = "1",
+     .help = "1: say what the callback does"},
+    REPL_END
+};
+
+static const repl_opt callback_checkpoint_opts[] = {
+    {.name = "filepath", .type = REPL_T_FILE, .shown = NULL,
+     .help = "the file to save the model to ({epoch} and {val_loss:.2f} filled in)"},
+    {.name = "monitor", .type = REPL_T_LIST, .values = repl_monitor_values,
+     .shown = NULL,
+     .help = "the logged value to watch"},
+    {.name = "save_best_only", .type = REPL_T_BOOL, .shown = NULL,
+     .help = "save only when the monitored value improves"},
+    {.name = "save_weights_only", .type = REPL_T_BOOL, .shown = NULL,
+     .help = "save the weights, not the whole model"},
+    {.name = "mode", .type = REPL_T_ENUM, .values = cb_mode_names, .shown = NULL,
+     .help = "min, max, or auto (from the monitored name)"},
+    {.name = "verbose", .type = REPL_T_INT, .min = 0, .max = 1,
+     .values = repl_verbose_values, .shown = NULL, .def = "1",
+     .help = "1: say what the callback does"},
+    REPL_END
+};
+
+static const repl_opt callback_reduce_lr_on_plateau_opts[] = {
+    {.name = "monitor", .type = REPL_T_LIST, .values = repl_monitor_values,
+     .shown = NULL,
+     .help = "the logged value to watch"},
+    {.name = "factor", .type = REPL_T_TEXT, .shown = NULL,
+     .help = "factor the learning rate is multiplied by"},
+    {.name = "patience", .type = REPL_T_INT, .min = 0, .max = 100000, .shown = NULL,
+     .def = "0",
+     .help = "epochs without improvement before acting"},
+    {.name = "min_delta", .type = REPL_T_NUM, .min = 0, .max = DBL_MAX, .shown = NULL,
+     .def = "0",
+     .help = "the least change that counts as an improvement"},
+    {.name = "cooldown", .type = REPL_T_INT, .min = 0, .max = 100000, .shown = NULL,
+     .def = "0",
+     .help = "epochs to wait after a reduction before watching again"},
+    {.name = "min_lr", .type = REPL_T_NUM, .min = 0, .max = 1000, .shown = NULL,
+     .def = "0",
+     .help = "the learning rate is never reduced below this"},
+    {.name = "mode", .type = REPL_T_ENUM, .values = cb_mode_names, .shown = NULL,
+     .help = "min, max, or auto (from the monitored name)"},
+    {.name = "verbose", .type = REPL_T_INT, .min = 0, .max = 1,
+     .values = repl_verbose_values, .shown = NULL, .def = "1",
+     .help = "1: say what the callback does"},
+    REPL_END
+};
+
+static const repl_opt callback_lr_schedule_exponential_opts[] = {
+    {.name = "initial_learning_rate", .type = REPL_T_POS, .shown = NULL,
+     .help = "the learning rate at step 0"},
+    {.name = "decay_steps", .type = REPL_T_POS, .shown = NULL,
+     .help = "steps over which the rate decays by decay_rate"},
+    {.name = "decay_rate", .type = REPL_T_POS, .shown = NULL,
+     .help = "factor the learning rate is multiplied by every decay_steps"},
+    {.name = "staircase", .type = REPL_T_BOOL, .shown = NULL,
+     .help = "decay in whole steps of decay_steps"},
+    REPL_END
+};
+
+static const repl_opt callback_lr_schedule_piecewise_opts[] = {
+    {.name = "boundaries", .type = REPL_T_TEXT, .shown = NULL,
+     .help = "steps where the learning rate changes (comma-separated)"},
+    {.name = "values", .type = REPL_T_TEXT, .shown = NULL,
+     .help = "the learning rate in each interval (one more than boundaries)"},
+    REPL_END
+};
+
+static const repl_opt callback_lr_schedule_onecycle_opts[] = {
+    {.name = "max_lr", .type = REPL_T_POS, .shown = NULL,
+     .help = "the highest learning rate of the cycle"},
+    {.name = "start_lr", .type = REPL_T_POS, .shown = NULL,
+     .help = "the learning rate at the start of the cycle"},
+    {.name = "last_lr", .type = REPL_T_POS, .shown = NULL,
+     .help = "the learning rate at the end of the cycle"},
+    {.name = "cycle_momentum", .type = REPL_T_BOOL, .shown = NULL,
+     .help = "move the momentum against the learning rate"},
+    REPL_END
+};
+
+static const repl_opt callback_csvlogger_opts[] = {
+    {.name = "filename", .type = REPL_T_FILE, .shown = NULL,
+     .help = "the CSV file to write"},
+    {.name = "separator", .type = REPL_T_TEXT, .shown = NULL,
+     .help = "the character between values"},
+    {.name = "append", .type = REPL_T_BOOL, .shown = NULL,
+     .help = "add to an existing file instead of starting it anew"},
+    REPL_END
+};
+
+static const repl_opt callback_tensorboard_opts[] = {
+    {.name = "log_dir", .type = REPL_T_FILE, .shown = NULL,
+     .help = "the folder for TensorBoard's event files"},
+    {.name = "histogram_freq", .type = REPL_T_INT, .min = 0, .max = 100000,
+     .shown = NULL, .def = "0",
+     .help = "write weight histograms every N epochs (0: never)"},
+    {.name = "update_freq", .type = REPL_T_LIST, .values = repl_update_freq_values,
+     .shown = NULL,
+     .help = "write logs every epoch or every batch"},
+    REPL_END
+};
+
+static const repl_form callback_forms[] = {
+    {NULL, "KIND [FILE|SCHEDULE] [key=value ...]", NULL, 0},
+    {"terminate_on_nan", "on|off", NULL, 0},
+    {"remove", "KIND|all", NULL, 0},
+    {"earlystopping", NULL, callback_earlystopping_opts, 1},
+    {"checkpoint", "FILE", callback_checkpoint_opts, 1},
+    {"reduce_lr_on_plateau", NULL, callback_reduce_lr_on_plateau_opts, 1},
+    {"lr_schedule exponential", NULL, callback_lr_schedule_exponential_opts, 1},
+    {"lr_schedule piecewise", NULL, callback_lr_schedule_piecewise_opts, 1},
+    {"lr_schedule onecycle", NULL, callback_lr_schedule_onecycle_opts, 1},
+    {"csvlogger", "FILE", callback_csvlogger_opts, 1},
+    {"tensorboard", NULL, callback_tensorboard_opts, 1},
+    {NULL, NULL, NULL, 0}
+};
+
 const repl_cmd repl_cmds_callback[] = {
-    {"callback", "train", cmd_callback,
-     "callback KIND [FILE|SCHEDULE] [key=value ...] | callback terminate_on_nan "
-     "on|off | callback remove KIND|all",
-     "add a Keras callback (early stopping, checkpoints, ...) to later fits",
+    {.name = "callback", .topic = "train", .run = cmd_callback,
+     .forms = callback_forms,
+     .summary = "add a Keras callback (early stopping, checkpoints, ...) to later fits",
+     .help =
      callback_help,
-     "monitor min_delta patience mode restore_best_weights start_from_epoch baseline "
-     "verbose filepath save_best_only save_weights_only factor cooldown min_lr "
-     "initial_learning_rate decay_steps decay_rate staircase boundaries values "
-     "max_lr start_lr last_lr cycle_momentum filename separator append log_dir "
-     "histogram_freq update_freq",
-     1, 2, REPL_POS_WORDS, callback_words},
-    {"callbacks", "train", cmd_callbacks, "callbacks",
-     "list the active callbacks and their settings",
+     .minpos = 1, .maxpos = 2, .pos_kind = REPL_POS_WORDS, .pos_values = callback_words},
+    {.name = "callbacks", .topic = "train", .run = cmd_callbacks,
+     .summary = "list the active callbacks and their settings",
+     .help =
      "Lists the callbacks that run during every fit, in the order they run,\n"
      "with all their settings (the defaults too), and the terminate_on_nan\n"
      "switch.\n"
@@ -685,6 +819,6 @@ const repl_cmd repl_cmds_callback[] = {
      "  callbacks\n"
      "\n"
      "Keras: model.fit(..., callbacks=[...]) takes the list at each call.",
-     "", 0, 0, REPL_POS_NONE, NULL},
+     .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
     {NULL},
 };

@@ -75,8 +75,8 @@ static int parse_loss_settings(repl_session *s, const repl_args *a,
                                nn_compile_cfg *c, int *from_logits)
 {
     double delta;
-    if (repl_arg_bool(s, a, "from_logits", 0, from_logits) < 0 ||
-        repl_arg_pos_double(s, a, "delta", 1.0, &delta) < 0)
+    if (repl_opt_bool_or(s, a, "from_logits", 0, from_logits) < 0 ||
+        repl_opt_num_or(s, a, "delta", 1.0, &delta) < 0)
         return -1;
     int huber = 0;
     for (int k = 0; k < nl; k++)
@@ -110,17 +110,14 @@ static int parse_opt_settings(repl_session *s, const repl_args *a, int opt,
         if (repl_arg_str(a, settings[i]) && !repl_word_in(opt_keys[opt], settings[i]))
             return repl_error(s, "compile", "%s is not a setting of %s; it takes: %s",
                               settings[i], nn_opt_names[opt], opt_keys[opt]);
-    if (repl_arg_pos_double(s, a, "learning_rate", o->learning_rate,
-                            &o->learning_rate) < 0 ||
-        repl_arg_double(s, a, "momentum", o->momentum, 0, 0.999999, &o->momentum) < 0 ||
-        repl_arg_bool(s, a, "nesterov", o->nesterov, &o->nesterov) < 0 ||
-        repl_arg_double(s, a, "rho", o->rho, 0, 0.999999, &o->rho) < 0 ||
-        repl_arg_double(s, a, "beta_1", o->beta_1, 0, 0.999999, &o->beta_1) < 0 ||
-        repl_arg_double(s, a, "beta_2", o->beta_2, 0, 0.999999, &o->beta_2) < 0 ||
-        repl_arg_double(s, a, "epsilon", o->epsilon, 0, 1, &o->epsilon) < 0 ||
-        repl_arg_double(s, a, "initial_accumulator_value",
-                        o->initial_accumulator_value, 0, 1e6,
-                        &o->initial_accumulator_value) < 0)
+    if (repl_opt_num_or(s, a, "learning_rate", o->learning_rate, &o->learning_rate) < 0 ||
+        repl_opt_num_or(s, a, "momentum", o->momentum, &o->momentum) < 0 ||
+        repl_opt_bool_or(s, a, "nesterov", o->nesterov, &o->nesterov) < 0 ||
+        repl_opt_num_or(s, a, "rho", o->rho, &o->rho) < 0 ||
+        repl_opt_num_or(s, a, "beta_1", o->beta_1, &o->beta_1) < 0 ||
+        repl_opt_num_or(s, a, "beta_2", o->beta_2, &o->beta_2) < 0 ||
+        repl_opt_num_or(s, a, "epsilon", o->epsilon, &o->epsilon) < 0 ||
+        repl_opt_num_or(s, a, "initial_accumulator_value", o->initial_accumulator_value, &o->initial_accumulator_value) < 0)
         return -1;
     if (o->learning_rate > 1e3)
         return repl_error(s, "compile", "learning_rate must be at most 1000 (got %g)",
@@ -214,7 +211,7 @@ static int cmd_compile(repl_session *s, const repl_args *a)
     }
     int opt, from_logits;
     /* Keras's compile() defaults to rmsprop */
-    if (repl_arg_enum(s, a, "optimizer", nn_opt_names, NN_OPT_RMSPROP, &opt) < 0 ||
+    if (repl_opt_enum_or(s, a, "optimizer", NN_OPT_RMSPROP, &opt) < 0 ||
         parse_loss_settings(s, a, lks, nl, nout, &c, &from_logits) != 0 ||
         parse_opt_settings(s, a, opt, &c.opt) != 0 ||
         parse_metrics(s, a, &c) != 0)
@@ -227,13 +224,46 @@ static int cmd_compile(repl_session *s, const repl_args *a)
     return 0;
 }
 
+static const repl_opt compile_opts[] = {
+    {.name = "loss", .type = REPL_T_LIST, .values = nn_loss_names,
+     .shown = "NAME[,NAME...]", .required = 1,
+     .help = "what training minimises, one per output or one for all"},
+    {.name = "loss_weights", .type = REPL_T_TEXT, .shown = "W,...",
+     .help = "weight of each output's loss in the total"},
+    {.name = "optimizer", .type = REPL_T_ENUM, .values = nn_opt_names, .shown = "NAME",
+     .help = "how the weights follow the gradient"},
+    {.name = "learning_rate", .type = REPL_T_POS, .shown = "X",
+     .help = "the step size of the optimizer"},
+    {.name = "momentum", .type = REPL_T_NUM, .min = 0, .max = 0.999999, .shown = "X",
+     .help = "fraction of the last update kept in the next"},
+    {.name = "nesterov", .type = REPL_T_BOOL, .shown = "BOOL",
+     .help = "Nesterov's momentum: the gradient after the momentum step"},
+    {.name = "rho", .type = REPL_T_NUM, .min = 0, .max = 0.999999, .shown = "X",
+     .help = "decay of the running mean of squared gradients"},
+    {.name = "beta_1", .type = REPL_T_NUM, .min = 0, .max = 0.999999, .shown = "X",
+     .help = "decay of the first-moment (mean) estimate"},
+    {.name = "beta_2", .type = REPL_T_NUM, .min = 0, .max = 0.999999, .shown = "X",
+     .help = "decay of the second-moment (variance) estimate"},
+    {.name = "epsilon", .type = REPL_T_NUM, .min = 0, .max = 1, .shown = "X",
+     .help = "small number added to the denominator for stability"},
+    {.name = "initial_accumulator_value", .type = REPL_T_NUM, .min = 0, .max = 1e6,
+     .shown = "X",
+     .help = "Adagrad's starting sum of squared gradients"},
+    {.name = "metrics", .type = REPL_T_LIST, .values = nn_metric_names,
+     .shown = "NAME,...",
+     .help = "what fit and evaluate report besides the loss"},
+    {.name = "from_logits", .type = REPL_T_BOOL, .shown = "BOOL",
+     .help = "the last layer gives raw scores, not probabilities"},
+    {.name = "delta", .type = REPL_T_POS, .shown = "X",
+     .help = "Huber's threshold between squared and absolute error"},
+    REPL_END
+};
+
 const repl_cmd repl_cmds_compile[] = {
-    {"compile", "train", cmd_compile,
-     "compile loss=NAME[,NAME...] [loss_weights=W,...] [optimizer=NAME] "
-     "[learning_rate=X] [momentum=X] [nesterov=BOOL] [rho=X] [beta_1=X] [beta_2=X] "
-     "[epsilon=X] [initial_accumulator_value=X] [metrics=NAME,...] "
-     "[from_logits=BOOL] [delta=X]",
-     "choose the loss, the optimizer and the metrics",
+    {.name = "compile", .topic = "train", .run = cmd_compile,
+     .opts = compile_opts,
+     .summary = "choose the loss, the optimizer and the metrics",
+     .help =
      "Sets what training minimises (the loss), how (the optimizer and its\n"
      "settings) and what it reports besides (metrics).  Defaults as Keras:\n"
      "optimizer=rmsprop; sgd learning_rate=0.01 momentum=0; rmsprop 0.001\n"
@@ -255,8 +285,6 @@ const repl_cmd repl_cmds_compile[] = {
      "\n"
      "Keras: model.compile(loss=\"sparse_categorical_crossentropy\",\n"
      "                     optimizer=\"sgd\", metrics=[\"accuracy\"])",
-     "loss loss_weights optimizer learning_rate momentum nesterov rho beta_1 beta_2 "
-     "epsilon initial_accumulator_value metrics from_logits delta",
-     0, 0, REPL_POS_NONE, NULL},
+     .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
     {NULL},
 };

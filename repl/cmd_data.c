@@ -283,6 +283,9 @@ static int load_fashion(repl_session *s, const char *dir, nn_dataset *tr,
     return 0;
 }
 
+static const char *const tasks[] = {"auto", "classification",
+"regression", NULL};
+
 static int cmd_data(repl_session *s, const repl_args *a)
 {
     const char *name = a->pos[0];
@@ -314,14 +317,12 @@ static int cmd_data(repl_session *s, const repl_args *a)
     long n, seed;
     double noise, test_split;
     int header = 1, task = 0, has_seed;
-    static const char *const tasks[] = {"auto", "classification",
-                                        "regression", NULL};
-    if (repl_arg_int(s, a, "n", 500, 10, 1000000, &n) < 0 ||
-        repl_arg_double(s, a, "noise", 0.0, 0.0, 0.5, &noise) < 0 ||
-        (has_seed = repl_arg_int(s, a, "seed", 0, 0, LONG_MAX, &seed)) < 0 ||
+    if (repl_opt_int(s, a, "n", &n) < 0 ||
+        repl_opt_num(s, a, "noise", &noise) < 0 ||
+        (has_seed = repl_opt_int_or(s, a, "seed", 0, &seed)) < 0 ||
         repl_frac_arg(s, a, "test_split", 0.0, &test_split) < 0 ||
-        repl_arg_bool(s, a, "header", 1, &header) < 0 ||
-        repl_arg_enum(s, a, "task", tasks, 0, &task) < 0)
+        repl_opt_bool(s, a, "header", &header) < 0 ||
+        repl_opt_enum_or(s, a, "task", 0, &task) < 0)
         return -1;
     const char *ts = repl_arg_str(a, "test_split");
     const char *target = repl_arg_str(a, "target");
@@ -404,17 +405,52 @@ static int cmd_data(repl_session *s, const repl_args *a)
     return 0;
 }
 
+static const repl_opt data_base_opts[] = {
+    {.name = "n", .type = REPL_T_INT, .min = 10, .max = 1000000, .shown = "500",
+     .def = "500",
+     .help = "number of samples generated"},
+    {.name = "noise", .type = REPL_T_NUM, .min = 0.0, .max = 0.5, .shown = "0",
+     .def = "0",
+     .help = "standard deviation of the noise added"},
+    {.name = "seed", .type = REPL_T_INT, .min = 0, .max = LONG_MAX, .shown = "N",
+     .help = "the random seed of the generator"},
+    {.name = "test_split", .type = REPL_T_TEXT, .shown = "F",
+     .help = "fraction of the samples kept apart as a test set"},
+    REPL_END
+};
+
+static const repl_opt data_fashion_mnist_opts[] = {
+    {.name = "path", .type = REPL_T_FILE, .shown = "DIR",
+     .help = "the folder holding the data files"},
+    REPL_END
+};
+
+static const repl_opt data_csv_opts[] = {
+    {.name = "target", .type = REPL_T_TEXT, .shown = "COLUMN", .required = 1,
+     .help = "the column holding the labels"},
+    {.name = "header", .type = REPL_T_BOOL, .shown = "true", .def = "true",
+     .help = "the first line names the columns"},
+    {.name = "task", .type = REPL_T_ENUM, .values = tasks,
+     .shown = "auto|classification|regression",
+     .help = "classification or regression (auto: text labels are classes)"},
+    REPL_END
+};
+
+static const repl_form data_forms[] = {
+    {NULL, "NAME", data_base_opts, 0},
+    {"iris", NULL, NULL, 0},
+    {"fashion_mnist", NULL, data_fashion_mnist_opts, 0},
+    {"csv", "FILE", data_csv_opts, 0},
+    {NULL, NULL, NULL, 0}
+};
+
 const repl_cmd repl_cmds_data[] = {
-    {
-        .name = "data", .topic = "data", .run = cmd_data,
-        .usage = "data NAME [n=500] [noise=0] [seed=N] [test_split=F] | "
-                 "data iris | data fashion_mnist [path=DIR] | "
-                 "data csv FILE target=COLUMN [header=true] "
-                 "[task=auto|classification|regression]",
-        .summary = "load a data set: generated, iris, fashion_mnist or a CSV "
+    {.name = "data", .topic = "data", .run = cmd_data,
+     .forms = data_forms,
+     .summary = "load a data set: generated, iris, fashion_mnist or a CSV "
                    "file",
-        .help =
-            "Loads a data set as the training data, dropping the data loaded\n"
+     .help =
+     "Loads a data set as the training data, dropping the data loaded\n"
             "before (its valid and test parts and any scaling too).  The model\n"
             "is kept; fit says if it does not take the new data.\n"
             "\n"
@@ -453,9 +489,6 @@ const repl_cmd repl_cmds_data[] = {
             "  sklearn.datasets.make_moons(n_samples=1000, noise=0.2)\n"
             "  keras.datasets.fashion_mnist.load_data()\n"
             "  pandas.read_csv(FILE); sklearn.preprocessing.LabelEncoder()",
-        .keys = "n noise seed test_split path target header task",
-        .minpos = 1, .maxpos = 2, .pos_kind = REPL_POS_WORDS,
-        .pos_values = repl_data_words,
-    },
-    {NULL}
+     .minpos = 1, .maxpos = 2, .pos_kind = REPL_POS_WORDS, .pos_values = repl_data_words},
+    {NULL},
 };

@@ -30,9 +30,12 @@ static int cmd_evaluate(repl_session *s, const repl_args *a)
     return 0;
 }
 
+
 const repl_cmd repl_cmds_evaluate[] = {
-    {"evaluate", "train", cmd_evaluate, "evaluate [train|valid|test]",
-     "loss and metrics on a whole split",
+    {.name = "evaluate", .topic = "train", .run = cmd_evaluate,
+     .args = "[train|valid|test]",
+     .summary = "loss and metrics on a whole split",
+     .help =
      "Computes the loss and the metrics on every sample of a split with the\n"
      "current weights (no training).  Default: test if there is one, else\n"
      "valid, else train.\n"
@@ -41,6 +44,6 @@ const repl_cmd repl_cmds_evaluate[] = {
      "  evaluate test\n"
      "\n"
      "Keras: model.evaluate(X_test, y_test)",
-     "", 0, 1, REPL_POS_WORDS, repl_split_names},
+     .minpos = 0, .maxpos = 1, .pos_kind = REPL_POS_WORDS, .pos_values = repl_split_names},
     {NULL},
 };

@@ -12,9 +12,9 @@ static int cmd_expect(repl_session *s, const repl_args *a)
         return -1;
     double lo, hi;
     int k;
-    if (repl_arg_double(s, a, "min", -INFINITY, -1e30, 1e30, &lo) < 0 ||
-        repl_arg_double(s, a, "max", INFINITY, -1e30, 1e30, &hi) < 0 ||
-        repl_arg_enum(s, a, "split", repl_split_names, repl_default_split(s), &k) < 0)
+    if (repl_opt_num_or(s, a, "min", -INFINITY, &lo) < 0 ||
+        repl_opt_num_or(s, a, "max", INFINITY, &hi) < 0 ||
+        repl_opt_enum_or(s, a, "split", repl_default_split(s), &k) < 0)
         return -1;
     if (!repl_arg_str(a, "min") && !repl_arg_str(a, "max"))
         return repl_error(s, "expect", "give min= or max=, e.g. expect accuracy min=0.95");
@@ -46,9 +46,23 @@ static int cmd_expect(repl_session *s, const repl_args *a)
     return 0;
 }
 
+static const repl_opt expect_opts[] = {
+    {.name = "min", .type = REPL_T_NUM, .min = -1e30, .max = 1e30, .shown = "X",
+     .help = "the smallest value allowed"},
+    {.name = "max", .type = REPL_T_NUM, .min = -1e30, .max = 1e30, .shown = "X",
+     .help = "the largest value allowed"},
+    {.name = "split", .type = REPL_T_ENUM, .values = repl_split_names,
+     .shown = "train|valid|test",
+     .help = "the split evaluated"},
+    REPL_END
+};
+
 const repl_cmd repl_cmds_expect[] = {
-    {"expect", "train", cmd_expect, "expect METRIC [min=X] [max=X] [split=train|valid|test]",
-     "check a result: an error when the metric is out of range",
+    {.name = "expect", .topic = "train", .run = cmd_expect,
+     .args = "METRIC",
+     .opts = expect_opts,
+     .summary = "check a result: an error when the metric is out of range",
+     .help =
      "Evaluates the model on a split and checks that METRIC (loss, or a\n"
      "compiled metric such as accuracy) lies within [min, max].  Outside it\n"
      "is an error, so a lesson or a teacher's script stops there, and the\n"
@@ -58,6 +72,6 @@ const repl_cmd repl_cmds_expect[] = {
      "  expect accuracy min=0.95\n"
      "\n"
      "Python: assert model.evaluate(X_test, y_test)[1] >= 0.95",
-     "min max split", 1, 1, REPL_POS_NONE, NULL},
+     .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
     {NULL},
 };

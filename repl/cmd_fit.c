@@ -87,6 +87,8 @@ static int hook_epoch_end(void *ctx, nn_model *m, int epoch, const nn_logs *logs
     return f->cb ? repl_callbacks_epoch_end(f->cb, m, epoch, logs) : 0;
 }
 
+static const char *const vd_names[] = {"none", "valid", "test", NULL};
+
 static int cmd_fit(repl_session *s, const repl_args *a)
 {
     if (repl_need_model_data(s, "fit", 1) != 0)
@@ -101,13 +103,12 @@ static int cmd_fit(repl_session *s, const repl_args *a)
         return repl_error(s, "fit", "plot= takes live (redraw the learning curves "
                           "after each epoch); got '%s'", plot);
     int vd_def = s->valid.n > 0 ? 1 : 0;   /* 0 none, 1 valid, 2 test */
-    static const char *const vd_names[] = {"none", "valid", "test", NULL};
-    if (repl_arg_int(s, a, "epochs", 1, 1, 100000, &epochs) < 0 ||
-        repl_arg_int(s, a, "batch_size", 32, 1, 1 << 20, &bs) < 0 ||
-        repl_arg_double(s, a, "validation_split", 0, 0, 0.99, &vs) < 0 ||
-        repl_arg_bool(s, a, "shuffle", 1, &shuffle) < 0 ||
-        repl_arg_int(s, a, "verbose", s->verbose, 0, 2, &verbose) < 0 ||
-        repl_arg_enum(s, a, "validation_data", vd_names, vd_def, &vd) < 0)
+    if (repl_opt_int(s, a, "epochs", &epochs) < 0 ||
+        repl_opt_int(s, a, "batch_size", &bs) < 0 ||
+        repl_opt_num(s, a, "validation_split", &vs) < 0 ||
+        repl_opt_bool(s, a, "shuffle", &shuffle) < 0 ||
+        repl_opt_int_or(s, a, "verbose", s->verbose, &verbose) < 0 ||
+        repl_opt_enum_or(s, a, "validation_data", vd_def, &vd) < 0)
         return -1;
     if (vs > 0 && repl_arg_str(a, "validation_data") && vd != 0)
         return repl_error(s, "fit", "give validation_split= or validation_data=, "
@@ -206,11 +207,36 @@ static int cmd_fit(repl_session *s, const repl_args *a)
     return 0;
 }
 
+static const repl_opt fit_opts[] = {
+    {.name = "epochs", .type = REPL_T_INT, .min = 1, .max = 100000, .shown = "1",
+     .def = "1",
+     .help = "passes over the training data"},
+    {.name = "batch_size", .type = REPL_T_INT, .min = 1, .max = 1 << 20,
+     .shown = "32", .def = "32",
+     .help = "samples per mini-batch (one optimizer step each)"},
+    {.name = "validation_split", .type = REPL_T_NUM, .min = 0, .max = 0.99,
+     .shown = "0", .def = "0",
+     .help = "fraction of the training samples (the last ones) held out for validation"},
+    {.name = "validation_data", .type = REPL_T_ENUM, .values = vd_names,
+     .shown = "valid|test|none",
+     .help = "the split evaluated after each epoch"},
+    {.name = "shuffle", .type = REPL_T_BOOL, .shown = "true", .def = "true",
+     .help = "shuffle the samples before each epoch"},
+    {.name = "class_weight", .type = REPL_T_TEXT, .shown = "C:W,...",
+     .help = "weight of each class's loss, CLASS:WEIGHT pairs"},
+    {.name = "verbose", .type = REPL_T_INT, .min = 0, .max = 2,
+     .values = repl_verbose_values, .shown = "1",
+     .help = "0 silent, 1 progress bar, 2 one line per epoch"},
+    {.name = "plot", .type = REPL_T_TEXT, .shown = "live",
+     .help = "live: redraw the learning curves after each epoch"},
+    REPL_END
+};
+
 const repl_cmd repl_cmds_fit[] = {
-    {"fit", "train", cmd_fit,
-     "fit [epochs=1] [batch_size=32] [validation_split=0] [validation_data=valid|test|none] "
-     "[shuffle=true] [class_weight=C:W,...] [verbose=1] [plot=live]",
-     "train for some epochs, with Keras's progress bar",
+    {.name = "fit", .topic = "train", .run = cmd_fit,
+     .opts = fit_opts,
+     .summary = "train for some epochs, with Keras's progress bar",
+     .help =
      "Trains the compiled model on the training split: each epoch shuffles\n"
      "the samples, cuts them into mini-batches of batch_size, and for each\n"
      "batch runs forward, backpropagation and one optimizer step.  The\n"
@@ -229,7 +255,6 @@ const repl_cmd repl_cmds_fit[] = {
      "\n"
      "Keras: history = model.fit(X_train, y_train, epochs=30,\n"
      "                           validation_split=0.1)",
-     "epochs batch_size validation_split validation_data shuffle class_weight verbose plot",
-     0, 0, REPL_POS_NONE, NULL},
+     .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
     {NULL},
 };

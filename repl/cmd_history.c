@@ -23,11 +23,12 @@ static int write_history_csv(FILE *f, const nn_history *h)
     return ferror(f) ? -1 : 0;
 }
 
+static const char *const fmts[] = {"table", "csv", NULL};
+
 static int cmd_history(repl_session *s, const repl_args *a)
 {
-    static const char *const fmts[] = {"table", "csv", NULL};
     int fmt;
-    if (repl_arg_enum(s, a, "format", fmts, 0, &fmt) < 0)
+    if (repl_opt_enum_or(s, a, "format", 0, &fmt) < 0)
         return -1;
     const char *file = repl_arg_str(a, "file");
     const nn_history *h = &s->hist;
@@ -73,9 +74,19 @@ static int cmd_history(repl_session *s, const repl_args *a)
     return 0;
 }
 
+static const repl_opt history_opts[] = {
+    {.name = "format", .type = REPL_T_ENUM, .values = fmts, .shown = "table|csv",
+     .help = "table, or csv"},
+    {.name = "file", .type = REPL_T_FILE, .shown = "FILE.csv",
+     .help = "write the history to this CSV file"},
+    REPL_END
+};
+
 const repl_cmd repl_cmds_history[] = {
-    {"history", "train", cmd_history, "history [format=table|csv] [file=FILE.csv]",
-     "loss and metrics of every epoch trained",
+    {.name = "history", .topic = "train", .run = cmd_history,
+     .opts = history_opts,
+     .summary = "loss and metrics of every epoch trained",
+     .help =
      "Shows history.history as a table: one row per epoch, one column per\n"
      "loss or metric (val_ ones on the validation data).  format=csv prints\n"
      "CSV; file= writes it (as Keras's CSVLogger, epochs counted from 0).\n"
@@ -84,6 +95,6 @@ const repl_cmd repl_cmds_history[] = {
      "  history\n"
      "\n"
      "Keras: pd.DataFrame(history.history)",
-     "format file", 0, 0, REPL_POS_NONE, NULL},
+     .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
     {NULL},
 };

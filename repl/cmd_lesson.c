@@ -526,13 +526,19 @@ static int cmd_lesson(repl_session *s, const repl_args *a)
     return r;
 }
 
+static const repl_opt lesson_opts[] = {
+    {.name = "step", .type = REPL_T_TEXT, .shown = "N",
+     .help = "start at this step of the lesson"},
+    REPL_END
+};
+
 const repl_cmd repl_cmds_lesson[] = {
-    {
-        .name = "lesson", .topic = "session", .run = cmd_lesson,
-        .usage = "lesson [NAME|FILE.nnl] [step=N]",
-        .summary = "list the guided lessons, or follow one step by step",
-        .help =
-            "Without NAME, lists the lessons shipped with nnlab, in the\n"
+    {.name = "lesson", .topic = "session", .run = cmd_lesson,
+     .args = "[NAME|FILE.nnl]",
+     .opts = lesson_opts,
+     .summary = "list the guided lessons, or follow one step by step",
+     .help =
+     "Without NAME, lists the lessons shipped with nnlab, in the\n"
             "chapter's order, with their titles.  lesson NAME runs one: each\n"
             "step shows the teacher's text, then each command as\n"
             "nnlab> command, and runs it in your session.  At a terminal it\n"
@@ -559,9 +565,6 @@ const repl_cmd repl_cmds_lesson[] = {
             "\n"
             "Python: the chapter's notebook cells, run one at a time\n"
             "(Shift-Enter in Jupyter).",
-        .keys = "step",
-        .minpos = 0, .maxpos = 1, .pos_kind = REPL_POS_WORDS,
-        .pos_values = lesson_order,
-    },
-    {.name = NULL},
+     .minpos = 0, .maxpos = 1, .pos_kind = REPL_POS_WORDS, .pos_values = lesson_order},
+    {NULL},
 };

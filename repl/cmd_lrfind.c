@@ -85,10 +85,10 @@ static int cmd_lrfind(repl_session *s, const repl_args *a)
     nn_lrfind_opts o;
     nn_lrfind_defaults(&o);
     long steps, bs;
-    if (repl_arg_pos_double(s, a, "start", 1e-5, &o.start_lr) < 0 ||
-        repl_arg_pos_double(s, a, "end", 10, &o.end_lr) < 0 ||
-        repl_arg_int(s, a, "steps", 500, 2, 100000, &steps) < 0 ||
-        repl_arg_int(s, a, "batch_size", 32, 1, 1 << 20, &bs) < 0)
+    if (repl_opt_num(s, a, "start", &o.start_lr) < 0 ||
+        repl_opt_num(s, a, "end", &o.end_lr) < 0 ||
+        repl_opt_int(s, a, "steps", &steps) < 0 ||
+        repl_opt_int(s, a, "batch_size", &bs) < 0)
         return -1;
     if (o.end_lr > 1000)
         return repl_error(s, "lrfind", "end must be at most 1000 (got %g)", o.end_lr);
@@ -209,10 +209,26 @@ static const char *const lrfind_help =
     "nnlab differs: it works on a copy (nothing to restore), smooths the loss\n"
     "and stops on divergence as fastai does.";
 
+static const repl_opt lrfind_opts[] = {
+    {.name = "start", .type = REPL_T_POS, .shown = "1e-5", .def = "1e-5",
+     .help = "the smallest learning rate tried"},
+    {.name = "end", .type = REPL_T_POS, .shown = "10", .def = "10",
+     .help = "the largest learning rate tried"},
+    {.name = "steps", .type = REPL_T_INT, .min = 2, .max = 100000, .shown = "500",
+     .def = "500",
+     .help = "number of mini-batches the rate grows over"},
+    {.name = "batch_size", .type = REPL_T_INT, .min = 1, .max = 1 << 20,
+     .shown = "32", .def = "32",
+     .help = "samples per step"},
+    REPL_END
+};
+
 const repl_cmd repl_cmds_lrfind[] = {
-    {"lrfind", "train", cmd_lrfind,
-     "lrfind [start=1e-5] [end=10] [steps=500] [batch_size=32]",
-     "learning-rate range test: the loss as the rate grows; suggests a rate",
-     lrfind_help, "start end steps batch_size", 0, 0, REPL_POS_NONE, NULL},
+    {.name = "lrfind", .topic = "train", .run = cmd_lrfind,
+     .opts = lrfind_opts,
+     .summary = "learning-rate range test: the loss as the rate grows; suggests a rate",
+     .help =
+     lrfind_help,
+     .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
     {NULL},
 };

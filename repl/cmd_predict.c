@@ -289,9 +289,17 @@ done:
     return rc;
 }
 
+static const repl_form predict_forms[] = {
+    {NULL, "X1,X2,... [X1,X2,... ...]", NULL, 0},
+    {NULL, "SPLIT [FROM:TO|ROW]", NULL, 0},
+    {NULL, NULL, NULL, 0}
+};
+
 const repl_cmd repl_cmds_predict[] = {
-    {"predict", "train", cmd_predict, "predict X1,X2,... [X1,X2,... ...] | predict SPLIT [FROM:TO|ROW]",
-     "the model's output for typed samples or stored rows",
+    {.name = "predict", .topic = "train", .run = cmd_predict,
+     .forms = predict_forms,
+     .summary = "the model's output for typed samples or stored rows",
+     .help =
      "Runs the model forward.  Give samples as comma-separated values (one\n"
      "word per sample), or a split and a range of rows.  A classifier shows\n"
      "the probability of each class and the most likely one; stored rows\n"
@@ -303,6 +311,6 @@ const repl_cmd repl_cmds_predict[] = {
      "  predict 0.5,-1.2 1,1\n"
      "\n"
      "Keras: y_proba = model.predict(X_new); y_proba.round(2)",
-     "", 1, REPL_MAXARGS, REPL_POS_WORDS, repl_split_names},
+     .minpos = 1, .maxpos = REPL_MAXARGS, .pos_kind = REPL_POS_WORDS, .pos_values = repl_split_names},
     {NULL},
 };

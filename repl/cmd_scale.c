@@ -72,13 +72,13 @@ static int cmd_scale(repl_session *s, const repl_args *a)
     return 0;
 }
 
+
 const repl_cmd repl_cmds_scale[] = {
-    {
-        .name = "scale", .topic = "data", .run = cmd_scale,
-        .usage = "scale standard|minmax",
-        .summary = "scale the features, fitted on the training part only",
-        .help =
-            "Scales every feature with statistics of the training data only,\n"
+    {.name = "scale", .topic = "data", .run = cmd_scale,
+     .args = "standard|minmax",
+     .summary = "scale the features, fitted on the training part only",
+     .help =
+     "Scales every feature with statistics of the training data only,\n"
             "then applies the same transform to the valid and test parts (so\n"
             "nothing of them leaks into training):\n"
             "  standard  (x - mean) / std  (population std; a constant\n"
@@ -93,9 +93,6 @@ const repl_cmd repl_cmds_scale[] = {
             "scikit-learn: scaler = StandardScaler().fit(X_train);\n"
             "  X_train = scaler.transform(X_train); X_test = "
             "scaler.transform(X_test)",
-        .keys = "",
-        .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_WORDS,
-        .pos_values = scale_words,
-    },
-    {NULL}
+     .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_WORDS, .pos_values = scale_words},
+    {NULL},
 };

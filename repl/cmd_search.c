@@ -167,16 +167,15 @@ static int check_start(repl_session *s, const repl_args *a, search_job *j)
 static int read_settings(repl_session *s, const repl_args *a, search_job *j)
 {
     j->classifier = is_classification(j->tmpl);
-    if (repl_arg_int(s, a, "cv", 3, 2, 100000, &j->cv) < 0 ||
-        repl_arg_int(s, a, "n_iter", 10, 1, NN_SEARCH_MAXITER, &j->n_iter) < 0 ||
-        repl_arg_int(s, a, "max_epochs", 10, 1, 100000, &j->max_epochs) < 0 ||
-        repl_arg_int(s, a, "factor", 3, 2, 100, &j->factor) < 0 ||
-        repl_arg_int(s, a, "seed", 0, 0, 0x7fffffffL, &j->seed) < 0 ||
-        repl_arg_int(s, a, "verbose", 1, 0, 1, &j->verbose) < 0 ||
-        repl_arg_enum(s, a, "scoring", nn_scoring_names,
-                      j->classifier ? NN_SCORE_ACCURACY : NN_SCORE_R2, &j->scoring) < 0 ||
-        repl_arg_bool(s, a, "refit", 1, &j->do_refit) < 0 ||
-        repl_arg_double(s, a, "validation_split", 0.2, 0.01, 0.99, &j->vs) < 0)
+    if (repl_opt_int(s, a, "cv", &j->cv) < 0 ||
+        repl_opt_int(s, a, "n_iter", &j->n_iter) < 0 ||
+        repl_opt_int(s, a, "max_epochs", &j->max_epochs) < 0 ||
+        repl_opt_int(s, a, "factor", &j->factor) < 0 ||
+        repl_opt_int_or(s, a, "seed", 0, &j->seed) < 0 ||
+        repl_opt_int(s, a, "verbose", &j->verbose) < 0 ||
+        repl_opt_enum_or(s, a, "scoring", j->classifier ? NN_SCORE_ACCURACY : NN_SCORE_R2, &j->scoring) < 0 ||
+        repl_opt_bool(s, a, "refit", &j->do_refit) < 0 ||
+        repl_opt_num(s, a, "validation_split", &j->vs) < 0)
         return -1;
     static const struct { const char *key; int mode; const char *why; } only[] = {
         {"n_iter", MODE_RANDOM, "n_iter= is for search random (grid tries every "
@@ -530,13 +529,77 @@ static int cmd_search(repl_session *s, const repl_args *a)
     return j.mode == MODE_HYPERBAND ? run_hyperband(s, a, &j) : run_cv(s, &j);
 }
 
+static const repl_opt search_opts[] = {
+    {.name = "cv", .type = REPL_T_INT, .min = 2, .max = 100000, .shown = "3",
+     .def = "3",
+     .help = "number of cross-validation folds"},
+    {.name = "n_iter", .type = REPL_T_INT, .min = 1, .max = NN_SEARCH_MAXITER,
+     .shown = "10", .def = "10",
+     .help = "number of random candidates"},
+    {.name = "epochs", .type = REPL_T_TEXT, .shown = "10",
+     .help = "epochs each candidate trains"},
+    {.name = "batch_size", .type = REPL_T_TEXT, .shown = "32",
+     .help = "samples per mini-batch (one optimizer step each)"},
+    {.name = "scoring", .type = REPL_T_ENUM, .values = nn_scoring_names,
+     .shown = "accuracy|r2|loss|mse|mae",
+     .help = "how candidates are compared"},
+    {.name = "max_epochs", .type = REPL_T_INT, .min = 1, .max = 100000, .shown = "10",
+     .def = "10",
+     .help = "the most epochs a Hyperband candidate trains"},
+    {.name = "factor", .type = REPL_T_INT, .min = 2, .max = 100, .shown = "3",
+     .def = "3",
+     .help = "Hyperband's reduction factor (keep 1/factor each round)"},
+    {.name = "validation_split", .type = REPL_T_NUM, .min = 0.01, .max = 0.99,
+     .shown = "0.2", .def = "0.2",
+     .help = "fraction of the training samples (the last ones) held out for validation"},
+    {.name = "refit", .type = REPL_T_BOOL, .shown = "true", .def = "true",
+     .help = "train the best candidate on all the training data afterwards"},
+    {.name = "seed", .type = REPL_T_INT, .min = 0, .max = 0x7fffffffL, .shown = "N",
+     .help = "the random seed for this command only"},
+    {.name = "verbose", .type = REPL_T_INT, .min = 0, .max = 1,
+     .values = repl_verbose_values, .shown = "1", .def = "1",
+     .help = "0 silent, 1 a line per candidate"},
+    {.name = "file", .type = REPL_T_FILE, .shown = "FILE.csv",
+     .help = "write every candidate's scores to this CSV file"},
+    {.name = "optimizer", .type = REPL_T_LIST, .values = nn_opt_names, .shown = NULL,
+     .help = "how the weights follow the gradient"},
+    {.name = "learning_rate", .type = REPL_T_TEXT, .shown = NULL,
+     .help = "the step size of the optimizer"},
+    {.name = "momentum", .type = REPL_T_TEXT, .shown = NULL,
+     .help = "fraction of the last update kept in the next"},
+    {.name = "nesterov", .type = REPL_T_BOOL, .shown = NULL,
+     .help = "Nesterov's momentum: the gradient after the momentum step"},
+    {.name = "rho", .type = REPL_T_TEXT, .shown = NULL,
+     .help = "decay of the running mean of squared gradients"},
+    {.name = "beta_1", .type = REPL_T_TEXT, .shown = NULL,
+     .help = "decay of the first-moment (mean) estimate"},
+    {.name = "beta_2", .type = REPL_T_TEXT, .shown = NULL,
+     .help = "decay of the second-moment (variance) estimate"},
+    {.name = "epsilon", .type = REPL_T_TEXT, .shown = NULL,
+     .help = "small number added to the denominator for stability"},
+    {.name = "initial_accumulator_value", .type = REPL_T_TEXT, .shown = NULL,
+     .help = "Adagrad's starting sum of squared gradients"},
+    {.name = "n_hidden", .type = REPL_T_TEXT, .shown = NULL,
+     .help = "numbers of hidden layers to try"},
+    {.name = "n_neurons", .type = REPL_T_TEXT, .shown = NULL,
+     .help = "unit counts to try for every hidden layer"},
+    {.name = "LAYER.units", .type = REPL_T_TEXT, .shown = NULL,
+     .help = "unit counts to try for layer LAYER (search)"},
+    {.name = "LAYER.activation", .type = REPL_T_LIST, .values = nn_act_names,
+     .shown = NULL,
+     .help = "activations to try for layer LAYER (search)"},
+    {.name = "LAYER.kernel_initializer", .type = REPL_T_LIST, .values = nn_init_names,
+     .shown = NULL,
+     .help = "initializers to try for layer LAYER (search)"},
+    REPL_END
+};
+
 const repl_cmd repl_cmds_search[] = {
-    {"search", "train", cmd_search,
-     "search grid|random|hyperband KEY=V1,V2,... [KEY=...] [cv=3] [n_iter=10] "
-     "[epochs=10] [batch_size=32] [scoring=accuracy|r2|loss|mse|mae] "
-     "[max_epochs=10] [factor=3] [validation_split=0.2] [refit=true] [seed=N] "
-     "[verbose=1] [file=FILE.csv]",
-     "hyperparameter search: grid, random (cross-validated) or Hyperband",
+    {.name = "search", .topic = "train", .run = cmd_search,
+     .args = "grid|random|hyperband KEY=V1,V2,... [KEY=...]",
+     .opts = search_opts,
+     .summary = "hyperparameter search: grid, random (cross-validated) or Hyperband",
+     .help =
      "Tries settings of the current model and keeps the best.  Each candidate\n"
      "is a fresh model built from the current one with the candidate's\n"
      "settings (new random weights), compiled as the model is (the candidate's\n"
@@ -594,10 +657,6 @@ const repl_cmd repl_cmds_search[] = {
      "Keras Tuner:  kt.Hyperband(build_model, objective=\"val_accuracy\",\n"
      "                  max_epochs=10, factor=3).search(X_train, y_train,\n"
      "                  validation_data=(X_valid, y_valid))",
-     "cv n_iter epochs batch_size scoring max_epochs factor validation_split refit "
-     "seed verbose file optimizer learning_rate momentum nesterov rho beta_1 beta_2 "
-     "epsilon initial_accumulator_value n_hidden n_neurons LAYER.units "
-     "LAYER.activation LAYER.kernel_initializer",
-     1, 1, REPL_POS_WORDS, mode_names},
+     .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_WORDS, .pos_values = mode_names},
     {NULL},
 };

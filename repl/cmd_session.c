@@ -177,10 +177,10 @@ static int cmd_set(repl_session *s, const repl_args *a)
         return repl_error(s, "set", "memory_cap must be a size in bytes, "
                           "like 512M or 4G (got '%s')", mc);
     long verbose;
-    if (repl_arg_int(s, a, "verbose", s->verbose, 0, 2, &verbose) < 0)
+    if (repl_opt_int_or(s, a, "verbose", s->verbose, &verbose) < 0)
         return -1;
     int term = nn_lookup(terminal_names, s->plot_terminal);
-    if (repl_arg_enum(s, a, "terminal", terminal_names, term, &term) < 0)
+    if (repl_opt_enum_or(s, a, "terminal", term, &term) < 0)
         return -1;
     int w = s->plot_w, h = s->plot_h;
     const char *size = repl_arg_str(a, "size");
@@ -239,13 +239,26 @@ static int cmd_quit(repl_session *s, const repl_args *a)
 
 /* ---- the table ---- */
 
+static const repl_opt set_opts[] = {
+    {.name = "memory_cap", .type = REPL_T_TEXT, .shown = "BYTES",
+     .help = "the most memory a model and its data may take"},
+    {.name = "verbose", .type = REPL_T_INT, .min = 0, .max = 2,
+     .values = repl_verbose_values, .shown = "0|1|2",
+     .help = "fit's default verbose"},
+    {.name = "terminal", .type = REPL_T_ENUM, .values = terminal_names,
+     .shown = "auto|window|text|sixel",
+     .help = "where plots go: auto, window, text or sixel"},
+    {.name = "size", .type = REPL_T_TEXT, .shown = "WxH|auto",
+     .help = "the size: WxH, characters for text or pixels for images"},
+    REPL_END
+};
+
 const repl_cmd repl_cmds_session[] = {
-    {
-        .name = "help", .topic = "session", .run = repl_cmd_help,
-        .usage = "help [COMMAND | WORD]",
-        .summary = "list the commands, show one, or search the help",
-        .help =
-            "Without a word, lists every command by topic with a one-line\n"
+    {.name = "help", .topic = "session", .run = repl_cmd_help,
+     .args = "[COMMAND | WORD]",
+     .summary = "list the commands, show one, or search the help",
+     .help =
+     "Without a word, lists every command by topic with a one-line\n"
             "summary.  With a command name, shows its usage and full help:\n"
             "what it does, an example, and the Keras or scikit-learn call it\n"
             "mirrors.  With any other word, lists the commands whose help\n"
@@ -256,14 +269,12 @@ const repl_cmd repl_cmds_session[] = {
             "  help momentum\n"
             "\n"
             "Python: help(keras.Model.fit)",
-        .minpos = 0, .maxpos = 1, .pos_kind = REPL_POS_COMMAND,
-    },
-    {
-        .name = "seed", .topic = "session", .run = cmd_seed,
-        .usage = "seed N",
-        .summary = "restart the random generator from seed N",
-        .help =
-            "Restarts the one random generator behind every random draw of\n"
+     .minpos = 0, .maxpos = 1, .pos_kind = REPL_POS_COMMAND, .pos_values = NULL},
+    {.name = "seed", .topic = "session", .run = cmd_seed,
+     .args = "N",
+     .summary = "restart the random generator from seed N",
+     .help =
+     "Restarts the one random generator behind every random draw of\n"
             "the session (generated data, weight initialization, shuffling,\n"
             "splits) from seed N, a whole number >= 0.  The same commands\n"
             "after the same seed give the same numbers.  The session starts\n"
@@ -273,14 +284,11 @@ const repl_cmd repl_cmds_session[] = {
             "  seed 7\n"
             "\n"
             "Keras: keras.utils.set_random_seed(7)",
-        .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_NONE,
-    },
-    {
-        .name = "reset", .topic = "session", .run = cmd_reset,
-        .usage = "reset",
-        .summary = "drop the data, the model and its history",
-        .help =
-            "Drops the data, the model, its training history and the last\n"
+     .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
+    {.name = "reset", .topic = "session", .run = cmd_reset,
+     .summary = "drop the data, the model and its history",
+     .help =
+     "Drops the data, the model, its training history and the last\n"
             "learning-rate test, to start over.  The seed and the settings\n"
             "(set) are kept; the random generator goes on from where it is\n"
             "(type seed N to restart it too).\n"
@@ -289,14 +297,12 @@ const repl_cmd repl_cmds_session[] = {
             "  reset\n"
             "\n"
             "Keras: keras.backend.clear_session()",
-        .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE,
-    },
-    {
-        .name = "run", .topic = "session", .run = cmd_run,
-        .usage = "run FILE",
-        .summary = "run the commands of a script file",
-        .help =
-            "Runs the commands of FILE, one a line, in this session, as if\n"
+     .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
+    {.name = "run", .topic = "session", .run = cmd_run,
+     .args = "FILE",
+     .summary = "run the commands of a script file",
+     .help =
+     "Runs the commands of FILE, one a line, in this session, as if\n"
             "typed.  The first error stops the script and names FILE and the\n"
             "line (unless nnlab was started with --keep-going).  A quit in\n"
             "the script ends the script, not the session.  Scripts may run\n"
@@ -306,14 +312,12 @@ const repl_cmd repl_cmds_session[] = {
             "  run lessons/xor.nnl\n"
             "\n"
             "Python: exec(open(\"xor.py\").read())",
-        .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_FILE,
-    },
-    {
-        .name = "record", .topic = "session", .run = cmd_record,
-        .usage = "record FILE",
-        .summary = "save the commands so far as a script",
-        .help =
-            "Writes every command of the session that succeeded so far, in\n"
+     .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_FILE, .pos_values = NULL},
+    {.name = "record", .topic = "session", .run = cmd_record,
+     .args = "FILE",
+     .summary = "save the commands so far as a script",
+     .help =
+     "Writes every command of the session that succeeded so far, in\n"
             "order, to FILE: a script that rebuilds the same data, model and\n"
             "training (it starts with the session's seed).  help, run,\n"
             "record and quit are left out; the commands a run script ran are\n"
@@ -324,15 +328,12 @@ const repl_cmd repl_cmds_session[] = {
             "then later:  nnlab my_session.nnl\n"
             "\n"
             "Python: IPython's %save my_session.py 1-20",
-        .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_FILE,
-    },
-    {
-        .name = "set", .topic = "session", .run = cmd_set,
-        .usage = "set [memory_cap=BYTES] [verbose=0|1|2] "
-                 "[terminal=auto|window|text|sixel] [size=WxH|auto]",
-        .summary = "show or change the settings",
-        .help =
-            "Without keywords, shows the settings.  With them, changes them:\n"
+     .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_FILE, .pos_values = NULL},
+    {.name = "set", .topic = "session", .run = cmd_set,
+     .opts = set_opts,
+     .summary = "show or change the settings",
+     .help =
+     "Without keywords, shows the settings.  With them, changes them:\n"
             "  memory_cap=BYTES  the largest model or data set nnlab will\n"
             "                    allocate (K, M, G, T suffixes: 512M, 4G);\n"
             "                    a command that would pass it is refused\n"
@@ -349,35 +350,27 @@ const repl_cmd repl_cmds_session[] = {
             "\n"
             "Keras: the verbose= argument of model.fit(); no equivalent for\n"
             "the memory cap.",
-        .keys = "memory_cap verbose terminal size",
-        .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE,
-    },
-    {
-        .name = "quit", .topic = "session", .run = cmd_quit,
-        .usage = "quit",
-        .summary = "leave nnlab (also exit, or Ctrl-D)",
-        .help =
-            "Leaves nnlab.  In a script run with run FILE, ends that script\n"
+     .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
+    {.name = "quit", .topic = "session", .run = cmd_quit,
+     .summary = "leave nnlab (also exit, or Ctrl-D)",
+     .help =
+     "Leaves nnlab.  In a script run with run FILE, ends that script\n"
             "only.  Ctrl-D at the prompt does the same.\n"
             "\n"
             "Example:\n"
             "  quit\n"
             "\n"
             "Python: quit()",
-        .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE,
-    },
-    {
-        .name = "exit", .topic = "session", .run = cmd_quit,
-        .usage = "exit",
-        .summary = "leave nnlab (same as quit)",
-        .help =
-            "Same as quit.\n"
+     .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
+    {.name = "exit", .topic = "session", .run = cmd_quit,
+     .summary = "leave nnlab (same as quit)",
+     .help =
+     "Same as quit.\n"
             "\n"
             "Example:\n"
             "  exit\n"
             "\n"
             "Python: exit()",
-        .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE,
-    },
-    {.name = NULL},
+     .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
+    {NULL},
 };

@@ -215,13 +215,13 @@ static int cmd_show(repl_session *s, const repl_args *a)
     return 0;
 }
 
+
 const repl_cmd repl_cmds_show[] = {
-    {
-        .name = "show", .topic = "data", .run = cmd_show,
-        .usage = "show data",
-        .summary = "show the data: shapes, classes, features, first rows",
-        .help =
-            "show data prints the data set's name, the shapes of its train,\n"
+    {.name = "show", .topic = "data", .run = cmd_show,
+     .args = "data",
+     .summary = "show the data: shapes, classes, features, first rows",
+     .help =
+     "show data prints the data set's name, the shapes of its train,\n"
             "valid and test parts, the features, the number of samples of\n"
             "each class in each part, and the first 5 rows of the training\n"
             "data with their labels (or targets).\n"
@@ -230,9 +230,6 @@ const repl_cmd repl_cmds_show[] = {
             "  show data\n"
             "\n"
             "Python: X_train.shape; np.bincount(y_train); X_train[:5]",
-        .keys = "",
-        .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_WORDS,
-        .pos_values = show_words,
-    },
-    {NULL}
+     .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_WORDS, .pos_values = show_words},
+    {NULL},
 };

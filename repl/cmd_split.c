@@ -12,8 +12,8 @@ static int cmd_split(repl_session *s, const repl_args *a)
     int stratify;
     int has_strat;
     if (repl_frac_arg(s, a, "test_size", 0.2, &test_size) < 0 ||
-        repl_arg_double(s, a, "valid_size", 0.0, 0.0, 1.0, &valid_size) < 0 ||
-        (has_strat = repl_arg_bool(s, a, "stratify", 1, &stratify)) < 0)
+        repl_opt_num(s, a, "valid_size", &valid_size) < 0 ||
+        (has_strat = repl_opt_bool(s, a, "stratify", &stratify)) < 0)
         return -1;
     if (test_size + valid_size >= 1.0)
         return repl_error(s, "split", "test_size + valid_size must be below 1 "
@@ -71,13 +71,23 @@ static int cmd_split(repl_session *s, const repl_args *a)
     return 0;
 }
 
+static const repl_opt split_opts[] = {
+    {.name = "test_size", .type = REPL_T_TEXT, .shown = "0.2",
+     .help = "fraction of the samples moved to the test set"},
+    {.name = "stratify", .type = REPL_T_BOOL, .shown = "true", .def = "true",
+     .help = "keep each class's share in both parts"},
+    {.name = "valid_size", .type = REPL_T_NUM, .min = 0.0, .max = 1.0, .shown = "0",
+     .def = "0",
+     .help = "fraction of the samples moved to a validation set"},
+    REPL_END
+};
+
 const repl_cmd repl_cmds_split[] = {
-    {
-        .name = "split", .topic = "data", .run = cmd_split,
-        .usage = "split [test_size=0.2] [stratify=true] [valid_size=0]",
-        .summary = "move a random part of the training data to a test set",
-        .help =
-            "Shuffles the training data with the session's generator and\n"
+    {.name = "split", .topic = "data", .run = cmd_split,
+     .opts = split_opts,
+     .summary = "move a random part of the training data to a test set",
+     .help =
+     "Shuffles the training data with the session's generator and\n"
             "moves the fraction test_size of it to a test set (and valid_size,\n"
             "also a fraction of the whole, to a validation set).  With\n"
             "stratify=true (the default for classes) each class keeps its\n"
@@ -91,8 +101,6 @@ const repl_cmd repl_cmds_split[] = {
             "scikit-learn: X_train, X_test, y_train, y_test = "
             "train_test_split(\n"
             "  X, y, test_size=0.2, stratify=y)",
-        .keys = "test_size stratify valid_size",
-        .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE,
-    },
-    {NULL}
+     .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
+    {NULL},
 };

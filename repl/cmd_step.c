@@ -15,7 +15,7 @@ static int cmd_step(repl_session *s, const repl_args *a)
     if (a->npos == 1 && (repl_parse_long(a->pos[0], &n) != 0 || n < 1 || n > 100000))
         return repl_error(s, "step", "N must be a whole number from 1 to 100000 "
                           "(got '%s')", a->pos[0]);
-    if (repl_arg_int(s, a, "batch_size", 32, 1, 1 << 20, &bs) < 0)
+    if (repl_opt_int(s, a, "batch_size", &bs) < 0)
         return -1;
     nn_err e;
     if (nn_check_data(s->model, &s->train, &e) != NN_OK)
@@ -66,9 +66,19 @@ out:
     return rc;
 }
 
+static const repl_opt step_opts[] = {
+    {.name = "batch_size", .type = REPL_T_INT, .min = 1, .max = 1 << 20,
+     .shown = "32", .def = "32",
+     .help = "samples per step"},
+    REPL_END
+};
+
 const repl_cmd repl_cmds_step[] = {
-    {"step", "train", cmd_step, "step [N] [batch_size=32]",
-     "train on N single random mini-batches, printing each loss",
+    {.name = "step", .topic = "train", .run = cmd_step,
+     .args = "[N]",
+     .opts = step_opts,
+     .summary = "train on N single random mini-batches, printing each loss",
+     .help =
      "Runs N training steps, each on a fresh random mini-batch: forward pass,\n"
      "loss, backpropagation, one optimizer update.  Use it to watch the loss\n"
      "move batch by batch, then look inside with grads and activations.\n"
@@ -78,6 +88,6 @@ const repl_cmd repl_cmds_step[] = {
      "  step 5 batch_size=16\n"
      "\n"
      "Keras: model.train_on_batch(X_batch, y_batch)",
-     "batch_size", 0, 1, REPL_POS_NONE, NULL},
+     .minpos = 0, .maxpos = 1, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
     {NULL},
 };
