@@ -426,3 +426,14 @@ int plot_lines_job(const plot_lines *f, const plot_out *o, plot_job *job)
         job->tall = 1;
     return job->gp.oom || job->text.oom ? -1 : 0;
 }
+
+int plot_lines_finish(plot_lines *f, const plot_out *o, plot_job *job,
+                      const char *name, nn_err *e)
+{
+    int rc = plot_lines_job(f, o, job);
+    plot_lines_free(f);
+    if (rc < 0)
+        return nn_fail(e, "out of memory");
+    snprintf(job->title, sizeof job->title, "nnlab: %s", name);
+    return 0;
+}
