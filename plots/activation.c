@@ -6,6 +6,19 @@
 #include <string.h>
 #include "plots.h"
 
+/* A panel's fixed ranges, zero axes and key (outside when many). */
+static void frame(plot_panel *p, double lo, double hi, double ylo, double yhi,
+                  int n)
+{
+    p->xmin = lo;
+    p->xmax = hi;
+    p->ymin = ylo;
+    p->ymax = yhi;
+    p->zeroaxes = 1;
+    snprintf(p->key, sizeof p->key, "%s", n > 5 ? "outside right top"
+                                                : "top left");
+}
+
 int plot_activation(plot_job *job, const nn_act *acts, int n, int derivative,
                     double lo, double hi, const plot_out *o, nn_err *e)
 {
@@ -79,26 +92,8 @@ int plot_activation(plot_job *job, const nn_act *acts, int n, int derivative,
     }
     plot_pad_range(&ylo, &yhi, 0.08);
     plot_pad_range(&dlo, &dhi, 0.08);
-    pf->xmin = lo;
-    pf->xmax = hi;
-    pf->ymin = ylo;
-    pf->ymax = yhi;
-    pf->zeroaxes = 1;
-    snprintf(pf->key, sizeof pf->key, "%s", n > 5 ? "outside right top"
-                                                  : "top left");
-    if (pd) {
-        pd->xmin = lo;
-        pd->xmax = hi;
-        pd->ymin = dlo;
-        pd->ymax = dhi;
-        pd->zeroaxes = 1;
-        snprintf(pd->key, sizeof pd->key, "%s", n > 5 ? "outside right top"
-                                                      : "top left");
-    }
-    int rc = plot_lines_job(&f, o, job);
-    plot_lines_free(&f);
-    if (rc < 0)
-        return nn_fail(e, "out of memory");
-    snprintf(job->title, sizeof job->title, "nnlab: activation");
-    return 0;
+    frame(pf, lo, hi, ylo, yhi, n);
+    if (pd)
+        frame(pd, lo, hi, dlo, dhi, n);
+    return plot_lines_finish(&f, o, job, "activation", e);
 }

@@ -109,10 +109,28 @@ static void legend(const plot_panel *p, int w, plot_buf *b)
         plot_buf_printf(b, "  %s\n", line_);
 }
 
-static void panel_text(const plot_panel *p, const char *title, int w, int h,
-                       plot_buf *b)
+/* A panel's plot area: the range it shows, in axis units (log10 on log
+ * axes), and its canvas. */
+typedef struct area {
+    double x0, x1, y0, y1;
+    canvas cv;
+} area;
+
+/* The canvas column of x and row of y (row 0 at the top). */
+static int col_of(const area *a, double x)
 {
-    /* the data range, in axis units (log10 on log axes) */
+    return (int)lround((x - a->x0) / (a->x1 - a->x0) * (a->cv.w - 1));
+}
+
+static int row_of(const area *a, double y)
+{
+    return (int)lround((a->y1 - y) / (a->y1 - a->y0) * (a->cv.h - 1));
+}
+
+/* The range: the data's (faint series aside), or the panel's fixed one;
+ * a flat range padded, y by 5% unless fixed. */
+static void data_range(const plot_panel *p, area *a)
+{
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
     for (int si = 0; si < p->nseries; si++) {
         const plot_series *s = &p->s[si];
@@ -140,42 +158,48 @@ static void panel_text(const plot_panel *p, const char *title, int w, int h,
     if (!isfinite(y0) || !isfinite(y1)) { y0 = 0; y1 = 1; }
     if (x1 <= x0) plot_pad_range(&x0, &x1, 0);
     if (!yfixed || y1 <= y0) plot_pad_range(&y0, &y1, 0.05);
+    a->x0 = x0;
+    a->x1 = x1;
+    a->y0 = y0;
+    a->y1 = y1;
+}
 
-    /* y ticks: nice values inside the range (decades on a log axis) */
+/* y ticks: nice values inside the range (decades on a log axis), their
+ * labels and the widest label's width. */
+typedef struct yticks {
+    int n, lw;
+    double v[16];
+    char lab[16][16];
+} yticks;
+
+static void y_ticks(const plot_panel *p, const area *a, yticks *t)
+{
+    double y0 = a->y0, y1 = a->y1;
     double ystep = p->logy ? fmax(1, floor((y1 - y0) / 4)) : nice_step(y1 - y0, 4);
-    char ylab[16][16];
-    double yv[16];
-    int ny = 0, lw = 1;
+    t->n = 0;
+    t->lw = 1;
     for (double v = ceil(y0 / ystep - 1e-9) * ystep; v <= y1 + 1e-9 * ystep &&
-         ny < 16; v += ystep) {
-        yv[ny] = v;
-        fmt_tick(ylab[ny], sizeof ylab[ny], v, p->logy);
-        if ((int)strlen(ylab[ny]) > lw)
-            lw = (int)strlen(ylab[ny]);
-        ny++;
+         t->n < 16; v += ystep) {
+        t->v[t->n] = v;
+        fmt_tick(t->lab[t->n], sizeof t->lab[t->n], v, p->logy);
+        if ((int)strlen(t->lab[t->n]) > t->lw)
+            t->lw = (int)strlen(t->lab[t->n]);
+        t->n++;
     }
-    int legend_lines = 1;
-    int H = h - 6 - legend_lines;      /* title, ylabel, axis, ticks, xlabel */
-    if (H < 4)
-        H = 4;
-    int W = w - lw - 2;
-    if (W < 10)
-        W = 10;
-    canvas cv = {W, H, malloc((size_t)W * H)};
-    if (!cv.c) {
-        b->oom = 1;
-        return;
-    }
-    memset(cv.c, ' ', (size_t)W * H);
-#define COL(x) ((int)lround(((x) - x0) / (x1 - x0) * (W - 1)))
-#define ROW(y) ((int)lround((y1 - (y)) / (y1 - y0) * (H - 1)))
+}
+
+/* The zero axes (when asked and inside the range) and the marked x
+ * values, under the curves. */
+static void draw_marks(const plot_panel *p, area *a)
+{
+    canvas *cv = &a->cv;
     if (p->zeroaxes) {
-        if (!p->logy && y0 < 0 && y1 > 0)
-            for (int c = 0; c < W; c++)
-                put(&cv, c, ROW(0.0), '-');
-        if (!p->logx && x0 < 0 && x1 > 0)
-            for (int r = 0; r < H; r++)
-                put(&cv, COL(0.0), r, ':');
+        if (!p->logy && a->y0 < 0 && a->y1 > 0)
+            for (int c = 0; c < cv->w; c++)
+                put(cv, c, row_of(a, 0.0), '-');
+        if (!p->logx && a->x0 < 0 && a->x1 > 0)
+            for (int r = 0; r < cv->h; r++)
+                put(cv, col_of(a, 0.0), r, ':');
     }
     for (int v = 0; v < p->nvlines; v++) {
         double x = p->vl[v].x;
@@ -184,9 +208,15 @@ static void panel_text(const plot_panel *p, const char *title, int w, int h,
                 continue;
             x = log10(x);
         }
-        for (int r = 0; r < H; r++)
-            put(&cv, COL(x), r, '|');
+        for (int r = 0; r < cv->h; r++)
+            put(cv, col_of(a, x), r, '|');
     }
+}
+
+/* Each series in its glyph, points joined by straight runs unless it is
+ * points only; a gap at undefined values, y clipped to the area. */
+static void draw_series(const plot_panel *p, area *a)
+{
     for (int si = 0; si < p->nseries; si++) {
         const plot_series *s = &p->s[si];
         int join = s->style != PLOT_POINTS;
@@ -202,40 +232,52 @@ static void panel_text(const plot_panel *p, const char *title, int w, int h,
             }
             x = p->logx ? log10(x) : x;
             y = p->logy ? log10(y) : y;
-            if (x < x0 || x > x1) {
+            if (x < a->x0 || x > a->x1) {
                 have = 0;
                 continue;
             }
             /* clip y to the area, so a curve leaving it stays at the edge */
-            int out = y < y0 || y > y1;
-            int c = COL(x), r = ROW(y < y0 ? y0 : y > y1 ? y1 : y);
+            int out = y < a->y0 || y > a->y1;
+            int c = col_of(a, x);
+            int r = row_of(a, y < a->y0 ? a->y0 : y > a->y1 ? a->y1 : y);
             if (join && have && !out)
-                line(&cv, pc, pr, c, r, s->glyph);
+                line(&a->cv, pc, pr, c, r, s->glyph);
             else if (!out)
-                put(&cv, c, r, s->glyph);
+                put(&a->cv, c, r, s->glyph);
             have = !out;
             pc = c;
             pr = r;
         }
     }
-    /* title, y label, rows with the y axis */
-    plot_text_center(b, title, w);
-    plot_buf_printf(b, "%s\n", p->ylabel);
-    for (int r = 0; r < H; r++) {
+}
+
+/* The canvas rows behind the y axis and its tick labels. */
+static void write_rows(plot_buf *b, const area *a, const yticks *t)
+{
+    int W = a->cv.w;
+    for (int r = 0; r < a->cv.h; r++) {
         const char *lab = "";
-        for (int k = 0; k < ny; k++)
-            if (ROW(yv[k]) == r)
-                lab = ylab[k];
+        for (int k = 0; k < t->n; k++)
+            if (row_of(a, t->v[k]) == r)
+                lab = t->lab[k];
         int tick = lab[0] != 0;
-        plot_buf_printf(b, "%*s %c", lw, lab, tick ? '+' : '|');
+        plot_buf_printf(b, "%*s %c", t->lw, lab, tick ? '+' : '|');
         /* no trailing blanks */
         int end = W;
-        while (end > 0 && cv.c[(size_t)r * W + end - 1] == ' ')
+        while (end > 0 && a->cv.c[(size_t)r * W + end - 1] == ' ')
             end--;
-        plot_buf_add(b, cv.c + (size_t)r * W, (size_t)end);
+        plot_buf_add(b, a->cv.c + (size_t)r * W, (size_t)end);
         plot_buf_putc(b, '\n');
     }
-    /* x axis, tick marks and labels */
+}
+
+/* The x axis with its tick marks, and the tick labels under them (a
+ * label that would touch the one before is left out).  -1 when out of
+ * memory. */
+static int x_axis(plot_buf *b, const plot_panel *p, const area *a, int lw)
+{
+    int W = a->cv.w;
+    double x0 = a->x0, x1 = a->x1;
     double xstep = p->logx ? fmax(1, floor((x1 - x0) / 5)) : nice_step(x1 - x0, 5);
     if (p->xinteger && xstep < 1)
         xstep = 1;
@@ -243,9 +285,7 @@ static void panel_text(const plot_panel *p, const char *title, int w, int h,
     if (!axis || !labels) {
         free(axis);
         free(labels);
-        free(cv.c);
-        b->oom = 1;
-        return;
+        return -1;
     }
     memset(axis, '-', (size_t)W);
     axis[W] = 0;
@@ -255,7 +295,7 @@ static void panel_text(const plot_panel *p, const char *title, int w, int h,
     int last_end = -1;
     for (double v = ceil(x0 / xstep - 1e-9) * xstep; v <= x1 + 1e-9 * xstep;
          v += xstep) {
-        int c = COL(v);
+        int c = col_of(a, v);
         axis[c] = '+';
         char t[16];
         fmt_tick(t, sizeof t, v, p->logx);
@@ -273,13 +313,46 @@ static void panel_text(const plot_panel *p, const char *title, int w, int h,
         end--;
     labels[end] = 0;
     plot_buf_printf(b, "%*s +%s\n%s\n", lw, "", axis, labels);
-    plot_text_center(b, p->xlabel, w);
-    legend(p, w, b);
     free(axis);
     free(labels);
-    free(cv.c);
-#undef COL
-#undef ROW
+    return 0;
+}
+
+/* One panel, w x h characters: title, y label, the plot area, the x axis
+ * and its labels, the x label, the legend. */
+static void panel_text(const plot_panel *p, const char *title, int w, int h,
+                       plot_buf *b)
+{
+    area a;
+    data_range(p, &a);
+    yticks t;
+    y_ticks(p, &a, &t);
+    int legend_lines = 1;
+    int H = h - 6 - legend_lines;      /* title, ylabel, axis, ticks, xlabel */
+    if (H < 4)
+        H = 4;
+    int W = w - t.lw - 2;
+    if (W < 10)
+        W = 10;
+    a.cv = (canvas){W, H, malloc((size_t)W * H)};
+    if (!a.cv.c) {
+        b->oom = 1;
+        return;
+    }
+    memset(a.cv.c, ' ', (size_t)W * H);
+    draw_marks(p, &a);
+    draw_series(p, &a);
+    plot_text_center(b, title, w);
+    plot_buf_printf(b, "%s\n", p->ylabel);
+    write_rows(b, &a, &t);
+    if (x_axis(b, p, &a, t.lw) < 0) {
+        free(a.cv.c);
+        b->oom = 1;
+        return;
+    }
+    plot_text_center(b, p->xlabel, w);
+    legend(p, w, b);
+    free(a.cv.c);
 }
 
 void plot_lines_text(const plot_lines *f, int w, int h, plot_buf *b)

@@ -210,26 +210,36 @@ static void text_map(plot_buf *b, const char *title, const char *xl,
     plot_buf_puts(b, legend);
 }
 
-/* ---- the figure ---- */
+/* ---- one map being written: what plot_boundary's steps share ---- */
 
-int plot_boundary(plot_job *job, nn_model *m, int layer, int unit,
-                  const nn_dataset *train, const nn_dataset *test,
-                  const plot_out *o, nn_err *e)
+typedef struct bmap {
+    nn_model *m;                  /* NULL: the points only */
+    int layer, unit;              /* layer >= 0: what one hidden unit computes */
+    const nn_dataset *sets[2];    /* train, test (test may be NULL) */
+    const nn_dataset *ds;         /* the set naming features and classes */
+    int nclasses;                 /* 0: regression */
+    int text;                     /* drawn in characters */
+    int keyrows;                  /* key rows under a text plot */
+    int values;                   /* the map shows values (a unit, regression) */
+    double vlo, vhi;              /* ... over this range */
+    grid g;
+    const char *xl, *yl;          /* the axes: the two features' names */
+    char title[160], cblabel[96];
+    int first;                    /* no series written yet after "plot " */
+} bmap;
+
+/* The model against the data: its input columns, outputs and the unit
+ * asked for.  A model without layers draws the points only (*mp = NULL). */
+static int check_model(nn_model **mp, int layer, int unit, int nclasses,
+                       nn_err *e)
 {
-    const nn_dataset *ds = train->n ? train : test;
-    if (!ds || ds->n == 0)
-        return nn_fail(e, "no data to plot");
-    if (ds->d != 2)
-        return nn_fail(e, "boundary needs data with 2 input features (a "
-                       "plane to colour); this data has %d (try: data moons, "
-                       "circles, xor, spiral or gauss)", ds->d);
-    int nclasses = ds->nclasses;
+    nn_model *m = *mp;
     if (m) {
         int in = nn_model_input(m), on = nn_model_output(m);
         if (in < 0 || on < 0 || on == in) {
             if (layer >= 0)
                 return nn_fail(e, "the model has no layers yet");
-            m = NULL;
+            m = *mp = NULL;
         } else if (nn_model_check_columns(m, 2, e) != NN_OK) {
             return NN_FAIL;
         } else if (layer >= 0 && (unit < 0 || unit >= m->nodes[layer].size)) {
@@ -251,155 +261,162 @@ int plot_boundary(plot_job *job, nn_model *m, int layer, int unit,
     if (nclasses > 2 && m && layer < 0 && m->nodes[nn_model_output(m)].size == 1)
         return nn_fail(e, "the model has 1 output but the data has %d classes",
                        nclasses);
+    return NN_OK;
+}
 
-    int text = plot_out_is_text(o);
-    grid g = {0};
-    plot_boundary_box(train, test, g.box);
-    /* text: one grid point per character cell of the plot area, whose
-     * margins are fixed below (left 10, right 2, top 2, bottom 4 + key);
-     * the border runs through the outer points */
-    /* key entries: a region, train and test points per class, about 26
-     * characters each, in rows under the plot */
-    int entries = nclasses > 0 ? 3 * nclasses : 3;
+/* Grid points across and up: GRID x GRID for gnuplot; for text one point
+ * per character cell of the plot area, whose margins are fixed in
+ * settings() (left 10, right 2, top 2, bottom 4 + key), the border running
+ * through the outer points.  Key entries: a region, train and test points
+ * per class, about 26 characters each, in rows under the plot. */
+static void size_grid(bmap *c, const plot_out *o)
+{
+    int entries = c->nclasses > 0 ? 3 * c->nclasses : 3;
     int percol = o->w / 26 > 0 ? o->w / 26 : 1;
-    int keyrows = (entries + percol - 1) / percol;
-    if (text) {
-        g.gx = o->w - 10 - 2;
-        g.gy = o->h - 2 - 4 - keyrows;
+    c->keyrows = (entries + percol - 1) / percol;
+    grid *g = &c->g;
+    if (c->text) {
+        g->gx = o->w - 10 - 2;
+        g->gy = o->h - 2 - 4 - c->keyrows;
         if (o->fallback) {
-            g.gx = o->w - 12;
-            g.gy = o->h - 6 - keyrows;
+            g->gx = o->w - 12;
+            g->gy = o->h - 6 - c->keyrows;
         }
-        if (g.gx < 10)
-            g.gx = 10;
-        if (g.gy < 6)
-            g.gy = 6;
+        if (g->gx < 10)
+            g->gx = 10;
+        if (g->gy < 6)
+            g->gy = 6;
     } else {
-        g.gx = g.gy = GRID;
+        g->gx = g->gy = GRID;
     }
-    if (m && eval_grid(m, layer, unit, &g, nclasses, e) != NN_OK) {
-        free(g.val);
-        free(g.cls);
-        return NN_FAIL;
-    }
-    const char *xl = ds->feature_names ? ds->feature_names[0] : "x1";
-    const char *yl = ds->feature_names ? ds->feature_names[1] : "x2";
-    char title[160], cblabel[96];
-    double vlo = 0, vhi = 1;        /* value range for maps of values */
-    int values = m && (layer >= 0 || nclasses == 0);
-    if (values) {
-        vlo = INFINITY;
-        vhi = -INFINITY;
-        for (size_t i = 0; i < (size_t)g.gx * g.gy; i++) {
-            vlo = fmin(vlo, g.val[i]);
-            vhi = fmax(vhi, g.val[i]);
+}
+
+/* The axes' names, the range of the values shown, the title and the
+ * colour bar's label. */
+static void name_map(bmap *c)
+{
+    const nn_dataset *ds = c->ds;
+    const nn_model *m = c->m;
+    int layer = c->layer;
+    c->xl = ds->feature_names ? ds->feature_names[0] : "x1";
+    c->yl = ds->feature_names ? ds->feature_names[1] : "x2";
+    c->vlo = 0;
+    c->vhi = 1;
+    c->values = m && (layer >= 0 || c->nclasses == 0);
+    if (c->values) {
+        c->vlo = INFINITY;
+        c->vhi = -INFINITY;
+        for (size_t i = 0; i < (size_t)c->g.gx * c->g.gy; i++) {
+            c->vlo = fmin(c->vlo, c->g.val[i]);
+            c->vhi = fmax(c->vhi, c->g.val[i]);
         }
-        if (!(vhi > vlo))
-            plot_pad_range(&vlo, &vhi, 0);
+        if (!(c->vhi > c->vlo))
+            plot_pad_range(&c->vlo, &c->vhi, 0);
     }
     if (!m)
-        snprintf(title, sizeof title, "The data (no model yet)");
+        snprintf(c->title, sizeof c->title, "The data (no model yet)");
     else if (layer >= 0)
-        snprintf(title, sizeof title, "What unit %d of layer %s computes "
-                 "(%s)", unit, m->nodes[layer].name,
+        snprintf(c->title, sizeof c->title, "What unit %d of layer %s computes "
+                 "(%s)", c->unit, m->nodes[layer].name,
                  nn_act_names[m->nodes[layer].kind == NN_NODE_DENSE
                                   ? m->nodes[layer].dense.activation
                                   : m->nodes[layer].act]);
-    else if (nclasses > 0)
-        snprintf(title, sizeof title, "Decision boundary: the model's output "
-                 "over the input plane");
+    else if (c->nclasses > 0)
+        snprintf(c->title, sizeof c->title, "Decision boundary: the model's "
+                 "output over the input plane");
     else
-        snprintf(title, sizeof title, "The model's prediction over the input "
-                 "plane");
-    if (layer >= 0)
-        snprintf(cblabel, sizeof cblabel, "%s unit %d", m->nodes[layer].name, unit);
-    else if (nclasses == 2) {
+        snprintf(c->title, sizeof c->title, "The model's prediction over the "
+                 "input plane");
+    if (layer >= 0) {
+        snprintf(c->cblabel, sizeof c->cblabel, "%s unit %d",
+                 m->nodes[layer].name, c->unit);
+    } else if (c->nclasses == 2) {
         char c1[64];
         class_name(ds, 1, c1, sizeof c1);
-        snprintf(cblabel, sizeof cblabel, "P(%s)", c1);
-    } else if (nclasses > 2)
-        snprintf(cblabel, sizeof cblabel, "predicted class");
-    else
-        snprintf(cblabel, sizeof cblabel, "prediction");
-
-    plot_buf *b = &job->gp;
-    size_t np = (size_t)g.gx * g.gy;
-    /* $grid: x1 x2 out_0 .. out_k-1 [class] [r g b] */
-    if (m) {
-        plot_buf_block_begin(b, "grid");
-        plot_buf_puts(b, "# x1 x2");
-        for (int j = 0; j < g.k; j++)
-            plot_buf_printf(b, layer >= 0 ? " unit_%d" : " out_%d",
-                            layer >= 0 ? unit : j);
-        if (g.cls)
-            plot_buf_puts(b, " class");
-        if (g.cls && nclasses > 2)
-            plot_buf_puts(b, " r g b");
-        plot_buf_putc(b, '\n');
-        for (int r = 0; r < g.gy; r++) {
-            for (int c = 0; c < g.gx; c++) {
-                size_t i = (size_t)r * g.gx + c;
-                plot_buf_num(b, g.box[0] + (g.box[1] - g.box[0]) * c / (g.gx - 1));
-                plot_buf_putc(b, ' ');
-                plot_buf_num(b, g.box[2] + (g.box[3] - g.box[2]) * r / (g.gy - 1));
-                for (int j = 0; j < g.k; j++) {
-                    plot_buf_putc(b, ' ');
-                    plot_buf_num(b, g.val[i * g.k + j]);
-                }
-                if (g.cls)
-                    plot_buf_printf(b, " %d", g.cls[i]);
-                if (g.cls && nclasses > 2) {
-                    /* the class colour mixed with white by confidence */
-                    double pmax = g.val[i * g.k + g.cls[i]];
-                    double conf = (pmax - 1.0 / nclasses) / (1 - 1.0 / nclasses);
-                    conf = conf < 0 ? 0 : conf > 1 ? 1 : conf;
-                    double t = 0.12 + 0.43 * conf;   /* pale: points show */
-                    int rgb[3];
-                    hex_rgb(class_color(g.cls[i], nclasses), rgb);
-                    for (int q = 0; q < 3; q++)
-                        plot_buf_printf(b, " %d", (int)lround(255 - t * (255 - rgb[q])));
-                }
-                plot_buf_putc(b, '\n');
-            }
-            if (!text)
-                plot_buf_putc(b, '\n');     /* a blank line ends a scan */
-        }
-        plot_buf_block_end(b);
+        snprintf(c->cblabel, sizeof c->cblabel, "P(%s)", c1);
+    } else if (c->nclasses > 2) {
+        snprintf(c->cblabel, sizeof c->cblabel, "predicted class");
+    } else {
+        snprintf(c->cblabel, sizeof c->cblabel, "prediction");
     }
-    if (train->n)
-        points_block(b, "train", train);
-    if (test && test->n)
-        points_block(b, "test", test);
+}
 
-    /* settings */
+/* $grid: x1 x2 out_0 .. out_k-1 [class] [r g b], a scan per grid row. */
+static void grid_block(plot_buf *b, const bmap *c)
+{
+    const grid *g = &c->g;
+    int nclasses = c->nclasses;
+    plot_buf_block_begin(b, "grid");
+    plot_buf_puts(b, "# x1 x2");
+    for (int j = 0; j < g->k; j++)
+        plot_buf_printf(b, c->layer >= 0 ? " unit_%d" : " out_%d",
+                        c->layer >= 0 ? c->unit : j);
+    if (g->cls)
+        plot_buf_puts(b, " class");
+    if (g->cls && nclasses > 2)
+        plot_buf_puts(b, " r g b");
+    plot_buf_putc(b, '\n');
+    for (int r = 0; r < g->gy; r++) {
+        for (int col = 0; col < g->gx; col++) {
+            size_t i = (size_t)r * g->gx + col;
+            plot_buf_num(b, g->box[0] + (g->box[1] - g->box[0]) * col / (g->gx - 1));
+            plot_buf_putc(b, ' ');
+            plot_buf_num(b, g->box[2] + (g->box[3] - g->box[2]) * r / (g->gy - 1));
+            for (int j = 0; j < g->k; j++) {
+                plot_buf_putc(b, ' ');
+                plot_buf_num(b, g->val[i * g->k + j]);
+            }
+            if (g->cls)
+                plot_buf_printf(b, " %d", g->cls[i]);
+            if (g->cls && nclasses > 2) {
+                /* the class colour mixed with white by confidence */
+                double pmax = g->val[i * g->k + g->cls[i]];
+                double conf = (pmax - 1.0 / nclasses) / (1 - 1.0 / nclasses);
+                conf = conf < 0 ? 0 : conf > 1 ? 1 : conf;
+                double t = 0.12 + 0.43 * conf;   /* pale: points show */
+                int rgb[3];
+                hex_rgb(class_color(g->cls[i], nclasses), rgb);
+                for (int q = 0; q < 3; q++)
+                    plot_buf_printf(b, " %d", (int)lround(255 - t * (255 - rgb[q])));
+            }
+            plot_buf_putc(b, '\n');
+        }
+        if (!c->text)
+            plot_buf_putc(b, '\n');     /* a blank line ends a scan */
+    }
+    plot_buf_block_end(b);
+}
+
+/* The settings: title, axes, margins or key box, the palette. */
+static void settings(plot_buf *b, const bmap *c)
+{
     plot_buf_puts(b, "set title ");
-    plot_buf_quote(b, title);
+    plot_buf_quote(b, c->title);
     plot_buf_puts(b, "\nset xlabel ");
-    plot_buf_quote(b, xl);
+    plot_buf_quote(b, c->xl);
     plot_buf_puts(b, "\nset ylabel ");
-    plot_buf_quote(b, yl);
+    plot_buf_quote(b, c->yl);
     plot_buf_printf(b, "\nset xrange [%.9g:%.9g]\nset yrange [%.9g:%.9g]\n",
-                    g.box[0], g.box[1], g.box[2], g.box[3]);
-    if (text) {
+                    c->g.box[0], c->g.box[1], c->g.box[2], c->g.box[3]);
+    if (c->text) {
         plot_buf_printf(b, "set lmargin 10\nset rmargin 2\nset tmargin 2\n"
                         "set bmargin %d\nset key below horizontal nobox\n"
-                        "set tics scale 0\n", 4 + keyrows);
+                        "set tics scale 0\n", 4 + c->keyrows);
     } else {
         plot_buf_puts(b, "set tics out nomirror\nset border lw 1\n"
                          "set key outside right top box opaque\n");
-        if (values || (m && nclasses == 2))
+        if (c->values || (c->m && c->nclasses == 2))
             plot_buf_puts(b, "set colorbox vertical user origin graph 1.03, "
                              "graph 0 size graph 0.035, graph 0.45\n");
     }
-    int kcls = nclasses > 0 ? nclasses : 1;
-    if (!text && m && nclasses == 2 && layer < 0) {
+    if (c->text)
+        return;
+    if (c->m && c->nclasses == 2 && c->layer < 0) {
         plot_buf_printf(b, "set palette defined (0 '%s', 0.5 '%s', 1 '%s')\n"
                         "set cbrange [0:1]\nset cbtics 0.5\n", PALE_ORANGE,
                         NEUTRAL, PALE_BLUE);
-        plot_buf_puts(b, "set cblabel ");
-        plot_buf_quote(b, cblabel);
-        plot_buf_putc(b, '\n');
-    } else if (!text && values) {
+    } else if (c->values) {
+        double vlo = c->vlo, vhi = c->vhi;
         if (vlo < 0 && vhi > 0) {
             double mx = fmax(-vlo, vhi);
             plot_buf_printf(b, "set palette defined (0 '%s', 0.5 '%s', 1 '%s')\n"
@@ -411,67 +428,88 @@ int plot_boundary(plot_job *job, nn_model *m, int layer, int unit,
                             vlo >= 0 ? NEUTRAL : PALE_ORANGE,
                             vlo >= 0 ? PALE_BLUE : NEUTRAL, vlo, vhi);
         }
-        plot_buf_puts(b, "set cblabel ");
-        plot_buf_quote(b, cblabel);
-        plot_buf_putc(b, '\n');
+    } else {
+        return;
     }
-    /* the plot command */
-    plot_buf_puts(b, "plot ");
-    int first = 1;
-#define SEP() do { if (!first) plot_buf_puts(b, ", \\\n     "); first = 0; } while (0)
-    int outcol = g.k + 3;              /* the class column */
-    if (m && !text) {
-        SEP();
-        if (layer >= 0 || nclasses == 0)
+    plot_buf_puts(b, "set cblabel ");
+    plot_buf_quote(b, c->cblabel);
+    plot_buf_putc(b, '\n');
+}
+
+/* Before each series of the plot command but the first: ", \" and a new
+ * line. */
+static void sep(plot_buf *b, bmap *c)
+{
+    if (!c->first)
+        plot_buf_puts(b, ", \\\n     ");
+    c->first = 0;
+}
+
+/* The map's series: an image for gnuplot; for text, a glyph per value
+ * level (a unit, regression) or per predicted class. */
+static void map_series(plot_buf *b, bmap *c)
+{
+    int nclasses = c->nclasses;
+    int outcol = c->g.k + 3;              /* the class column */
+    if (!c->text) {
+        sep(b, c);
+        if (c->layer >= 0 || nclasses == 0)
             plot_buf_puts(b, "$grid using 1:2:3 with image notitle");
         else if (nclasses == 2)
             plot_buf_printf(b, "$grid using 1:2:%d with image notitle",
-                            g.k == 1 ? 3 : 4);
+                            c->g.k == 1 ? 3 : 4);
         else
             plot_buf_printf(b, "$grid using 1:2:%d:%d:%d with rgbimage notitle",
                             outcol + 1, outcol + 2, outcol + 3);
-    } else if (m && text) {
-        if (layer >= 0 || nclasses == 0) {
-            for (int l = 1; l < 6; l++) {
-                double a = vlo + (vhi - vlo) * l / 6.0;
-                double z = l == 5 ? INFINITY : vlo + (vhi - vlo) * (l + 1) / 6.0;
-                SEP();
-                plot_buf_printf(b, "$grid using 1:(($3 >= %.9g && $3 < %.9g) ? "
-                                "$2 : NaN) with points pt '%c' lc rgb '%s' ",
-                                a, isinf(z) ? 1e300 : z, level_glyph[l],
-                                l >= 3 ? BLUE : ORANGE);
-                if (l == 1) {
-                    char t[200];
-                    snprintf(t, sizeof t, "%s from %.3g (blank) to %.3g (#)",
-                             cblabel, vlo, vhi);
-                    plot_buf_puts(b, "title ");
-                    plot_buf_quote(b, t);
-                } else {
-                    plot_buf_puts(b, "notitle");
-                }
-            }
-        } else {
-            for (int c = 0; c < kcls; c++) {
-                char t[96];
-                class_name(ds, c, t, sizeof t);
-                strncat(t, " region", sizeof t - strlen(t) - 1);
-                SEP();
-                plot_buf_printf(b, "$grid using 1:($%d == %d ? $2 : NaN) with "
-                                "points pt '%c' lc rgb '%s' title ", outcol, c,
-                                region_glyph[c % 10], class_color(c, nclasses));
+    } else if (c->layer >= 0 || nclasses == 0) {
+        double vlo = c->vlo, vhi = c->vhi;
+        for (int l = 1; l < 6; l++) {
+            double a = vlo + (vhi - vlo) * l / 6.0;
+            double z = l == 5 ? INFINITY : vlo + (vhi - vlo) * (l + 1) / 6.0;
+            sep(b, c);
+            plot_buf_printf(b, "$grid using 1:(($3 >= %.9g && $3 < %.9g) ? "
+                            "$2 : NaN) with points pt '%c' lc rgb '%s' ",
+                            a, isinf(z) ? 1e300 : z, level_glyph[l],
+                            l >= 3 ? BLUE : ORANGE);
+            if (l == 1) {
+                char t[200];
+                snprintf(t, sizeof t, "%s from %.3g (blank) to %.3g (#)",
+                         c->cblabel, vlo, vhi);
+                plot_buf_puts(b, "title ");
                 plot_buf_quote(b, t);
+            } else {
+                plot_buf_puts(b, "notitle");
             }
         }
+    } else {
+        int kcls = nclasses > 0 ? nclasses : 1;
+        for (int k = 0; k < kcls; k++) {
+            char t[96];
+            class_name(c->ds, k, t, sizeof t);
+            strncat(t, " region", sizeof t - strlen(t) - 1);
+            sep(b, c);
+            plot_buf_printf(b, "$grid using 1:($%d == %d ? $2 : NaN) with "
+                            "points pt '%c' lc rgb '%s' title ", outcol, k,
+                            region_glyph[k % 10], class_color(k, nclasses));
+            plot_buf_quote(b, t);
+        }
     }
-    const nn_dataset *sets[2] = {train, test};
+}
+
+/* The points' series: per set, and per class when there are classes
+ * (for gnuplot a ring, white for train and black for test, the class
+ * colour inside; for text a glyph, capitals for test). */
+static void point_series(plot_buf *b, bmap *c)
+{
+    int nclasses = c->nclasses;
     for (int k = 0; k < 2; k++) {
-        const nn_dataset *s = sets[k];
+        const nn_dataset *s = c->sets[k];
         if (!s || s->n == 0)
             continue;
         const char *blk = k ? "test" : "train";
         if (nclasses == 0) {
-            SEP();
-            if (text)
+            sep(b, c);
+            if (c->text)
                 plot_buf_printf(b, "$%s using 1:2 with points pt '%c' lc rgb "
                                 "'black' title '%s'", blk, k ? 'x' : 'o', blk);
             else
@@ -481,114 +519,175 @@ int plot_boundary(plot_job *job, nn_model *m, int layer, int unit,
                                 k ? "black" : "white", blk);
             continue;
         }
-        for (int c = 0; c < nclasses; c++) {
+        for (int cl = 0; cl < nclasses; cl++) {
             char name[64], t[96];
-            class_name(s, c, name, sizeof name);
+            class_name(s, cl, name, sizeof name);
             snprintf(t, sizeof t, "%s (%s)", name, blk);
-            SEP();
-            if (text) {
-                char ch = point_glyph[c % 10];
+            sep(b, c);
+            if (c->text) {
+                char ch = point_glyph[cl % 10];
                 if (k && ch >= 'a' && ch <= 'z')
                     ch = (char)(ch - 32);     /* test points in capitals */
                 plot_buf_printf(b, "$%s using 1:($3 == %d ? $2 : NaN) with points "
-                                "pt '%c' lc rgb '%s' title ", blk, c, ch,
-                                class_color(c, nclasses));
+                                "pt '%c' lc rgb '%s' title ", blk, cl, ch,
+                                class_color(cl, nclasses));
                 plot_buf_quote(b, t);
             } else {
-                /* a ring (white: train, black: test), the colour inside */
                 plot_buf_printf(b, "$%s using 1:($3 == %d ? $2 : NaN) with points "
-                                "pt 7 ps 1.05 lc rgb '%s' notitle", blk, c,
+                                "pt 7 ps 1.05 lc rgb '%s' notitle", blk, cl,
                                 k ? "black" : "white");
-                SEP();
+                sep(b, c);
                 plot_buf_printf(b, "$%s using 1:($3 == %d ? $2 : NaN) with points "
-                                "pt 7 ps 0.75 lc rgb '%s' notitle", blk, c,
-                                class_color(c, nclasses));
+                                "pt 7 ps 0.75 lc rgb '%s' notitle", blk, cl,
+                                class_color(cl, nclasses));
             }
         }
     }
-    if (!text) {
-        /* the legend: a dot per class, then what the edges mean */
-        for (int c = 0; c < nclasses; c++) {
-            char name[64];
-            class_name(ds, c, name, sizeof name);
-            SEP();
-            plot_buf_printf(b, "NaN with points pt 7 ps 1.2 lc rgb '%s' title ",
-                            class_color(c, nclasses));
-            plot_buf_quote(b, name);
-        }
-        if (train->n) {
-            SEP();
-            plot_buf_puts(b, "NaN with points pt 6 ps 1.2 lc rgb '#a0a0a0' "
-                             "title 'train (white edge)'");
-        }
-        if (test && test->n) {
-            SEP();
-            plot_buf_puts(b, "NaN with points pt 6 ps 1.2 lw 1.5 lc rgb 'black' "
-                             "title 'test (black edge)'");
-        }
-    }
-    plot_buf_putc(b, '\n');
-#undef SEP
+}
 
-    if (o->fallback) {
-        /* nnlab's own drawing: a character per grid point, then the points */
-        char *cells = malloc(np);
-        char legend[1024] = "";
-        size_t ll = 0;
-        if (!cells) {
-            free(g.val);
-            free(g.cls);
-            return nn_fail(e, "out of memory");
-        }
-        for (size_t i = 0; i < np; i++) {
-            /* rows of the drawing go top-down, the grid bottom-up */
-            size_t r = (size_t)(g.gy - 1) - i / g.gx, c = i % g.gx;
-            char ch = ' ';
-            if (m && g.cls)
-                ch = region_glyph[g.cls[i] % 10];
-            else if (m)
-                ch = level_glyph[level(g.val[i], vlo, vhi)];
-            cells[r * g.gx + c] = ch;
-        }
-        for (int k = 0; k < 2; k++) {
-            const nn_dataset *s = sets[k];
-            for (int i = 0; s && i < s->n; i++) {
-                double a = s->x[(size_t)i * 2], bb = s->x[(size_t)i * 2 + 1];
-                int c = (int)lround((a - g.box[0]) / (g.box[1] - g.box[0]) * (g.gx - 1));
-                int r = (int)lround((g.box[3] - bb) / (g.box[3] - g.box[2]) * (g.gy - 1));
-                if (c < 0 || c >= g.gx || r < 0 || r >= g.gy)
-                    continue;
-                int lab = nclasses > 0 ? (int)s->y[(size_t)i * s->ycols] : 0;
-                char ch = nclasses > 0 ? point_glyph[(lab < 0 ? 0 : lab) % 10]
-                                       : (k ? 'x' : 'o');
-                if (k && ch >= 'a' && ch <= 'z')
-                    ch = (char)(ch - 32);     /* test points in capitals */
-                cells[(size_t)r * g.gx + c] = ch;
-            }
-        }
-        for (int c = 0; c < nclasses && ll < sizeof legend - 128; c++) {
-            char name[64];
-            class_name(ds, c, name, sizeof name);
-            ll += (size_t)snprintf(legend + ll, sizeof legend - ll,
-                                   "%s%c %s", c ? "   " : "  ", point_glyph[c % 10],
-                                   name);
-            if (m && g.cls)
-                ll += (size_t)snprintf(legend + ll, sizeof legend - ll,
-                                       " (region %c)", region_glyph[c % 10]);
-        }
-        if (nclasses > 0)
-            ll += (size_t)snprintf(legend + ll, sizeof legend - ll,
-                                   "\n  lower case: train, capitals: test\n");
-        else if (m)
-            snprintf(legend + ll, sizeof legend - ll, "  o train  x test   "
-                     "shade ' .:+*#': %s from %.3g to %.3g\n", cblabel, vlo, vhi);
-        else
-            snprintf(legend + ll, sizeof legend - ll, "  o train  x test\n");
-        text_map(&job->text, title, xl, yl, &g, cells, legend, o->w);
-        free(cells);
+/* gnuplot's key: a dot per class, then what the edges mean. */
+static void key_series(plot_buf *b, bmap *c)
+{
+    for (int cl = 0; cl < c->nclasses; cl++) {
+        char name[64];
+        class_name(c->ds, cl, name, sizeof name);
+        sep(b, c);
+        plot_buf_printf(b, "NaN with points pt 7 ps 1.2 lc rgb '%s' title ",
+                        class_color(cl, c->nclasses));
+        plot_buf_quote(b, name);
     }
-    free(g.val);
-    free(g.cls);
+    if (c->sets[0]->n) {
+        sep(b, c);
+        plot_buf_puts(b, "NaN with points pt 6 ps 1.2 lc rgb '#a0a0a0' "
+                         "title 'train (white edge)'");
+    }
+    if (c->sets[1] && c->sets[1]->n) {
+        sep(b, c);
+        plot_buf_puts(b, "NaN with points pt 6 ps 1.2 lw 1.5 lc rgb 'black' "
+                         "title 'test (black edge)'");
+    }
+}
+
+/* ---- nnlab's own drawing, without gnuplot ---- */
+
+/* cells (gy rows of gx, top-down): a glyph per grid point (its class's
+ * region, or its value's level), then the points on top. */
+static void text_cells(const bmap *c, char *cells)
+{
+    const grid *g = &c->g;
+    size_t np = (size_t)g->gx * g->gy;
+    for (size_t i = 0; i < np; i++) {
+        /* rows of the drawing go top-down, the grid bottom-up */
+        size_t r = (size_t)(g->gy - 1) - i / g->gx, col = i % g->gx;
+        char ch = ' ';
+        if (c->m && g->cls)
+            ch = region_glyph[g->cls[i] % 10];
+        else if (c->m)
+            ch = level_glyph[level(g->val[i], c->vlo, c->vhi)];
+        cells[r * g->gx + col] = ch;
+    }
+    for (int k = 0; k < 2; k++) {
+        const nn_dataset *s = c->sets[k];
+        for (int i = 0; s && i < s->n; i++) {
+            double a = s->x[(size_t)i * 2], bb = s->x[(size_t)i * 2 + 1];
+            int col = (int)lround((a - g->box[0]) / (g->box[1] - g->box[0]) * (g->gx - 1));
+            int r = (int)lround((g->box[3] - bb) / (g->box[3] - g->box[2]) * (g->gy - 1));
+            if (col < 0 || col >= g->gx || r < 0 || r >= g->gy)
+                continue;
+            int lab = c->nclasses > 0 ? (int)s->y[(size_t)i * s->ycols] : 0;
+            char ch = c->nclasses > 0 ? point_glyph[(lab < 0 ? 0 : lab) % 10]
+                                      : (k ? 'x' : 'o');
+            if (k && ch >= 'a' && ch <= 'z')
+                ch = (char)(ch - 32);     /* test points in capitals */
+            cells[(size_t)r * g->gx + col] = ch;
+        }
+    }
+}
+
+/* The legend under the text map: the point glyph (and region glyph) of
+ * each class, or the shades of the values. */
+static void text_legend(const bmap *c, char *legend, size_t len)
+{
+    size_t ll = 0;
+    legend[0] = 0;
+    for (int cl = 0; cl < c->nclasses && ll < len - 128; cl++) {
+        char name[64];
+        class_name(c->ds, cl, name, sizeof name);
+        ll += (size_t)snprintf(legend + ll, len - ll, "%s%c %s",
+                               cl ? "   " : "  ", point_glyph[cl % 10], name);
+        if (c->m && c->g.cls)
+            ll += (size_t)snprintf(legend + ll, len - ll, " (region %c)",
+                                   region_glyph[cl % 10]);
+    }
+    if (c->nclasses > 0)
+        snprintf(legend + ll, len - ll, "\n  lower case: train, capitals: test\n");
+    else if (c->m)
+        snprintf(legend + ll, len - ll, "  o train  x test   shade ' .:+*#': "
+                 "%s from %.3g to %.3g\n", c->cblabel, c->vlo, c->vhi);
+    else
+        snprintf(legend + ll, len - ll, "  o train  x test\n");
+}
+
+/* The whole text drawing into out, w characters wide. */
+static int draw_text(plot_buf *out, const bmap *c, int w, nn_err *e)
+{
+    char *cells = malloc((size_t)c->g.gx * c->g.gy);
+    char legend[1024];
+    if (!cells)
+        return nn_fail(e, "out of memory");
+    text_cells(c, cells);
+    text_legend(c, legend, sizeof legend);
+    text_map(out, c->title, c->xl, c->yl, &c->g, cells, legend, w);
+    free(cells);
+    return NN_OK;
+}
+
+/* ---- the figure ---- */
+
+int plot_boundary(plot_job *job, nn_model *m, int layer, int unit,
+                  const nn_dataset *train, const nn_dataset *test,
+                  const plot_out *o, nn_err *e)
+{
+    const nn_dataset *ds = train->n ? train : test;
+    if (!ds || ds->n == 0)
+        return nn_fail(e, "no data to plot");
+    if (ds->d != 2)
+        return nn_fail(e, "boundary needs data with 2 input features (a "
+                       "plane to colour); this data has %d (try: data moons, "
+                       "circles, xor, spiral or gauss)", ds->d);
+    if (check_model(&m, layer, unit, ds->nclasses, e) != NN_OK)
+        return NN_FAIL;
+
+    bmap c = {.m = m, .layer = layer, .unit = unit, .sets = {train, test},
+              .ds = ds, .nclasses = ds->nclasses, .text = plot_out_is_text(o)};
+    plot_boundary_box(train, test, c.g.box);
+    size_grid(&c, o);
+    int rc = m ? eval_grid(m, layer, unit, &c.g, c.nclasses, e) : NN_OK;
+    if (rc == NN_OK) {
+        name_map(&c);
+        plot_buf *b = &job->gp;
+        if (m)
+            grid_block(b, &c);
+        if (train->n)
+            points_block(b, "train", train);
+        if (test && test->n)
+            points_block(b, "test", test);
+        settings(b, &c);
+        plot_buf_puts(b, "plot ");
+        c.first = 1;
+        if (m)
+            map_series(b, &c);
+        point_series(b, &c);
+        if (!c.text)
+            key_series(b, &c);
+        plot_buf_putc(b, '\n');
+        if (o->fallback)
+            rc = draw_text(&job->text, &c, o->w, e);
+    }
+    free(c.g.val);
+    free(c.g.cls);
+    if (rc != NN_OK)
+        return NN_FAIL;
     job->w = 800;
     job->h = 600;
     snprintf(job->title, sizeof job->title, "nnlab: boundary");

@@ -14,6 +14,7 @@
 #ifndef PLOT_FIGURE_H
 #define PLOT_FIGURE_H
 
+#include "nn.h"
 #include "script.h"
 #include "output.h"
 
@@ -123,6 +124,10 @@ void plot_lines_text(const plot_lines *f, int w, int h, plot_buf *b);
 /* Builds job from f: the gnuplot text always, the text drawing when o is
  * the fallback.  Returns 0, or -1 when out of memory. */
 int plot_lines_job(const plot_lines *f, const plot_out *o, plot_job *job);
+/* How every line figure ends: plot_lines_job, then f freed and the
+ * window titled "nnlab: name".  0, or -1 with e filled (out of memory). */
+int plot_lines_finish(plot_lines *f, const plot_out *o, plot_job *job,
+                      const char *name, nn_err *e);
 
 /* ---- shared helpers ---- */
 

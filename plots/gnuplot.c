@@ -316,6 +316,20 @@ static int drain(int fd, plot_buf *b)
     }
 }
 
+/* Drains fd into b up to the marker: 1 when it has come (b then ends
+ * before it), 0 while it has not, -1 when fd ended or failed first. */
+static int read_to_marker(int fd, plot_buf *b, const char *marker)
+{
+    int d = drain(fd, b);
+    long at = find_marker(b, marker);
+    if (at >= 0) {
+        b->len = (size_t)at;
+        b->s[at] = 0;
+        return 1;
+    }
+    return d != 0 ? -1 : 0;
+}
+
 /* gnuplot's standard error, cut to what matters: the first error message
  * ("line 0: undefined variable: foo") or, failing that, the first
  * warning.  Returns PLOT_GP_ERROR, PLOT_GP_WARN or PLOT_GP_OK. */
@@ -440,29 +454,15 @@ int plot_gp_run(plot_gp *g, const char *script, size_t len, const char **out,
                 break;
             }
         }
-        if (io >= 0 && p[io].revents) {
-            int d = drain(g->out, &g->obuf);
-            long at = find_marker(&g->obuf, marker);
-            if (at >= 0) {
-                g->obuf.len = (size_t)at;
-                g->obuf.s[at] = 0;
-                done_out = 1;
-            } else if (d != 0) {
-                fail = "died";
-                break;
-            }
+        if (io >= 0 && p[io].revents &&
+            (done_out = read_to_marker(g->out, &g->obuf, marker)) < 0) {
+            fail = "died";
+            break;
         }
-        if (ie >= 0 && p[ie].revents) {
-            int d = drain(g->err, &g->ebuf);
-            long at = find_marker(&g->ebuf, marker);
-            if (at >= 0) {
-                g->ebuf.len = (size_t)at;
-                g->ebuf.s[at] = 0;
-                done_err = 1;
-            } else if (d != 0) {
-                fail = "died";
-                break;
-            }
+        if (ie >= 0 && p[ie].revents &&
+            (done_err = read_to_marker(g->err, &g->ebuf, marker)) < 0) {
+            fail = "died";
+            break;
         }
         if (g->obuf.oom || g->ebuf.oom) {
             fail = "oom";

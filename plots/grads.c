@@ -256,10 +256,5 @@ int plot_grads(plot_job *job, const plot_gradlog *g, const nn_model *m,
     }
     p->xinteger = n < 20;
     snprintf(p->key, sizeof p->key, "outside right top");
-    int rc = plot_lines_job(&f, o, job);
-    plot_lines_free(&f);
-    if (rc < 0)
-        return nn_fail(e, "out of memory");
-    snprintf(job->title, sizeof job->title, "nnlab: grads");
-    return 0;
+    return plot_lines_finish(&f, o, job, "grads", e);
 }

@@ -80,10 +80,5 @@ int plot_hist(plot_job *job, const char *title, const char *xlabel,
     p->ymin = 0;
     p->ymax = ymax * 1.08;
     snprintf(p->key, sizeof p->key, "top right");
-    int rc = plot_lines_job(&f, o, job);
-    plot_lines_free(&f);
-    if (rc < 0)
-        return nn_fail(e, "out of memory");
-    snprintf(job->title, sizeof job->title, "nnlab: hist");
-    return 0;
+    return plot_lines_finish(&f, o, job, "hist", e);
 }

@@ -98,10 +98,5 @@ int plot_history(plot_job *job, const nn_history *h, const char *const *keys,
     snprintf(title, sizeof title, "Learning curves (%d epoch%s)", n,
              n == 1 ? "" : "s");
     snprintf(f.title, sizeof f.title, "%s", title);
-    int rc = plot_lines_job(&f, o, job);
-    plot_lines_free(&f);
-    if (rc < 0)
-        return nn_fail(e, "out of memory");
-    snprintf(job->title, sizeof job->title, "nnlab: history");
-    return 0;
+    return plot_lines_finish(&f, o, job, "history", e);
 }

@@ -20,74 +20,70 @@ static void label_of(const nn_dataset *ds, int c, char *buf, size_t len)
         snprintf(buf, len, "%d", c);
 }
 
-int plot_images(plot_job *job, nn_model *m, const nn_dataset *ds,
-                const char *split, int n, const plot_out *o, nn_err *e)
+/* Drops the blanks at the end of b (a text line's tail). */
+static void trim_blanks(plot_buf *b)
 {
-    if (ds->ndim != 2 || ds->shape[0] < 2 || ds->shape[1] < 2)
-        return nn_fail(e, "images needs image data (samples of shape "
-                       "HxW, such as data fashion_mnist); this data has %d "
-                       "feature%s per sample", ds->d, ds->d == 1 ? "" : "s");
-    if (ds->n == 0)
-        return nn_fail(e, "the %s set is empty", split);
-    if (n > ds->n)
-        n = ds->n;
-    int H = ds->shape[0], W = ds->shape[1];
-    int *pred = NULL;
-    if (m) {
-        int in = nn_model_input(m), on = nn_model_output(m);
-        nn_err ce;
-        if (in < 0 || on < 0 || on == in || nn_model_check_columns(m, ds->d, &ce) != NN_OK ||
-            ds->nclasses <= 0 ||
-            (m->nodes[on].size != ds->nclasses &&
-             !(m->nodes[on].size == 1 && ds->nclasses == 2)))
-            m = NULL;          /* the model does not fit: labels only */
-    }
-    if (m) {
-        int k = m->nodes[nn_model_output(m)].size;
-        float *out = malloc((size_t)n * k * sizeof *out);
-        pred = malloc((size_t)n * sizeof *pred);
-        nn_err pe = {{0}};
-        if (!out || !pred || nn_model_predict(m, ds->x, ds->d, n, out, &pe) != NN_OK) {
-            free(out);
-            free(pred);
-            return nn_fail(e, "%s", pe.msg[0] ? pe.msg : "out of memory");
-        }
-        plot_argmax(out, n, k, pred);
-        free(out);
-    }
-    /* shade range: [0, 1] for pixels, else what the images hold */
-    float lo = 0, hi = 1;
-    for (size_t i = 0; i < (size_t)n * ds->d; i++) {
-        if (ds->x[i] < lo) lo = ds->x[i];
-        if (ds->x[i] > hi) hi = ds->x[i];
-    }
-    int cols = (int)ceil(sqrt(n * 1.5));
-    if (cols > n)
-        cols = n;
-    if (cols > 10)
-        cols = 10;
-    int rows = (n + cols - 1) / cols;
-    int band = pred ? 12 : 7;                 /* label rows above a tile */
-    int tw = W + 4, th = H + band;
-    char title[160];
-    snprintf(title, sizeof title, "%s images (%s, the first %d)%s",
-             ds->name[0] ? ds->name : "the", split, n,
-             pred ? ": true class, and in red the model's wrong guesses" : "");
-    int wrong = 0;
-    for (int i = 0; pred && i < n; i++)
-        wrong += pred[i] != (int)ds->y[(size_t)i * ds->ycols];
+    while (b->len && b->s[b->len - 1] == ' ')
+        b->s[--b->len] = 0;
+}
 
-    plot_buf *b = &job->gp;
+/* The model's class for the first n images, in *pred (NULL when the model
+ * does not fit the data: labels only). */
+static int predict(nn_model *m, const nn_dataset *ds, int n, int **pred,
+                   nn_err *e)
+{
+    *pred = NULL;
+    if (!m)
+        return NN_OK;
+    int in = nn_model_input(m), on = nn_model_output(m);
+    nn_err ce;
+    if (in < 0 || on < 0 || on == in || nn_model_check_columns(m, ds->d, &ce) != NN_OK ||
+        ds->nclasses <= 0 ||
+        (m->nodes[on].size != ds->nclasses &&
+         !(m->nodes[on].size == 1 && ds->nclasses == 2)))
+        return NN_OK;          /* the model does not fit: labels only */
+    int k = m->nodes[on].size;
+    float *out = malloc((size_t)n * k * sizeof *out);
+    int *p = malloc((size_t)n * sizeof *p);
+    nn_err pe = {{0}};
+    if (!out || !p || nn_model_predict(m, ds->x, ds->d, n, out, &pe) != NN_OK) {
+        free(out);
+        free(p);
+        return nn_fail(e, "%s", pe.msg[0] ? pe.msg : "out of memory");
+    }
+    plot_argmax(out, n, k, p);
+    free(out);
+    *pred = p;
+    return NN_OK;
+}
+
+/* The grid of n images of H x W pixels: cols x rows tiles of tw x th
+ * (the image, 2 pixels either side, band label rows above), the shade
+ * range and the model's classes (or NULL). */
+typedef struct tiles {
+    int n, H, W;
+    int cols, rows, band, tw, th;
+    float lo, hi;
+    const int *pred;
+    char title[160];
+} tiles;
+
+/* The gnuplot text: the grid as one matrix $images (0 white .. 1 black),
+ * a label over each tile, and the wrong guesses in red. */
+static void write_script(plot_buf *b, const nn_dataset *ds, const tiles *g)
+{
+    int n = g->n, W = g->W, tw = g->tw, th = g->th, cols = g->cols;
+    const int *pred = g->pred;
     plot_buf_block_begin(b, "images");
-    for (int y = 0; y < rows * th; y++) {
-        int tr = y / th, py = y % th - band;
+    for (int y = 0; y < g->rows * th; y++) {
+        int tr = y / th, py = y % th - g->band;
         for (int x = 0; x < cols * tw; x++) {
             int tc = x / tw, px = x % tw - 2;
             int i = tr * cols + tc;
             double v = 0;
             if (i < n && py >= 0 && px >= 0 && px < W)
-                v = ((double)ds->x[(size_t)i * ds->d + (size_t)py * W + px] - lo) /
-                    (hi - lo);
+                v = ((double)ds->x[(size_t)i * ds->d + (size_t)py * W + px] - g->lo) /
+                    (g->hi - g->lo);
             if (x)
                 plot_buf_putc(b, ' ');
             plot_buf_printf(b, "%.4g", v);
@@ -96,12 +92,12 @@ int plot_images(plot_job *job, nn_model *m, const nn_dataset *ds,
     }
     plot_buf_block_end(b);
     plot_buf_puts(b, "set title ");
-    plot_buf_quote(b, title);
+    plot_buf_quote(b, g->title);
     plot_buf_printf(b, "\nunset border\nunset tics\nunset key\nunset colorbox\n"
                     "set palette gray negative\nset cbrange [0:1]\n"
                     "set xrange [-0.5:%g]\nset yrange [%g:-0.5]\n"
                     "set size ratio -1\nset lmargin 1\nset rmargin 1\n"
-                    "set bmargin 1\n", cols * tw - 0.5, rows * th - 0.5);
+                    "set bmargin 1\n", cols * tw - 0.5, g->rows * th - 0.5);
     for (int i = 0; i < n; i++) {
         int tr = i / cols, tc = i % cols;
         int t = (int)ds->y[(size_t)i * ds->ycols];
@@ -123,13 +119,19 @@ int plot_images(plot_job *job, nn_model *m, const nn_dataset *ds,
         }
     }
     plot_buf_puts(b, "plot $images matrix with image notitle\n");
+}
 
-    /* the text drawing: always made, text outputs show it */
-    plot_buf *t = &job->text;
-    int per = (o->w + 2) / (W + 2);
+/* nnlab's own drawing, w characters wide: rows of images side by side,
+ * each under its label (and "wrong: ..." when the model is wrong), a
+ * character per pixel column and two pixel rows. */
+static void draw_text(plot_buf *t, const nn_dataset *ds, const tiles *g, int w)
+{
+    int n = g->n, H = g->H, W = g->W;
+    const int *pred = g->pred;
+    int per = (w + 2) / (W + 2);
     if (per < 1)
         per = 1;
-    plot_text_center(t, title, per * (W + 2) - 2);
+    plot_text_center(t, g->title, per * (W + 2) - 2);
     for (int r0 = 0; r0 < n; r0 += per) {
         int cnt = n - r0 < per ? n - r0 : per;
         plot_buf_putc(t, '\n');
@@ -146,8 +148,7 @@ int plot_images(plot_job *job, nn_model *m, const nn_dataset *ds,
                 }
                 plot_buf_printf(t, "%-*.*s%s", W, W, lab, c + 1 < cnt ? "  " : "");
             }
-            while (t->len && t->s[t->len - 1] == ' ')
-                t->s[--t->len] = 0;
+            trim_blanks(t);
             plot_buf_putc(t, '\n');
         }
         for (int py = 0; py < H; py += 2) {
@@ -157,25 +158,66 @@ int plot_images(plot_job *job, nn_model *m, const nn_dataset *ds,
                     double v = img[(size_t)py * W + px];
                     if (py + 1 < H)
                         v = (v + img[(size_t)(py + 1) * W + px]) / 2;
-                    v = (v - lo) / (hi - lo);
+                    v = (v - g->lo) / (g->hi - g->lo);
                     int k = (int)floor(v * 10);
                     plot_buf_putc(t, ramp[k < 0 ? 0 : k > 9 ? 9 : k]);
                 }
                 if (c + 1 < cnt)
                     plot_buf_puts(t, "  ");
             }
-            /* no trailing blanks */
-            while (t->len && t->s[t->len - 1] == ' ')
-                t->s[--t->len] = 0;
+            trim_blanks(t);     /* no trailing blanks */
             plot_buf_putc(t, '\n');
         }
     }
-    if (pred)
+    if (pred) {
+        int wrong = 0;
+        for (int i = 0; i < n; i++)
+            wrong += pred[i] != (int)ds->y[(size_t)i * ds->ycols];
         plot_buf_printf(t, "\n%d of %d wrong\n", wrong, n);
+    }
+}
+
+int plot_images(plot_job *job, nn_model *m, const nn_dataset *ds,
+                const char *split, int n, const plot_out *o, nn_err *e)
+{
+    if (ds->ndim != 2 || ds->shape[0] < 2 || ds->shape[1] < 2)
+        return nn_fail(e, "images needs image data (samples of shape "
+                       "HxW, such as data fashion_mnist); this data has %d "
+                       "feature%s per sample", ds->d, ds->d == 1 ? "" : "s");
+    if (ds->n == 0)
+        return nn_fail(e, "the %s set is empty", split);
+    if (n > ds->n)
+        n = ds->n;
+    int *pred;
+    if (predict(m, ds, n, &pred, e) != NN_OK)
+        return NN_FAIL;
+    tiles g = {.n = n, .H = ds->shape[0], .W = ds->shape[1], .pred = pred};
+    /* shade range: [0, 1] for pixels, else what the images hold */
+    g.lo = 0;
+    g.hi = 1;
+    for (size_t i = 0; i < (size_t)n * ds->d; i++) {
+        if (ds->x[i] < g.lo) g.lo = ds->x[i];
+        if (ds->x[i] > g.hi) g.hi = ds->x[i];
+    }
+    g.cols = (int)ceil(sqrt(n * 1.5));
+    if (g.cols > n)
+        g.cols = n;
+    if (g.cols > 10)
+        g.cols = 10;
+    g.rows = (n + g.cols - 1) / g.cols;
+    g.band = pred ? 12 : 7;                 /* label rows above a tile */
+    g.tw = g.W + 4;
+    g.th = g.H + g.band;
+    snprintf(g.title, sizeof g.title, "%s images (%s, the first %d)%s",
+             ds->name[0] ? ds->name : "the", split, n,
+             pred ? ": true class, and in red the model's wrong guesses" : "");
+    write_script(&job->gp, ds, &g);
+    /* the text drawing: always made, text outputs show it */
+    draw_text(&job->text, ds, &g, o->w);
     free(pred);
     job->own_text = 1;
-    job->w = cols * tw * 4 + 40;
-    job->h = rows * th * 4 + 70;
+    job->w = g.cols * g.tw * 4 + 40;
+    job->h = g.rows * g.th * 4 + 70;
     snprintf(job->title, sizeof job->title, "nnlab: images");
     if (job->gp.oom || job->text.oom)
         return nn_fail(e, "out of memory");

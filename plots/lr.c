@@ -82,10 +82,5 @@ int plot_lr(plot_job *job, const double *rates, const double *losses,
         snprintf(p->vl[0].label, sizeof p->vl[0].label, "suggested %.2g", suggest);
     }
     snprintf(p->key, sizeof p->key, "top left");
-    int rc = plot_lines_job(&f, o, job);
-    plot_lines_free(&f);
-    if (rc < 0)
-        return nn_fail(e, "out of memory");
-    snprintf(job->title, sizeof job->title, "nnlab: lr");
-    return 0;
+    return plot_lines_finish(&f, o, job, "lr", e);
 }

@@ -121,10 +121,5 @@ int plot_regression(plot_job *job, nn_model *m, const nn_dataset *train,
     p->xmin = lo;
     p->xmax = hi;
     snprintf(p->key, sizeof p->key, "top left");
-    int rc = plot_lines_job(&f, o, job);
-    plot_lines_free(&f);
-    if (rc < 0)
-        return nn_fail(e, "out of memory");
-    snprintf(job->title, sizeof job->title, "nnlab: regression");
-    return 0;
+    return plot_lines_finish(&f, o, job, "regression", e);
 }

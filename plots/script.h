@@ -1,4 +1,5 @@
-/* script.h - a growing text buffer, for gnuplot scripts and text figures.
+/* script.h - gnuplot scripts and text figures, written into the one
+ * growing text buffer (nn/buf.h's nn_buf).
  *
  * A figure is written as one gnuplot script: its data inline as named
  * datablocks ($name << EOD ... EOD, never temporary files), then the
@@ -9,27 +10,20 @@
 #ifndef PLOT_SCRIPT_H
 #define PLOT_SCRIPT_H
 
-#include <stddef.h>
+#include "buf.h"
 
-typedef struct plot_buf {
-    char *s;        /* NUL-terminated text, or NULL while empty */
-    size_t len, cap;
-    int oom;        /* an allocation failed: the text is incomplete */
-} plot_buf;
+/* A script or a text figure is an nn_buf; plot_buf_init .. plot_buf_str
+ * are nn_buf_init .. nn_buf_str under the figures' names. */
+typedef nn_buf plot_buf;
 
-void plot_buf_init(plot_buf *b);
-void plot_buf_free(plot_buf *b);
-void plot_buf_clear(plot_buf *b);      /* empties, keeps the memory */
-void plot_buf_add(plot_buf *b, const char *text, size_t n);
-void plot_buf_puts(plot_buf *b, const char *text);
-void plot_buf_putc(plot_buf *b, char c);
-void plot_buf_printf(plot_buf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-/* The text, never NULL ("" when empty). */
-const char *plot_buf_str(const plot_buf *b);
+#define plot_buf_init   nn_buf_init
+#define plot_buf_free   nn_buf_free
+#define plot_buf_clear  nn_buf_clear     /* empties, keeps the memory */
+#define plot_buf_add    nn_buf_add
+#define plot_buf_puts   nn_buf_puts
+#define plot_buf_putc   nn_buf_putc
+#define plot_buf_printf nn_buf_printf
+#define plot_buf_str    nn_buf_str       /* never NULL ("" when empty) */
 
 /* text as a gnuplot single-quoted string: 'it''s' (no escapes are
  * processed inside single quotes, so names with \ or " stay as typed). */
