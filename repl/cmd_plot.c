@@ -131,7 +131,7 @@ static int parse_where(repl_session *s, const repl_args *a, where *wh)
     const char *to = repl_arg_str(a, "to"), *script = repl_arg_str(a, "script");
     const char *tw = repl_arg_str(a, "terminal");
     int term;
-    if (repl_arg_enum(s, a, "terminal", terminal_words, 0, &term) < 0)
+    if (repl_opt_enum_or(s, a, "terminal", 0, &term) < 0)
         return -1;
     if (to && tw)
         return repl_error(s, "plot", "give to=FILE or terminal=, not both (a "
@@ -173,7 +173,7 @@ static int check_needs(repl_session *s, const repl_args *a, int f,
                               "layer=dense unit=0");
         if (ln && (*layer = repl_plot_find_layer(s, ln)) < 0)
             return -1;
-        if (repl_arg_int(s, a, "unit", 0, 0, 1 << 20, unit) < 0)
+        if (repl_opt_int(s, a, "unit", unit) < 0)
             return -1;
         break;
     }
@@ -260,14 +260,39 @@ static int cmd_plot(repl_session *s, const repl_args *a)
 
 /* ---- the table ---- */
 
+static const repl_opt plot_opts[] = {
+    {.name = "to", .type = REPL_T_FILE, .shown = "FILE.png|.svg|.pdf|.txt",
+     .help = "write the figure to this file (.png, .svg, .pdf, .txt)"},
+    {.name = "script", .type = REPL_T_FILE, .shown = "FILE.gp",
+     .help = "also save the gnuplot script to this file"},
+    {.name = "size", .type = REPL_T_TEXT, .shown = "WxH",
+     .help = "the size: WxH, characters for text or pixels for images"},
+    {.name = "terminal", .type = REPL_T_ENUM, .values = terminal_words,
+     .shown = "auto|window|text|sixel",
+     .help = "where plots go: auto, window, text or sixel"},
+    {.name = "derivative", .type = REPL_T_TEXT, .shown = NULL,
+     .help = "draw the derivative beside the function"},
+    {.name = "range", .type = REPL_T_TEXT, .shown = NULL,
+     .help = "the x range drawn, FROM:TO"},
+    {.name = "layer", .type = REPL_T_TEXT, .shown = NULL,
+     .help = "the layer to show"},
+    {.name = "unit", .type = REPL_T_INT, .min = 0, .max = 1 << 20, .shown = NULL,
+     .def = "0",
+     .help = "the unit to show"},
+    {.name = "split", .type = REPL_T_LIST, .values = repl_split_names, .shown = NULL,
+     .help = "train, valid or test"},
+    {.name = "n", .type = REPL_T_TEXT, .shown = NULL,
+     .help = "number of samples drawn"},
+    REPL_END
+};
+
 const repl_cmd repl_cmds_plot[] = {
-    {
-        .name = "plot", .topic = "plot", .run = cmd_plot,
-        .usage = "plot FIGURE [...] [to=FILE.png|.svg|.pdf|.txt] "
-                 "[script=FILE.gp] [size=WxH] [terminal=auto|window|text|sixel]",
-        .summary = "draw a figure: learning curves, activations, boundary, ...",
-        .help =
-            "Draws a figure with gnuplot: in a window when there is a display,\n"
+    {.name = "plot", .topic = "plot", .run = cmd_plot,
+     .args = "FIGURE [...]",
+     .opts = plot_opts,
+     .summary = "draw a figure: learning curves, activations, boundary, ...",
+     .help =
+     "Draws a figure with gnuplot: in a window when there is a display,\n"
             "as text in a bare terminal, or into a file with to=.  FIGURE is\n"
             "one of:\n"
             "\n"
@@ -312,9 +337,6 @@ const repl_cmd repl_cmds_plot[] = {
             "\n"
             "Python: pd.DataFrame(history.history).plot(); plt.plot(...);\n"
             "sklearn's ConfusionMatrixDisplay; plt.imshow(X[i], cmap=\"binary\").",
-        .keys = "to script size terminal derivative range layer unit split n",
-        .minpos = 1, .maxpos = 3, .pos_kind = REPL_POS_WORDS,
-        .pos_values = subjects,
-    },
-    {.name = NULL},
+     .minpos = 1, .maxpos = 3, .pos_kind = REPL_POS_WORDS, .pos_values = subjects},
+    {NULL},
 };
