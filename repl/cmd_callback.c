@@ -10,29 +10,6 @@
 #include <string.h>
 #include "callbacks.h"
 
-/* Words that may follow `callback` (completion, suggestions). */
-static const char *const callback_words[] = {
-    "earlystopping", "checkpoint", "reduce_lr_on_plateau", "lr_schedule",
-    "csvlogger", "tensorboard", "terminate_on_nan", "remove", NULL
-};
-
-/* The keywords each kind takes (by CB_*), and each schedule (SCHED_*). */
-static const char *const kind_keys[CB_NKINDS] = {
-    "monitor min_delta patience mode restore_best_weights start_from_epoch "
-    "baseline verbose",
-    "filepath monitor save_best_only save_weights_only mode verbose",
-    "monitor factor patience min_delta cooldown min_lr mode verbose",
-    "",   /* by schedule: sched_keys */
-    "filename separator append",
-    "log_dir histogram_freq update_freq",
-};
-
-static const char *const sched_keys[] = {
-    "initial_learning_rate decay_steps decay_rate staircase",
-    "boundaries values",
-    "max_lr start_lr last_lr cycle_momentum",
-};
-
 /* ---- settings as text (callbacks, confirmations) ---- */
 
 static void describe(const cb *c, char *b, size_t len)
@@ -142,6 +119,19 @@ static int check_keys(repl_session *s, const repl_args *a, const char *what,
                 : repl_error(s, "callback", "%s takes no keywords (got %s=)",
                              what, a->key[i]);
     return 0;
+}
+
+/* The keywords of the callback form `what` ("checkpoint", "lr_schedule
+ * onecycle") checked against its declaration. */
+static int check_form_keys(repl_session *s, const repl_args *a, const char *what)
+{
+    const repl_cmd *cmd = repl_find("callback");
+    char *keys = repl_form_keys(cmd ? repl_form_named(cmd, what) : NULL);
+    if (!keys)
+        return repl_error(s, "callback", "out of memory");
+    int r = check_keys(s, a, what, keys);
+    free(keys);
+    return r;
 }
 
 static int parse_monitor(repl_session *s, const repl_args *a, cb *c)
@@ -423,7 +413,7 @@ static int parse_sched_word(repl_session *s, const repl_args *a, cb *c)
     }
     char w[64];
     snprintf(w, sizeof w, "lr_schedule %s", cb_sched_names[c->sched]);
-    return check_keys(s, a, w, sched_keys[c->sched]);
+    return check_form_keys(s, a, w);
 }
 
 /* The settings of a callback of kind into c: Keras's defaults, then the
@@ -442,7 +432,7 @@ static int parse_kind(repl_session *s, const repl_args *a, int kind, cb *c)
     if (kind == CB_SCHEDULE) {
         if (parse_sched_word(s, a, c) != 0)
             return -1;
-    } else if (check_keys(s, a, what, kind_keys[kind]) != 0)
+    } else if (check_form_keys(s, a, what) != 0)
         return -1;
     int r = 0;
     switch (kind) {
@@ -482,7 +472,7 @@ static int cmd_callback(repl_session *s, const repl_args *a)
     cb_list *l = list_of(s, 0);
     if (strcmp(what, "terminate_on_nan") == 0) {
         static const char *const onoff[] = {"on", "off", NULL};
-        if (check_keys(s, a, what, "") != 0)
+        if (check_form_keys(s, a, what) != 0)
             return -1;
         int v = a->npos == 2 ? nn_lookup(onoff, a->pos[1]) : -1;
         if (v < 0)
@@ -497,7 +487,7 @@ static int cmd_callback(repl_session *s, const repl_args *a)
         return 0;
     }
     if (strcmp(what, "remove") == 0) {
-        if (check_keys(s, a, what, "") != 0)
+        if (check_form_keys(s, a, what) != 0)
             return -1;
         if (a->npos < 2)
             return repl_error(s, "callback", "remove needs a callback name or all, "
@@ -532,7 +522,7 @@ static int cmd_callback(repl_session *s, const repl_args *a)
     }
     int kind = nn_lookup(cb_kind_names, what);
     if (kind < 0) {
-        const char *hint = repl_suggest(what, callback_words);
+        const char *hint = repl_suggest(what, repl_form_words(repl_find("callback")));
         return repl_error(s, "callback", "unknown callback '%s'%s%s; callbacks: "
                           "earlystopping checkpoint reduce_lr_on_plateau lr_schedule "
                           "csvlogger tensorboard terminate_on_nan (and remove)", what,
@@ -787,18 +777,18 @@ static const repl_opt callback_tensorboard_opts[] = {
 };
 
 static const repl_form callback_forms[] = {
-    {NULL, "KIND [FILE|SCHEDULE] [key=value ...]", NULL, 0},
-    {"terminate_on_nan", "on|off", NULL, 0},
-    {"remove", "KIND|all", NULL, 0},
-    {"earlystopping", NULL, callback_earlystopping_opts, 1},
-    {"checkpoint", "FILE", callback_checkpoint_opts, 1},
-    {"reduce_lr_on_plateau", NULL, callback_reduce_lr_on_plateau_opts, 1},
-    {"lr_schedule exponential", NULL, callback_lr_schedule_exponential_opts, 1},
-    {"lr_schedule piecewise", NULL, callback_lr_schedule_piecewise_opts, 1},
-    {"lr_schedule onecycle", NULL, callback_lr_schedule_onecycle_opts, 1},
-    {"csvlogger", "FILE", callback_csvlogger_opts, 1},
-    {"tensorboard", NULL, callback_tensorboard_opts, 1},
-    {NULL, NULL, NULL, 0}
+    {.args = "KIND [FILE|SCHEDULE] [key=value ...]"},
+    {.word = "earlystopping", .opts = callback_earlystopping_opts, .hidden = 1},
+    {.word = "checkpoint", .args = "FILE", .opts = callback_checkpoint_opts, .hidden = 1},
+    {.word = "reduce_lr_on_plateau", .opts = callback_reduce_lr_on_plateau_opts, .hidden = 1},
+    {.word = "lr_schedule exponential", .opts = callback_lr_schedule_exponential_opts, .hidden = 1},
+    {.word = "lr_schedule piecewise", .opts = callback_lr_schedule_piecewise_opts, .hidden = 1},
+    {.word = "lr_schedule onecycle", .opts = callback_lr_schedule_onecycle_opts, .hidden = 1},
+    {.word = "csvlogger", .args = "FILE", .opts = callback_csvlogger_opts, .hidden = 1},
+    {.word = "tensorboard", .opts = callback_tensorboard_opts, .hidden = 1},
+    {.word = "terminate_on_nan", .args = "on|off"},
+    {.word = "remove", .args = "KIND|all"},
+    {0}
 };
 
 const repl_cmd repl_cmds_callback[] = {
@@ -807,7 +797,7 @@ const repl_cmd repl_cmds_callback[] = {
      .summary = "add a Keras callback (early stopping, checkpoints, ...) to later fits",
      .help =
      callback_help,
-     .minpos = 1, .maxpos = 2, .pos_kind = REPL_POS_WORDS, .pos_values = callback_words},
+     .minpos = 1, .maxpos = 2, .pos_kind = REPL_POS_FORMS},
     {.name = "callbacks", .topic = "train", .run = cmd_callbacks,
      .summary = "list the active callbacks and their settings",
      .help =

@@ -437,11 +437,11 @@ static const repl_opt data_csv_opts[] = {
 };
 
 static const repl_form data_forms[] = {
-    {NULL, "NAME", data_base_opts, 0},
-    {"iris", NULL, NULL, 0},
-    {"fashion_mnist", NULL, data_fashion_mnist_opts, 0},
-    {"csv", "FILE", data_csv_opts, 0},
-    {NULL, NULL, NULL, 0}
+    {.args = "NAME", .opts = data_base_opts},
+    {.word = "iris"},
+    {.word = "fashion_mnist", .opts = data_fashion_mnist_opts},
+    {.word = "csv", .args = "FILE", .opts = data_csv_opts},
+    {0}
 };
 
 const repl_cmd repl_cmds_data[] = {

@@ -233,12 +233,16 @@ static int cmd_keras(repl_session *s, const repl_args *a)
 
 /* ---- the table ---- */
 
-static const char *const export_formats[] = {"keras", NULL};
+/* What export writes: one format so far (its word, then the folder). */
+static const repl_form export_forms[] = {
+    {.word = "keras", .args = "DIR"},
+    {0}
+};
 
 
 const repl_cmd repl_cmds_export[] = {
     {.name = "export", .topic = "files", .run = cmd_export,
-     .args = "keras DIR",
+     .forms = export_forms,
      .summary = "write the model as Keras code plus .npy weights",
      .help =
      "Makes the folder DIR (when needed) and writes into it:\n"
@@ -258,7 +262,7 @@ const repl_cmd repl_cmds_export[] = {
      "\n"
      "Keras: model.get_layer(\"dense\").set_weights([np.load(\"dense_kernel.npy\"),\n"
      "                                             np.load(\"dense_bias.npy\")])",
-     .minpos = 2, .maxpos = 2, .pos_kind = REPL_POS_WORDS, .pos_values = export_formats},
+     .minpos = 2, .maxpos = 2, .pos_kind = REPL_POS_FORMS},
     {.name = "keras", .topic = "files", .run = cmd_keras,
      .summary = "print the session as Keras code: data, model, compile, fit",
      .help =

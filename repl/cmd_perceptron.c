@@ -240,10 +240,10 @@ static const repl_opt perceptron_base_opts[] = {
 };
 
 static const repl_form perceptron_forms[] = {
-    {NULL, "[train]", perceptron_base_opts, 0},
-    {"predict", "X1,X2,...", NULL, 0},
-    {"predict_proba", NULL, NULL, 0},
-    {NULL, NULL, NULL, 0}
+    {.args = "[train]", .opts = perceptron_base_opts},
+    {.word = "predict", .args = "X1,X2,..."},
+    {.word = "predict_proba"},
+    {0}
 };
 
 const repl_cmd repl_cmds_perceptron[] = {

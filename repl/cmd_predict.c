@@ -290,9 +290,9 @@ done:
 }
 
 static const repl_form predict_forms[] = {
-    {NULL, "X1,X2,... [X1,X2,... ...]", NULL, 0},
-    {NULL, "SPLIT [FROM:TO|ROW]", NULL, 0},
-    {NULL, NULL, NULL, 0}
+    {.args = "X1,X2,... [X1,X2,... ...]"},
+    {.args = "SPLIT [FROM:TO|ROW]"},
+    {0}
 };
 
 const repl_cmd repl_cmds_predict[] = {

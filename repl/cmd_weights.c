@@ -55,7 +55,7 @@ static int cmd_weights(repl_session *s, const repl_args *a)
 static const repl_opt weights_opts[] = {
     {.name = "save", .type = REPL_T_FILE, .shown = "FILE.npy",
      .help = "write the weights to this .npy file"},
-    {.name = "load", .type = REPL_T_FILE, .shown = "FILE.npy", .alt = 1,
+    {.name = "load", .type = REPL_T_FILE, .shown = "FILE.npy", .join = " | ",
      .help = "read the weights from this .npy file"},
     REPL_END
 };

@@ -51,8 +51,9 @@ typedef struct repl_opt {
     const char *const *values;   /* ENUM and LIST: the words allowed */
     const char *help;            /* one line */
     int required;                /* usage shows key=X, not [key=X] */
-    int alt;                     /* one or the other: shown in the brackets
-                                    of the keyword before it, after " | " */
+    const char *join;            /* shown inside the brackets of the keyword
+                                    before it, after this: " | " (one or the
+                                    other), " " (together) */
 } repl_opt;
 
 /* Declaration shorthands: name, shown/default, range, help. */
@@ -83,6 +84,8 @@ typedef struct repl_form {
     const char *args;
     const repl_opt *opts;        /* REPL_END-terminated, or NULL */
     int hidden;
+    int minpos, maxpos;          /* positional words after word, when the
+                                    handler checks them by form (plot) */
 } repl_form;
 
 typedef int (*repl_handler)(struct repl_session *s, const struct repl_args *a);
@@ -93,7 +96,8 @@ typedef enum repl_pos_kind {
     REPL_POS_WORDS,     /* from the entry's pos_values */
     REPL_POS_LAYER,     /* a layer name of the current model */
     REPL_POS_FILE,      /* a file path */
-    REPL_POS_COMMAND    /* a command name (help) */
+    REPL_POS_COMMAND,   /* a command name (help) */
+    REPL_POS_FORMS      /* the first word of one of the entry's forms */
 } repl_pos_kind;
 
 typedef struct repl_cmd {
@@ -130,11 +134,29 @@ const repl_opt *repl_opt_find(const repl_cmd *c, const char *key);
 /* The form the positional words select (pos[0], or "pos[0] pos[1]"), or
  * the form with word NULL, or NULL. */
 const repl_form *repl_form_of(const repl_cmd *c, int npos, char *const *pos);
+/* The form of c whose word is exactly w ("csv", "lr_schedule onecycle"),
+ * or NULL. */
+const repl_form *repl_form_named(const repl_cmd *c, const char *w);
 /* 1 when form f (or the command itself) declares key. */
 int repl_form_takes(const repl_cmd *c, const repl_form *f, const char *key);
 /* The keywords of form f, space-separated, in declaration order
  * (malloc'd; "" when none). */
 char *repl_form_keys(const repl_form *f);
+/* The usage line of form f alone: "plot hist weights|grads|activations
+ * [LAYER] [split=train|valid|test] [n=500]" (malloc'd). */
+char *repl_form_usage(const repl_cmd *c, const repl_form *f);
+/* The first words of c's forms, once each, in order, NULL-terminated
+ * (made once, kept for the session): what the first positional may be. */
+const char *const *repl_form_words(const repl_cmd *c);
+/* The index of the form of c whose word is w (the first word of a
+ * two-word form counts), or -1. */
+int repl_form_index(const repl_cmd *c, const char *w);
+/* What follows the form word w (completion): the second words of
+ * two-word forms ("lr_schedule onecycle"), or the alternatives that
+ * open its args ("on|off"); NULL when neither (kept for the session). */
+const char *const *repl_form_next_words(const repl_cmd *c, const char *w);
+/* 1 when the form of word w takes a FILE or DIR next. */
+int repl_form_next_is_file(const repl_cmd *c, const char *w);
 /* The words a keyword's value may be (completion): an ENUM or LIST's
  * values, true/false for BOOL, or NULL. */
 const char *const *repl_opt_values(const repl_opt *o);

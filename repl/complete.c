@@ -82,29 +82,26 @@ static int is_file_key(const repl_cmd *cmd, const char *key)
     return nn_lookup(file_keys, key) >= 0;
 }
 
-/* What the next positional word of a is, where it differs from the
- * command's table: the FILE of data csv, callback checkpoint and
- * csvlogger, the DIR of export keras, the SCHEDULE of lr_schedule. */
+/* What the next positional word of a is: after a form's word, what
+ * that form's declaration says (the FILE of data csv and callback
+ * checkpoint, the DIR of export keras, the schedule of lr_schedule, the
+ * on|off of terminate_on_nan); else the command's positional kind. */
 static repl_pos_kind next_pos(const repl_cmd *cmd, const repl_args *a,
                               const char *const **values)
 {
     *values = cmd->pos_values;
-    if (a->npos == 1) {
-        const char *p0 = a->pos[0];
-        if ((!strcmp(cmd->name, "data") && !strcmp(p0, "csv")) ||
-            (!strcmp(cmd->name, "callback") &&
-             (!strcmp(p0, "checkpoint") || !strcmp(p0, "csvlogger"))) ||
-            !strcmp(cmd->name, "export"))
+    if (a->npos == 1 && cmd->forms) {
+        if (repl_form_next_is_file(cmd, a->pos[0]))
             return REPL_POS_FILE;
-        if (!strcmp(cmd->name, "callback") && !strcmp(p0, "lr_schedule")) {
-            *values = cb_sched_names;
+        const char *const *w = repl_form_next_words(cmd, a->pos[0]);
+        if (w) {
+            *values = w;
             return REPL_POS_WORDS;
         }
-        if (!strcmp(cmd->name, "callback") && !strcmp(p0, "terminate_on_nan")) {
-            static const char *const on_off[] = {"on", "off", NULL};
-            *values = on_off;
-            return REPL_POS_WORDS;
-        }
+    }
+    if (cmd->pos_kind == REPL_POS_FORMS) {
+        *values = repl_form_words(cmd);
+        return a->npos == 0 ? REPL_POS_WORDS : REPL_POS_NONE;
     }
     return cmd->pos_kind;
 }
@@ -338,6 +335,7 @@ int repl_complete(const repl_session *s, const char *line, int point,
             c->files = 1;
             break;
         case REPL_POS_NONE:
+        case REPL_POS_FORMS:      /* resolved by next_pos */
             break;
         }
     }

@@ -64,6 +64,122 @@ const repl_form *repl_form_of(const repl_cmd *c, int npos, char *const *pos)
     return fallback;
 }
 
+/* The length of w's first word. */
+static size_t first_len(const char *w)
+{
+    const char *sp = strchr(w, ' ');
+    return sp ? (size_t)(sp - w) : strlen(w);
+}
+
+int repl_form_index(const repl_cmd *c, const char *w)
+{
+    for (int i = 0; c->forms && !form_end(&c->forms[i]); i++) {
+        const char *fw = c->forms[i].word;
+        if (fw && first_len(fw) == strlen(w) && strncmp(fw, w, strlen(w)) == 0)
+            return i;
+    }
+    return -1;
+}
+
+/* One list per command that asked, kept for the session. */
+#define MAX_WORD_LISTS 16
+const char *const *repl_form_words(const repl_cmd *c)
+{
+    static struct { const repl_cmd *c; char **words; } cache[MAX_WORD_LISTS];
+    static int n;
+    for (int i = 0; i < n; i++)
+        if (cache[i].c == c)
+            return (const char *const *)cache[i].words;
+    int nf = 0;
+    while (c->forms && !form_end(&c->forms[nf]))
+        nf++;
+    char **w = calloc((size_t)nf + 1, sizeof *w);
+    if (!w)
+        return NULL;
+    int k = 0;
+    for (int i = 0; i < nf; i++) {
+        const char *fw = c->forms[i].word;
+        int seen = !fw;                 /* a word's first form only */
+        for (int j = 0; j < i && !seen; j++) {
+            const char *pw = c->forms[j].word;
+            seen = pw && first_len(pw) == first_len(fw) &&
+                   strncmp(pw, fw, first_len(fw)) == 0;
+        }
+        if (seen)
+            continue;
+        w[k] = strndup(fw, first_len(fw));
+        if (!w[k])
+            break;
+        k++;
+    }
+    if (n < MAX_WORD_LISTS) {
+        cache[n].c = c;
+        cache[n++].words = w;
+    }
+    return (const char *const *)w;
+}
+
+const repl_form *repl_form_named(const repl_cmd *c, const char *w)
+{
+    for (const repl_form *f = c->forms; f && !form_end(f); f++)
+        if (f->word && strcmp(f->word, w) == 0)
+            return f;
+    return NULL;
+}
+
+int repl_form_next_is_file(const repl_cmd *c, const char *w)
+{
+    const repl_form *f = repl_form_named(c, w);
+    return f && f->args && (strncmp(f->args, "FILE", 4) == 0 ||
+                            strncmp(f->args, "DIR", 3) == 0);
+}
+
+const char *const *repl_form_next_words(const repl_cmd *c, const char *w)
+{
+    static struct { const repl_cmd *c; char w[32]; char **words; } cache[8];
+    static int n;
+    for (int i = 0; i < n; i++)
+        if (cache[i].c == c && strcmp(cache[i].w, w) == 0)
+            return (const char *const *)cache[i].words;
+    if (n == 8 || strlen(w) >= sizeof cache[0].w)
+        return NULL;
+    nn_buf b;                  /* the words, blank-separated */
+    nn_buf_init(&b);
+    size_t wl = strlen(w);
+    for (const repl_form *f = c->forms; f && !form_end(f); f++) {
+        if (f->word && strncmp(f->word, w, wl) == 0 && f->word[wl] == ' ')
+            nn_buf_printf(&b, "%s%s", b.len ? " " : "", f->word + wl + 1);
+    }
+    const repl_form *f = repl_form_named(c, w);
+    if (!b.len && f && f->args && f->args[0] >= 'a' && f->args[0] <= 'z') {
+        /* "on|off": the first token's alternatives */
+        size_t tl = strcspn(f->args, " ");
+        for (size_t i = 0; i < tl; i++)
+            nn_buf_putc(&b, f->args[i] == '|' ? ' ' : f->args[i]);
+    }
+    char *text = nn_buf_take(&b);
+    if (!text || !*text) {
+        free(text);
+        return NULL;
+    }
+    int nw = 1;
+    for (char *p = text; *p; p++)
+        nw += *p == ' ';
+    char **words = calloc((size_t)nw + 1, sizeof *words);
+    if (!words) {
+        free(text);
+        return NULL;
+    }
+    int k = 0;
+    for (char *save = NULL, *t = strtok_r(text, " ", &save); t;
+         t = strtok_r(NULL, " ", &save))
+        words[k++] = t;      /* words[0] owns text */
+    cache[n].c = c;
+    strcpy(cache[n].w, w);
+    cache[n++].words = words;
+    return (const char *const *)words;
+}
+
 int repl_form_takes(const repl_cmd *c, const repl_form *f, const char *key)
 {
     return find_in(c->opts, key) || (f && find_in(f->opts, key));
@@ -83,14 +199,33 @@ const char *const *repl_opt_values(const repl_opt *o)
 static void add_opts(nn_buf *b, const repl_opt *o)
 {
     for (; o && o->name; o++) {
-        if (!o->shown || o->alt)
+        if (!o->shown || o->join)
             continue;
         nn_buf_printf(b, o->required ? " %s=%s" : " [%s=%s", o->name, o->shown);
-        for (const repl_opt *x = o + 1; x->name && x->alt; x++)
-            nn_buf_printf(b, " | %s=%s", x->name, x->shown);
+        for (const repl_opt *x = o + 1; x->name && x->join; x++)
+            nn_buf_printf(b, "%s%s=%s", x->join, x->name, x->shown);
         if (!o->required)
             nn_buf_putc(b, ']');
     }
+}
+
+/* "NAME [WORD] [ARGS] [OPTS]" of one form into b. */
+static void add_form(nn_buf *b, const repl_cmd *c, const repl_form *f)
+{
+    nn_buf_puts(b, c->name);
+    if (f->word)
+        nn_buf_printf(b, " %s", f->word);
+    if (f->args)
+        nn_buf_printf(b, " %s", f->args);
+    add_opts(b, f->opts);
+}
+
+char *repl_form_usage(const repl_cmd *c, const repl_form *f)
+{
+    nn_buf b;
+    nn_buf_init(&b);
+    add_form(&b, c, f);
+    return nn_buf_take(&b);
 }
 
 char *repl_usage_of(const repl_cmd *c)
@@ -101,12 +236,9 @@ char *repl_usage_of(const repl_cmd *c)
     for (const repl_form *f = c->forms; f && !form_end(f); f++) {
         if (f->hidden)
             continue;
-        nn_buf_printf(&b, "%s%s", pieces ? " | " : "", c->name);
-        if (f->word)
-            nn_buf_printf(&b, " %s", f->word);
-        if (f->args)
-            nn_buf_printf(&b, " %s", f->args);
-        add_opts(&b, f->opts);
+        if (pieces)
+            nn_buf_puts(&b, " | ");
+        add_form(&b, c, f);
         if (pieces++ == 0)      /* the command's own keywords: after the first */
             add_opts(&b, c->opts);
     }

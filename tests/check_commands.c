@@ -91,7 +91,7 @@ static void check_opt(const repl_cmd *c, const repl_opt *o, const char *help)
                   "%s: %s= not found", c->name, key);
     /* the usage line, as help prints it */
     if (o->shown) {
-        snprintf(word, sizeof word, o->required ? " %s=%s" : o->alt ? "| %s=%s" :
+        snprintf(word, sizeof word, o->required ? " %s=%s" : o->join ? "%s=%s" :
                  "[%s=%s", o->name, o->shown);
         ck_assert_msg(strstr(c->usage, word), "%s: usage '%s' lacks '%s'",
                       c->name, c->usage, word);
