@@ -7,6 +7,7 @@
  * figure's builder (plot_curves.c, plot_layers.c, plot_data.c; cmd_plot.h
  * says which file holds what). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cmd_plot.h"
 
@@ -15,53 +16,81 @@
 enum { F_HISTORY, F_ACTIVATION, F_LR, F_BOUNDARY, F_REGRESSION, F_GRADS,
        F_HIST, F_CONFUSION, F_IMAGES, F_COUNT };
 
-static const char *const subjects[] = {
-    "history", "activation", "lr", "boundary", "regression", "grads", "hist",
-    "confusion", "images", NULL
+/* What each figure takes, in F_* order after the base form: its words,
+ * its keywords (to= script= size= terminal= are the command's), and how
+ * many words may follow the figure's name. */
+static const repl_opt activation_opts[] = {
+    {.name = "derivative", .type = REPL_T_BOOL, .shown = "yes", .def = "false",
+     .help = "draw the derivative beside each function"},
+    {.name = "range", .type = REPL_T_TEXT, .shown = "-5:5",
+     .help = "the z range drawn, FROM:TO"},
+    REPL_END
+};
+static const repl_opt boundary_opts[] = {
+    {.name = "layer", .type = REPL_T_LAYER, .shown = "LAYER",
+     .help = "show what one unit of this hidden layer computes"},
+    {.name = "unit", .type = REPL_T_INT, .min = 0, .max = 1 << 20, .def = "0",
+     .shown = "U", .join = " ", .help = "the unit of layer= shown"},
+    {.name = "split", .type = REPL_T_ENUM, .values = repl_plot_split_all_words,
+     .def = "all", .shown = "all|train|valid|test",
+     .help = "the points drawn: all (train and test) or one split"},
+    REPL_END
+};
+static const repl_opt regression_opts[] = {
+    {.name = "split", .type = REPL_T_ENUM, .values = repl_plot_split_all_words,
+     .def = "all", .shown = "all|train|valid|test",
+     .help = "the points drawn: all (train and test) or one split"},
+    REPL_END
+};
+static const repl_opt hist_opts[] = {
+    {.name = "split", .type = REPL_T_ENUM, .values = repl_plot_split_words,
+     .def = "train", .shown = "train|valid|test",
+     .help = "the samples the activations are of"},
+    {.name = "n", .type = REPL_T_INT, .min = 1, .max = 100000, .def = "500",
+     .shown = "500", .help = "number of samples the activations are of"},
+    REPL_END
+};
+static const repl_opt confusion_opts[] = {
+    {.name = "split", .type = REPL_T_ENUM, .values = repl_plot_split_words,
+     .shown = "train|valid|test",
+     .help = "the split counted (default: test if there is one)"},
+    REPL_END
+};
+static const repl_opt images_opts[] = {
+    {.name = "split", .type = REPL_T_ENUM, .values = repl_plot_split_words,
+     .shown = "train|valid|test", .help = "the split shown"},
+    {.name = "n", .type = REPL_T_INT, .min = 1, .max = 200, .def = "16",
+     .shown = "16", .help = "number of images"},
+    REPL_END
 };
 
-/* Keywords each figure takes besides to= script= size= terminal=, and its
- * extra positional words (min, max). */
-static const struct {
-    const char *keys;
-    int minpos, maxpos;
-    const char *usage;
-} figure[F_COUNT] = {
-    {"", 0, 1, "plot history [KEY,...]"},
-    {"derivative range", 0, 1, "plot activation [NAME,...|all] [derivative=yes] "
-                               "[range=-5:5]"},
-    {"", 0, 0, "plot lr"},
-    {"layer unit split", 0, 0, "plot boundary [layer=LAYER unit=U] "
-                               "[split=all|train|valid|test]"},
-    {"split", 0, 0, "plot regression [split=all|train|valid|test]"},
-    {"", 0, 0, "plot grads"},
-    {"split n", 1, 2, "plot hist weights|grads|activations [LAYER] "
-                      "[split=train|valid|test] [n=500]"},
-    {"split", 0, 0, "plot confusion [split=train|valid|test]"},
-    {"split n", 0, 0, "plot images [split=train|valid|test] [n=16]"},
+static const repl_form plot_forms[] = {
+    {.args = "FIGURE [...]"},
+    {.word = "history", .args = "[KEY,...]", .hidden = 1, .maxpos = 1},
+    {.word = "activation", .args = "[NAME,...|all]", .opts = activation_opts,
+     .hidden = 1, .maxpos = 1},
+    {.word = "lr", .hidden = 1},
+    {.word = "boundary", .opts = boundary_opts, .hidden = 1},
+    {.word = "regression", .opts = regression_opts, .hidden = 1},
+    {.word = "grads", .hidden = 1},
+    {.word = "hist", .args = "weights|grads|activations [LAYER]", .opts = hist_opts,
+     .hidden = 1, .minpos = 1, .maxpos = 2},
+    {.word = "confusion", .opts = confusion_opts, .hidden = 1},
+    {.word = "images", .opts = images_opts, .hidden = 1},
+    {0}
 };
 
-static const char *const common_keys[] = {"to", "script", "size", "terminal", NULL};
 static const char *const terminal_words[] = {"auto", "window", "text", "sixel", NULL};
 
-/* Whether list (words separated by blanks) holds the word w. */
-static int has_word(const char *list, const char *w)
-{
-    size_t n = strlen(w);
-    for (const char *p = list; (p = strstr(p, w)) != NULL; p += n)
-        if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0))
-            return 1;
-    return 0;
-}
-
 /* The figures that take keyword k, for a hint: "activation, boundary". */
-static void who_takes(const char *k, char *buf, size_t len)
+static void who_takes(const repl_cmd *c, const char *k, char *buf, size_t len)
 {
     buf[0] = 0;
     for (int f = 0; f < F_COUNT; f++)
-        if (has_word(figure[f].keys, k)) {
+        if (repl_form_takes(c, &plot_forms[1 + f], k) &&
+            !repl_form_takes(c, NULL, k)) {
             size_t l = strlen(buf);
-            snprintf(buf + l, len - l, "%s%s", l ? ", " : "", subjects[f]);
+            snprintf(buf + l, len - l, "%s%s", l ? ", " : "", plot_forms[1 + f].word);
         }
 }
 
@@ -90,7 +119,9 @@ static int parse_size(const char *v, int *w, int *h)
  * -1 after an error. */
 static int pick_figure(repl_session *s, const repl_args *a)
 {
-    int f = nn_lookup(subjects, a->pos[0]);
+    const repl_cmd *c = repl_find("plot");
+    const char *const *subjects = repl_form_words(c);
+    int f = repl_form_index(c, a->pos[0]) - 1;
     if (f < 0) {
         const char *hint = repl_suggest(a->pos[0], subjects);
         return repl_error(s, "plot", "unknown figure '%s'%s%s%s; figures: "
@@ -99,24 +130,25 @@ static int pick_figure(repl_session *s, const repl_args *a)
                           *hint ? " (" : "", hint, *hint ? ")" : "");
     }
     /* the words this figure takes */
-    int extra = a->npos - 1;
-    if (extra < figure[f].minpos || extra > figure[f].maxpos) {
-        if (extra > figure[f].maxpos)
-            return repl_error(s, "plot", "too many words ('%s' is extra); "
-                              "usage: %s", a->pos[1 + figure[f].maxpos],
-                              figure[f].usage);
-        return repl_error(s, "plot", "missing word; usage: %s", figure[f].usage);
-    }
-    for (int i = 0; i < a->nkv; i++)
-        if (nn_lookup(common_keys, a->key[i]) < 0 &&
-            !has_word(figure[f].keys, a->key[i])) {
+    const repl_form *fig = &plot_forms[1 + f];
+    int extra = a->npos - 1, r = f;
+    char *usage = repl_form_usage(c, fig);
+    if (!usage)
+        return repl_error(s, "plot", "out of memory");
+    if (extra > fig->maxpos)
+        r = repl_error(s, "plot", "too many words ('%s' is extra); usage: %s",
+                       a->pos[1 + fig->maxpos], usage);
+    else if (extra < fig->minpos)
+        r = repl_error(s, "plot", "missing word; usage: %s", usage);
+    for (int i = 0; i < a->nkv && r >= 0; i++)
+        if (!repl_form_takes(c, fig, a->key[i])) {
             char who[128];
-            who_takes(a->key[i], who, sizeof who);
-            return repl_error(s, "plot", "%s takes no %s= (it goes with: %s); "
-                              "usage: %s", subjects[f], a->key[i], who,
-                              figure[f].usage);
+            who_takes(c, a->key[i], who, sizeof who);
+            r = repl_error(s, "plot", "%s takes no %s= (it goes with: %s); usage: %s",
+                           fig->word, a->key[i], who, usage);
         }
-    return f;
+    free(usage);
+    return r;
 }
 
 /* Where the figure goes: to= script= terminal= size=. */
@@ -247,7 +279,7 @@ static int cmd_plot(repl_session *s, const repl_args *a)
                           wh.size_given, &o, note, sizeof note) < 0)
         return -1;
     plot_job job;
-    plot_job_init(&job, subjects[f]);
+    plot_job_init(&job, plot_forms[1 + f].word);
     nn_err e = {{0}};
     int rc = build(s, a, f, (int)layer, (int)unit, &job, &o, &e);
     if (rc == -1 && e.msg[0])
@@ -270,26 +302,14 @@ static const repl_opt plot_opts[] = {
     {.name = "terminal", .type = REPL_T_ENUM, .values = terminal_words,
      .shown = "auto|window|text|sixel",
      .help = "where plots go: auto, window, text or sixel"},
-    {.name = "derivative", .type = REPL_T_TEXT, .shown = NULL,
-     .help = "draw the derivative beside the function"},
-    {.name = "range", .type = REPL_T_TEXT, .shown = NULL,
-     .help = "the x range drawn, FROM:TO"},
-    {.name = "layer", .type = REPL_T_TEXT, .shown = NULL,
-     .help = "the layer to show"},
-    {.name = "unit", .type = REPL_T_INT, .min = 0, .max = 1 << 20, .shown = NULL,
-     .def = "0",
-     .help = "the unit to show"},
-    {.name = "split", .type = REPL_T_LIST, .values = repl_split_names, .shown = NULL,
-     .help = "train, valid or test"},
-    {.name = "n", .type = REPL_T_TEXT, .shown = NULL,
-     .help = "number of samples drawn"},
-    REPL_END
+REPL_END
 };
 
 const repl_cmd repl_cmds_plot[] = {
     {.name = "plot", .topic = "plot", .run = cmd_plot,
      .args = "FIGURE [...]",
      .opts = plot_opts,
+     .forms = plot_forms,
      .summary = "draw a figure: learning curves, activations, boundary, ...",
      .help =
      "Draws a figure with gnuplot: in a window when there is a display,\n"
@@ -337,6 +357,6 @@ const repl_cmd repl_cmds_plot[] = {
             "\n"
             "Python: pd.DataFrame(history.history).plot(); plt.plot(...);\n"
             "sklearn's ConfusionMatrixDisplay; plt.imshow(X[i], cmap=\"binary\").",
-     .minpos = 1, .maxpos = 3, .pos_kind = REPL_POS_WORDS, .pos_values = subjects},
+     .minpos = 1, .maxpos = 3, .pos_kind = REPL_POS_FORMS},
     {NULL},
 };

@@ -36,7 +36,7 @@ int repl_plot_activation(repl_session *s, const repl_args *a, plot_job *job,
 {
     nn_act acts[NN_ACT_COUNT];
     int n = 0, deriv;
-    if (repl_arg_bool(s, a, "derivative", 0, &deriv) < 0)
+    if (repl_opt_bool(s, a, "derivative", &deriv) < 0)
         return -1;
     double lo = -5, hi = 5;
     const char *range = repl_arg_str(a, "range");

@@ -11,7 +11,7 @@ static int points_of(repl_session *s, const repl_args *a, const nn_dataset **tr,
                      const nn_dataset **te)
 {
     int k;
-    if (repl_arg_enum(s, a, "split", repl_plot_split_all_words, 0, &k) < 0)
+    if (repl_opt_enum(s, a, "split", &k) < 0)
         return -1;
     static nn_dataset none;
     *tr = &s->train;
@@ -56,8 +56,8 @@ int repl_plot_regression(repl_session *s, const repl_args *a, plot_job *job,
 static int one_split(repl_session *s, const repl_args *a, int def, long *n,
                      nn_dataset **ds, int *sp)
 {
-    if (repl_arg_enum(s, a, "split", repl_plot_split_words, def, sp) < 0 ||
-        (n && repl_arg_int(s, a, "n", 16, 1, 200, n) < 0))
+    if (repl_opt_enum_or(s, a, "split", def, sp) < 0 ||
+        (n && repl_opt_int(s, a, "n", n) < 0))
         return -2;
     *ds = repl_plot_split_set(s, *sp);
     if ((*ds)->n == 0) {

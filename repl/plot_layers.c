@@ -35,8 +35,8 @@ int repl_plot_hist(repl_session *s, const repl_args *a, plot_job *job,
                           "kept them (loaded, or a fit stopped early)" : "");
     long nsamp = 500;
     int sp = 0;
-    if (repl_arg_int(s, a, "n", 500, 1, 100000, &nsamp) < 0 ||
-        repl_arg_enum(s, a, "split", repl_plot_split_words, 0, &sp) < 0)
+    if (repl_opt_int(s, a, "n", &nsamp) < 0 ||
+        repl_opt_enum(s, a, "split", &sp) < 0)
         return -1;
     if (kind < 2 && (repl_arg_str(a, "n") || repl_arg_str(a, "split")))
         return repl_error(s, "plot", "n= and split= go with plot hist "

@@ -77,8 +77,10 @@ static void typed(const repl_opt *o, char *buf, size_t len)
         snprintf(buf, len, "%s", o->name);
 }
 
-/* Checks one declared keyword of command c everywhere it must show. */
-static void check_opt(const repl_cmd *c, const repl_opt *o, const char *help)
+/* Checks one declared keyword of command c everywhere it must show (a
+ * hidden form's keyword: in that form's own usage line). */
+static void check_opt(const repl_cmd *c, const repl_form *f, const repl_opt *o,
+                      const char *help)
 {
     char key[96], word[112], line[256];
     typed(o, key, sizeof key);
@@ -93,9 +95,16 @@ static void check_opt(const repl_cmd *c, const repl_opt *o, const char *help)
     if (o->shown) {
         snprintf(word, sizeof word, o->required ? " %s=%s" : o->join ? "%s=%s" :
                  "[%s=%s", o->name, o->shown);
-        ck_assert_msg(strstr(c->usage, word), "%s: usage '%s' lacks '%s'",
-                      c->name, c->usage, word);
-        ck_assert_msg(strstr(help, word), "help %s lacks '%s'", c->name, word);
+        if (f && f->hidden) {
+            char *fu = repl_form_usage(c, f);
+            ck_assert_msg(fu && strstr(fu, word), "%s %s: usage '%s' lacks '%s'",
+                          c->name, f->word, fu, word);
+            free(fu);
+        } else {
+            ck_assert_msg(strstr(c->usage, word), "%s: usage '%s' lacks '%s'",
+                          c->name, c->usage, word);
+            ck_assert_msg(strstr(help, word), "help %s lacks '%s'", c->name, word);
+        }
     }
     /* completion of the keyword, and of its values */
     snprintf(line, sizeof line, "%s ", c->name);
@@ -137,10 +146,11 @@ static void check_opt(const repl_cmd *c, const repl_opt *o, const char *help)
     }
 }
 
-static void check_opts(const repl_cmd *c, const repl_opt *o, const char *help)
+static void check_opts(const repl_cmd *c, const repl_form *f, const repl_opt *o,
+                       const char *help)
 {
     for (; o && o->name; o++)
-        check_opt(c, o, help);
+        check_opt(c, f, o, help);
 }
 
 START_TEST(test_every_keyword_shows)
@@ -153,11 +163,11 @@ START_TEST(test_every_keyword_shows)
         ck_assert_msg(strncmp(help, "usage: ", 7) == 0 &&
                       strncmp(help + 7, c->usage, strlen(c->usage)) == 0,
                       "help %s does not start with its usage line", c->name);
-        check_opts(c, c->opts, help);
+        check_opts(c, NULL, c->opts, help);
         for (const repl_opt *o = c->opts; o && o->name; o++)
             nopts++;
         for (const repl_form *f = c->forms; f && (f->word || f->args || f->opts); f++) {
-            check_opts(c, f->opts, help);
+            check_opts(c, f, f->opts, help);
             for (const repl_opt *o = f->opts; o && o->name; o++)
                 nopts++;
         }
