@@ -5,44 +5,8 @@
 #include <string.h>
 #include <readline/readline.h>
 #include "complete.h"
-#include "values.h"
-#include "callbacks.h"
-#include "activation.h"
-#include "init.h"
-#include "loss.h"
-#include "metrics.h"
-#include "optim.h"
-#include "perceptron.h"
 
 /* ---- enumerated values of keywords ---- */
-
-/* The keywords of commands not declared with options yet (legacy
- * tables): their values by name. */
-static const char *const bool_keys[] = {
-    "shuffle", "use_bias", "nesterov", "header", "restore_best_weights",
-    "from_logits", "stratify", "trainable", "fit_intercept", "centered",
-    "early_stopping", "logits", "refit", "append", "save_best_only",
-    "save_weights_only", "cycle_momentum", "staircase", NULL
-};
-
-static const char *const *legacy_values(const char *key)
-{
-    static const struct { const char *key; const char *const *values; } kv[] = {
-        {"activation", nn_act_names}, {"kernel_initializer", nn_init_names},
-        {"bias_initializer", nn_init_names}, {"loss", nn_loss_names},
-        {"optimizer", nn_opt_names}, {"metrics", nn_metric_names},
-        {"penalty", nn_penalty_names}, {"task", repl_task_values},
-        {"verbose", repl_verbose_values}, {"terminal", repl_terminal_values},
-        {"mode", cb_mode_names}, {"update_freq", repl_update_freq_values},
-        {"monitor", repl_monitor_values}, {"split", repl_split_names},
-        {"format", repl_format_values}, {"api", repl_api_values},
-        {"validation_data", repl_valdata_values},
-    };
-    for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++)
-        if (strcmp(kv[i].key, key) == 0)
-            return kv[i].values;
-    return nn_lookup(bool_keys, key) >= 0 ? repl_bool_words : NULL;
-}
 
 /* The words a keyword's value may be: from the first command that
  * declares the keyword with values. */
@@ -56,30 +20,20 @@ const char *const *repl_key_values(const char *key)
         if (o && repl_opt_values(o))
             return repl_opt_values(o);
     }
-    return legacy_values(key);
+    return NULL;
 }
 
-/* The values of key in cmd: its declaration's, else by name. */
+/* The values of key in cmd (a layer's setting, search's
+ * dense.activation=, included), from its declaration. */
 static const char *const *values_of(const repl_cmd *cmd, const char *key)
 {
-    const repl_opt *o = repl_opt_find(cmd, key);
-    if (o)
-        return repl_opt_values(o);
-    const char *dot = strrchr(key, '.');
-    return repl_key_values(dot && dot > key ? dot + 1 : key);
+    return repl_opt_values(repl_opt_find(cmd, key));
 }
-
-/* Keywords whose value is a file path (legacy tables). */
-static const char *const file_keys[] = {"path", "file", "output", "save", "load",
-                                        "to", "script", "log_dir", "filepath",
-                                        "filename", NULL};
 
 static int is_file_key(const repl_cmd *cmd, const char *key)
 {
     const repl_opt *o = repl_opt_find(cmd, key);
-    if (o)
-        return o->type == REPL_T_FILE;
-    return nn_lookup(file_keys, key) >= 0;
+    return o && o->type == REPL_T_FILE;
 }
 
 /* What the next positional word of a is: after a form's word, what

@@ -40,7 +40,7 @@ static void build(void)
     n = 0;
     for (int t = 0; topics[t]; t++)
         for (const repl_cmd *c = topics[t]; c->name; c++) {
-            table[n] = c->usage ? c : declared(c);
+            table[n] = declared(c);
             names[n++] = c->name;
         }
     table[n] = NULL;

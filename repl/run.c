@@ -67,19 +67,6 @@ static char **key_table(const repl_cmd *cmd)
     return t;
 }
 
-/* A table keyword "LAYER.setting" stands for NAME.setting with any layer
- * name (search's dense.units=16,32); the handler checks that the layer
- * exists.  Other keywords match exactly. */
-static int key_matches(const char *pattern, const char *key)
-{
-    if (strcmp(pattern, key) == 0)
-        return 1;
-    if (strncmp(pattern, "LAYER.", 6) != 0)
-        return 0;
-    const char *dot = strrchr(key, '.');
-    return dot && dot > key && strcmp(dot + 1, pattern + 6) == 0;
-}
-
 static int blank(const char *w)
 {
     while (*w == ' ' || *w == '\t')
@@ -117,10 +104,9 @@ static int check_words(repl_session *s, const repl_cmd *c, const repl_args *a)
         return repl_error(s, c->name, "out of memory");
     int r = 0;
     for (int i = 0; i < a->nkv && r == 0; i++) {
-        int known = 0;
-        for (int k = 0; keys[k] && !known; k++)
-            known = key_matches(keys[k], a->key[i]);
-        if (!known) {
+        /* declared by the command or one of its forms; "LAYER.units"
+         * stands for NAME.units, the handler checks that the layer exists */
+        if (!repl_opt_find(c, a->key[i])) {
             if (!keys[0])
                 r = repl_error(s, c->name, "takes no keywords (got '%s=%s'); "
                                "usage: %s", a->key[i], a->val[i], usage);
