@@ -10,7 +10,6 @@
 #include "print.h"
 #include "progress.h"
 
-static const char *const split_words[] = {"train", "valid", "test", NULL};
 
 static const nn_dataset *split_set(const repl_session *s, int which)
 {
@@ -32,7 +31,7 @@ static int cmd_activations(repl_session *s, const repl_args *a)
     const nn_dataset *ds = split_set(s, which);
     if (ds->n <= 0)
         return repl_error(s, "activations", "there is no %s set; %s",
-                          split_words[which],
+                          repl_split_names[which],
                           which == 2 ? "make one with split (or data NAME "
                                        "test_split=0.2)"
                                      : "make one with split valid_size=0.1");
@@ -60,7 +59,7 @@ static int cmd_activations(repl_session *s, const repl_args *a)
     repl_layer_desc(nd, desc, sizeof desc);
     snprintf(shape, sizeof shape, "(%d, %d)", rows, units);
     printf("%s: %s, output %s on the first %d of %d %s samples\n", nd->name,
-           desc, shape, rows, ds->n, split_words[which]);
+           desc, shape, rows, ds->n, repl_split_names[which]);
     size_t total = (size_t)rows * units;
     repl_stats st = repl_stats_of(A, total);
     repl_print_stats(&st);
@@ -121,7 +120,7 @@ static int cmd_activations(repl_session *s, const repl_args *a)
 }
 
 static const repl_opt activations_opts[] = {
-    {.name = "split", .type = REPL_T_ENUM, .values = split_words,
+    {.name = "split", .type = REPL_T_ENUM, .values = repl_split_names,
      .shown = "train|valid|test",
      .help = "train, valid or test"},
     {.name = "n", .type = REPL_T_INT, .min = 1, .max = 1000000, .shown = "500",

@@ -31,19 +31,19 @@ static const repl_opt boundary_opts[] = {
      .help = "show what one unit of this hidden layer computes"},
     {.name = "unit", .type = REPL_T_INT, .min = 0, .max = 1 << 20, .def = "0",
      .shown = "U", .join = " ", .help = "the unit of layer= shown"},
-    {.name = "split", .type = REPL_T_ENUM, .values = repl_plot_split_all_words,
+    {.name = "split", .type = REPL_T_ENUM, .values = repl_split_all_names,
      .def = "all", .shown = "all|train|valid|test",
      .help = "the points drawn: all (train and test) or one split"},
     REPL_END
 };
 static const repl_opt regression_opts[] = {
-    {.name = "split", .type = REPL_T_ENUM, .values = repl_plot_split_all_words,
+    {.name = "split", .type = REPL_T_ENUM, .values = repl_split_all_names,
      .def = "all", .shown = "all|train|valid|test",
      .help = "the points drawn: all (train and test) or one split"},
     REPL_END
 };
 static const repl_opt hist_opts[] = {
-    {.name = "split", .type = REPL_T_ENUM, .values = repl_plot_split_words,
+    {.name = "split", .type = REPL_T_ENUM, .values = repl_split_names,
      .def = "train", .shown = "train|valid|test",
      .help = "the samples the activations are of"},
     {.name = "n", .type = REPL_T_INT, .min = 1, .max = 100000, .def = "500",
@@ -51,13 +51,13 @@ static const repl_opt hist_opts[] = {
     REPL_END
 };
 static const repl_opt confusion_opts[] = {
-    {.name = "split", .type = REPL_T_ENUM, .values = repl_plot_split_words,
+    {.name = "split", .type = REPL_T_ENUM, .values = repl_split_names,
      .shown = "train|valid|test",
      .help = "the split counted (default: test if there is one)"},
     REPL_END
 };
 static const repl_opt images_opts[] = {
-    {.name = "split", .type = REPL_T_ENUM, .values = repl_plot_split_words,
+    {.name = "split", .type = REPL_T_ENUM, .values = repl_split_names,
      .shown = "train|valid|test", .help = "the split shown"},
     {.name = "n", .type = REPL_T_INT, .min = 1, .max = 200, .def = "16",
      .shown = "16", .help = "number of images"},

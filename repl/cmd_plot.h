@@ -39,12 +39,6 @@ int repl_plot_render(repl_session *s, const char *cmd, plot_job *job,
 
 /* ---- plot_session.c ---- */
 
-/* The splits' names, by index (0 train, 1 valid, 2 test), and with "all"
- * first (split=all|train|valid|test). */
-extern const char *const repl_plot_split_words[];
-extern const char *const repl_plot_split_all_words[];
-/* Split k (0 train, 1 valid, 2 test) of the session's data. */
-nn_dataset *repl_plot_split_set(repl_session *s, int k);
 /* 0 when there is data to plot, else -1 after an error saying how to
  * load some. */
 int repl_plot_need_data(repl_session *s);

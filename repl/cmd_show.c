@@ -150,13 +150,12 @@ static int cmd_show(repl_session *s, const repl_args *a)
                s->scaled == 2 ? "minmax" : "standard");
     printf("\n");
     const nn_dataset *parts[] = {&s->train, &s->valid, &s->test};
-    const char *pname[] = {"train", "valid", "test"};
     for (int p = 0; p < 3; p++) {
         if (parts[p]->n > 0) {
             shape_str(parts[p], b, sizeof b);
-            printf("  %-5s  x %s\n", pname[p], b);
+            printf("  %-5s  x %s\n", repl_split_names[p], b);
         } else
-            printf("  %-5s  none%s\n", pname[p],
+            printf("  %-5s  none%s\n", repl_split_names[p],
                    p == 2 ? " (split makes one)" : "");
     }
     if (tr->ndim == 2)

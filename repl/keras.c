@@ -573,7 +573,6 @@ static void keras_data(nn_buf *b, const repl_session *s)
                          "X_train, y_train = X_train_full[:-5000], y_train_full[:-5000]\n"
                          "X_valid, y_valid = X_train_full[-5000:], y_train_full[-5000:]\n");
     } else {
-        const char *const names[] = {"train", "valid", "test"};
         const nn_dataset *sets[] = {&s->train, &s->valid, &s->test};
         char xs[96], ys[64];
         nn_buf_printf(b, "# data: %s, made or read by nnlab; load yours in arrays of these "
@@ -583,7 +582,7 @@ static void keras_data(nn_buf *b, const repl_session *s)
                 continue;
             data_shape(xs, sizeof xs, sets[k]);
             y_shape(ys, sizeof ys, sets[k]);
-            nn_buf_printf(b, "#   X_%s %s, y_%s %s%s\n", names[k], xs, names[k], ys,
+            nn_buf_printf(b, "#   X_%s %s, y_%s %s%s\n", repl_split_names[k], xs, repl_split_names[k], ys,
                           sets[k]->nclasses > 0 && k == 0 ? "  (class numbers)" : "");
         }
     }

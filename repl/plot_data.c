@@ -17,10 +17,10 @@ static int points_of(repl_session *s, const repl_args *a, const nn_dataset **tr,
     *tr = &s->train;
     *te = &s->test;
     if (k > 0) {
-        nn_dataset *d = repl_plot_split_set(s, k - 1);
+        nn_dataset *d = repl_split_of(s, k - 1);
         if (d->n == 0)
             return repl_error(s, "plot", "there is no %s set; %s",
-                              repl_plot_split_words[k - 1],
+                              repl_split_names[k - 1],
                               k == 3 ? "make one with split test_size=0.2" :
                               k == 2 ? "make one with split valid_size=0.1"
                                      : "load data first");
@@ -59,9 +59,9 @@ static int one_split(repl_session *s, const repl_args *a, int def, long *n,
     if (repl_opt_enum_or(s, a, "split", def, sp) < 0 ||
         (n && repl_opt_int(s, a, "n", n) < 0))
         return -2;
-    *ds = repl_plot_split_set(s, *sp);
+    *ds = repl_split_of(s, *sp);
     if ((*ds)->n == 0) {
-        repl_error(s, "plot", "there is no %s set; %s", repl_plot_split_words[*sp],
+        repl_error(s, "plot", "there is no %s set; %s", repl_split_names[*sp],
                    *sp == 2 ? "make one with split test_size=0.2"
                             : "make one with split valid_size=0.1");
         return -2;
@@ -78,7 +78,7 @@ int repl_plot_confusion(repl_session *s, const repl_args *a, plot_job *job,
     nn_dataset *ds;
     if (one_split(s, a, def, NULL, &ds, &sp) < 0)
         return -2;
-    return plot_confusion(job, repl_plot_model(s), ds, repl_plot_split_words[sp], o, e);
+    return plot_confusion(job, repl_plot_model(s), ds, repl_split_names[sp], o, e);
 }
 
 /* plot images [split=train] [n=16] */
@@ -95,5 +95,5 @@ int repl_plot_images(repl_session *s, const repl_args *a, plot_job *job,
         int per = (o->w + 2) / (ds->shape[1] + 2);
         n = per < 1 ? 2 : 2 * per;
     }
-    return plot_images(job, repl_plot_model(s), ds, repl_plot_split_words[sp], (int)n, o, e);
+    return plot_images(job, repl_plot_model(s), ds, repl_split_names[sp], (int)n, o, e);
 }

@@ -45,10 +45,10 @@ int repl_plot_hist(repl_session *s, const repl_args *a, plot_job *job,
     if (kind == 2) {
         if (repl_plot_need_data(s) < 0)
             return -1;
-        nn_dataset *ds = repl_plot_split_set(s, sp);
+        nn_dataset *ds = repl_split_of(s, sp);
         if (ds->n == 0)
             return repl_error(s, "plot", "there is no %s set; %s",
-                              repl_plot_split_words[sp], sp == 2 ? "make one with split "
+                              repl_split_names[sp], sp == 2 ? "make one with split "
                               "test_size=0.2" : "make one with split "
                               "valid_size=0.1");
         if (nn_model_check_columns(m, ds->d, e) != NN_OK)
@@ -100,11 +100,11 @@ int repl_plot_hist(repl_session *s, const repl_args *a, plot_job *job,
         for (size_t i = 0; i < counts[0]; i++)
             zeros += vals[0][i] == 0.0f;
         snprintf(title, sizeof title, "%s of %s on %d %s samples (%.0f%% "
-                 "exactly 0)", what, names[0], rows, repl_plot_split_words[sp],
+                 "exactly 0)", what, names[0], rows, repl_split_names[sp],
                  counts[0] ? 100.0 * zeros / counts[0] : 0.0);
     } else if (kind == 2)
         snprintf(title, sizeof title, "%s per layer on %d %s samples", what,
-                 rows, repl_plot_split_words[sp]);
+                 rows, repl_split_names[sp]);
     else
         snprintf(title, sizeof title, "%s %s%s", what,
                  only >= 0 ? "of " : "per layer", only >= 0 ? names[0] : "");

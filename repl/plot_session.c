@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include "cmd_plot.h"
 
-const char *const repl_plot_split_words[] = {"train", "valid", "test", NULL};
-const char *const repl_plot_split_all_words[] = {"all", "train", "valid", "test", NULL};
 
 /* Node named name, or -1 after an error that lists the layers. */
 int repl_plot_find_layer(repl_session *s, const char *name)
@@ -35,11 +33,6 @@ int repl_plot_find_layer(repl_session *s, const char *name)
                list);
     free(names);
     return -1;
-}
-
-nn_dataset *repl_plot_split_set(repl_session *s, int k)
-{
-    return k == 0 ? &s->train : k == 1 ? &s->valid : &s->test;
 }
 
 int repl_plot_need_data(repl_session *s)

@@ -78,6 +78,9 @@ void repl_session_reset(repl_session *s);
 /* Applies the session's scaling (if any) to n typed samples x (n, d), so
  * they meet the model as the training data did. */
 void repl_scale_rows(const repl_session *s, float *x, int n, int d);
+/* Split k of the session's data (0 train, 1 valid, 2 test: the index in
+ * repl_split_names). */
+nn_dataset *repl_split_of(repl_session *s, int k);
 /* 0 when training data is loaded, else -1 after the error for cmd. */
 int repl_need_data(repl_session *s, const char *cmd);
 

@@ -80,3 +80,8 @@ void repl_scale_rows(const repl_session *s, float *x, int n, int d)
     rows.x = x;
     nn_scaler_apply(&s->scaler, &rows);
 }
+
+nn_dataset *repl_split_of(repl_session *s, int k)
+{
+    return k == 0 ? &s->train : k == 1 ? &s->valid : &s->test;
+}

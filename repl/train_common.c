@@ -15,11 +15,6 @@ int repl_need_model_data(repl_session *s, const char *cmd, int compiled)
     return 0;
 }
 
-nn_dataset *repl_split_of(repl_session *s, int k)
-{
-    return k == 0 ? &s->train : k == 1 ? &s->valid : &s->test;
-}
-
 int repl_default_split(const repl_session *s)
 {
     return s->test.n > 0 ? 2 : s->valid.n > 0 ? 1 : 0;

@@ -11,8 +11,6 @@
 int repl_need_model_data(repl_session *s, const char *cmd, int compiled);
 
 /* The splits by index 0, 1, 2: repl_split_names (values.h). */
-/* The split of index k (0 train, 1 valid, 2 test). */
-nn_dataset *repl_split_of(repl_session *s, int k);
 /* The split a result is measured on by default: test if there is one,
  * else valid, else train. */
 int repl_default_split(const repl_session *s);

@@ -3,6 +3,7 @@
 #include "values.h"
 
 const char *const repl_split_names[] = {"train", "valid", "test", NULL};
+const char *const repl_split_all_names[] = {"all", "train", "valid", "test", NULL};
 const char *const repl_bool_words[] = {"true", "false", NULL};
 const char *const repl_verbose_values[] = {"0", "1", "2", NULL};
 const char *const repl_task_values[] = {"auto", "classification", "regression", NULL};

@@ -6,6 +6,7 @@
 #define REPL_VALUES_H
 
 extern const char *const repl_split_names[];     /* train valid test */
+extern const char *const repl_split_all_names[]; /* all train valid test */
 extern const char *const repl_bool_words[];      /* true false */
 extern const char *const repl_verbose_values[];  /* 0 1 2 */
 extern const char *const repl_task_values[];     /* auto classification regression */
