@@ -39,10 +39,8 @@ void nn_fold_dense(const nn_fold *fold, nn_model *m, int i, int rows,
     nn_gemm(1, 0, fan_in, units, rows, -fold->lr, in->a, fan_in, nd->dz,
             units, 1.0f, fold->w_out + own->w_off, units);
     if (db) {
-        float *restrict b = fold->w_out + own->b_off;
-        const float lr = fold->lr;
-        for (int j = 0; j < units; j++)
-            b[j] -= lr * db[j];
+        float *b = fold->w_out + own->b_off;
+        nn_opt_sgd_kernel(b, b, db, fold->lr, (size_t)units);
     }
 }
 

@@ -78,6 +78,12 @@ int nn_opt_copy(nn_opt *dst, const nn_opt *src, nn_err *e);
 void nn_opt_step(nn_opt *o, float *w, const float *g,
                  const size_t *off, const size_t *len, int nranges);
 
+/* Plain SGD's update on n floats, wo = w - lr g (wo may be w): the
+ * kernel nn_opt_step runs for sgd without momentum, and the one SGD
+ * folded into backward runs on a layer's bias (fold.c). */
+void nn_opt_sgd_kernel(float *wo, const float *w, const float *g, float lr,
+                       size_t n);
+
 /* Floats in o's state block (m and v, one allocation): 0, n or 2n. */
 size_t nn_opt_state_floats(const nn_opt *o);
 
