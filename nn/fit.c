@@ -33,10 +33,10 @@ static int check_output(const nn_model *m, int k, int o, const nn_dataset *ds,
 int nn_check_data(const nn_model *m, const nn_dataset *ds, nn_err *e)
 {
     if (!ds || ds->n <= 0)
-        return nn_fail(e, "no data: load some first (data xor, data iris, ...)");
+        return nn_fail(e, "no data");
     int in = nn_model_input(m), on = nn_model_output(m);
     if (in < 0 || on < 0 || on == in)
-        return nn_fail(e, "the model has no layers after its input; add dense first");
+        return nn_fail(e, "the model has no layers after its input");
     if (nn_model_check_columns(m, ds->d, e) != NN_OK)
         return NN_FAIL;
     /* every output is trained against the same targets (Keras: fit(X,
@@ -199,7 +199,7 @@ int nn_evaluate(nn_model *m, const nn_dataset *ds, int batch_size,
                 nn_logs *logs, nn_err *e)
 {
     if (!m->compiled)
-        return nn_fail(e, "the model is not compiled; run compile first");
+        return nn_fail(e, "the model is not compiled");
     if (nn_check_data(m, ds, e) != NN_OK)
         return NN_FAIL;
     memset(logs, 0, sizeof *logs);
@@ -449,8 +449,7 @@ int nn_fit(nn_model *m, const nn_dataset *train, const nn_fit_opts *o,
         res = &dummy;
     memset(res, 0, sizeof *res);
     if (!m->compiled)
-        return nn_fail(e, "the model is not compiled; run compile loss=... "
-                          "optimizer=... first");
+        return nn_fail(e, "the model is not compiled");
     if (nn_check_data(m, train, e) != NN_OK || check_opts(m, train, o, e) != NN_OK)
         return NN_FAIL;
     fit_run f;

@@ -541,7 +541,7 @@ int nn_model_compile(nn_model *m, const nn_compile_cfg *c, nn_err *e)
     int outs[NN_MAXOUT];
     int nout = nn_model_outputs(m, outs);
     if (nout == 0 || m->nparams == 0)
-        return nn_fail(e, "the model has no layers with weights; add dense first");
+        return nn_fail(e, "the model has no layers with weights");
     if (nn_opt_check(&c->opt, e) != NN_OK)
         return NN_FAIL;
     if (c->nmetrics < 0 || c->nmetrics > NN_MAXMETRICS)

@@ -51,8 +51,7 @@ static int opt_step(nn_model *m, nn_err *e)
 int nn_step_ready(nn_model *m, nn_err *e)
 {
     if (!m->compiled)
-        return nn_fail(e, "the model is not compiled; run compile loss=... "
-                          "optimizer=... first");
+        return nn_fail(e, "the model is not compiled");
     if (m->opt.n != m->nparams)
         return nn_model_compile(m, &m->cc, e);
     return NN_OK;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "progress.h"
 #include "repl.h"
+#include "hints.h"
 
 /* ---- compile ---- */
 
@@ -146,7 +147,7 @@ static int cmd_compile(repl_session *s, const repl_args *a)
     }
     nn_err e;
     if (nn_model_compile(s->model, &c, &e) != NN_OK)
-        return repl_error(s, "compile", "%s", e.msg);
+        return repl_error(s, "compile", "%s%s", e.msg, repl_hint(e.msg));
     snprintf(s->loss_name, sizeof s->loss_name, "%s", nn_loss_names[lk]);
     printf("compiled: loss=");
     for (int k = 0; k < nl; k++)
