@@ -88,7 +88,7 @@ void nn_opt_sgd_kernel(float *wo, const float *w, const float *g, float lr,
 size_t nn_opt_state_floats(const nn_opt *o);
 
 /* The same step out of place, for a transactional update (fit keeps the
- * weights before the step to undo it; see fit.c): t += 1, then the new
+ * weights before the step to undo it; see step.c): t += 1, then the new
  * weights go to w_out and, when the rule changes the state, the new
  * state to state_out, a block of nn_opt_state_floats(o) floats laid out
  * as o's (m, then v).  w, g and o's state are only read; outside the
