@@ -50,7 +50,7 @@ int nn_gradcheck(nn_model *m, const float *x0, int d, const float *y, int rows,
 {
     memset(rep, 0, sizeof *rep);
     if (!m->compiled)
-        return nn_fail(e, "the model is not compiled; run compile first");
+        return nn_fail(e, "the model is not compiled");
     if (!(h > 0))
         return nn_fail(e, "the step must be > 0");
     if (nn_model_forward_data(m, x0, d, rows, 0, e) != NN_OK)

@@ -421,6 +421,71 @@ static int history_ok(reader *r, nn_history *h, nn_err *e)
 }
 
 /* Parses the body (after the header, before the trailer). */
+/* The compile settings and the optimizer state of a compiled model, read
+ * into m (compiled with them).  NN_FAIL with r->bad set when the file ends
+ * inside them. */
+static int parse_compiled(reader *r, nn_model *m, nn_err *e)
+{
+    r->what = "compile settings";
+    nn_compile_cfg cc;
+    nn_compile_defaults(&cc);
+    for (int k = 0; k < NN_MAXOUT; k++) {
+        cc.loss[k].kind = (nn_loss_kind)r_u32(r);
+        cc.loss[k].from_logits = (int)r_u32(r);
+        cc.loss[k].delta = r_f32(r);
+    }
+    for (int k = 0; k < NN_MAXOUT; k++)
+        cc.loss_weights[k] = r_f64(r);
+    cc.nmetrics = (int)r_u32(r);
+    for (int k = 0; k < NN_MAXMETRICS; k++)
+        cc.metrics[k] = (nn_metric_kind)r_u32(r);
+    r_optcfg(r, &cc.opt);
+    if (r->bad)
+        return NN_FAIL;   /* truncated: r->bad */
+    for (int k = 0; k < NN_MAXOUT; k++)
+        if ((unsigned)cc.loss[k].kind >= NN_LOSS_COUNT ||
+            (unsigned)cc.loss[k].from_logits > 1 ||
+            !isfinite(cc.loss[k].delta) || !isfinite(cc.loss_weights[k]))
+            return nn_fail(e, "bad loss settings");
+    if ((unsigned)cc.nmetrics > NN_MAXMETRICS)
+        return nn_fail(e, "%d metrics (at most %d)", cc.nmetrics, NN_MAXMETRICS);
+    for (int k = 0; k < NN_MAXMETRICS; k++)
+        if ((unsigned)cc.metrics[k] >= NN_MET_COUNT)
+            return nn_fail(e, "unknown metric %u", (unsigned)cc.metrics[k]);
+    if (optcfg_ok(&cc.opt, e) != NN_OK)
+        return NN_FAIL;
+    char msg[NN_ERRMAX];
+    if (nn_model_compile(m, &cc, e) != NN_OK) {
+        snprintf(msg, sizeof msg, "%s", e ? e->msg : "");
+        return nn_fail(e, "its compile settings are refused: %s", msg);
+    }
+
+    r->what = "optimizer state";
+    nn_opt_cfg cur;
+    r_optcfg(r, &cur);
+    uint64_t on = r_u64(r), t = r_u64(r);
+    double u_prod = r_f64(r);
+    uint32_t has_m = r_u32(r), has_v = r_u32(r);
+    if (r->bad)
+        return NN_FAIL;   /* truncated: r->bad */
+    if (optcfg_ok(&cur, e) != NN_OK)
+        return NN_FAIL;
+    if (cur.kind != cc.opt.kind || on != m->nparams || t > (uint64_t)LONG_MAX ||
+        !(u_prod > 0.0 && u_prod <= 1.0) || has_m != (m->opt.m != NULL) ||
+        has_v != (m->opt.v != NULL))
+        return nn_fail(e, "the optimizer state does not fit the model");
+    m->opt.cfg = cur;
+    m->opt.t = (long)t;
+    m->opt.u_prod = u_prod;
+    if (has_m)
+        r_floats(r, m->opt.m, m->nparams);
+    if (has_v)
+        r_floats(r, m->opt.v, m->nparams);
+    if (r->bad)
+        return NN_FAIL;   /* truncated: r->bad */
+    return NN_OK;
+}
+
 static nn_model *parse(reader *r, nn_history *hout, nn_err *e)
 {
     nn_model *m = NULL;
@@ -524,73 +589,10 @@ static nn_model *parse(reader *r, nn_history *hout, nn_err *e)
     if (r->bad)
         goto truncated;
 
-    if (compiled) {
-        r->what = "compile settings";
-        nn_compile_cfg cc;
-        nn_compile_defaults(&cc);
-        for (int k = 0; k < NN_MAXOUT; k++) {
-            cc.loss[k].kind = (nn_loss_kind)r_u32(r);
-            cc.loss[k].from_logits = (int)r_u32(r);
-            cc.loss[k].delta = r_f32(r);
-        }
-        for (int k = 0; k < NN_MAXOUT; k++)
-            cc.loss_weights[k] = r_f64(r);
-        cc.nmetrics = (int)r_u32(r);
-        for (int k = 0; k < NN_MAXMETRICS; k++)
-            cc.metrics[k] = (nn_metric_kind)r_u32(r);
-        r_optcfg(r, &cc.opt);
+    if (compiled && parse_compiled(r, m, e) != NN_OK) {
         if (r->bad)
             goto truncated;
-        for (int k = 0; k < NN_MAXOUT; k++)
-            if ((unsigned)cc.loss[k].kind >= NN_LOSS_COUNT ||
-                (unsigned)cc.loss[k].from_logits > 1 ||
-                !isfinite(cc.loss[k].delta) || !isfinite(cc.loss_weights[k])) {
-                nn_fail(e, "bad loss settings");
-                goto fail;
-            }
-        if ((unsigned)cc.nmetrics > NN_MAXMETRICS) {
-            nn_fail(e, "%d metrics (at most %d)", cc.nmetrics, NN_MAXMETRICS);
-            goto fail;
-        }
-        for (int k = 0; k < NN_MAXMETRICS; k++)
-            if ((unsigned)cc.metrics[k] >= NN_MET_COUNT) {
-                nn_fail(e, "unknown metric %u", (unsigned)cc.metrics[k]);
-                goto fail;
-            }
-        if (optcfg_ok(&cc.opt, e) != NN_OK)
-            goto fail;
-        char msg[NN_ERRMAX];
-        if (nn_model_compile(m, &cc, e) != NN_OK) {
-            snprintf(msg, sizeof msg, "%s", e ? e->msg : "");
-            nn_fail(e, "its compile settings are refused: %s", msg);
-            goto fail;
-        }
-
-        r->what = "optimizer state";
-        nn_opt_cfg cur;
-        r_optcfg(r, &cur);
-        uint64_t on = r_u64(r), t = r_u64(r);
-        double u_prod = r_f64(r);
-        uint32_t has_m = r_u32(r), has_v = r_u32(r);
-        if (r->bad)
-            goto truncated;
-        if (optcfg_ok(&cur, e) != NN_OK)
-            goto fail;
-        if (cur.kind != cc.opt.kind || on != m->nparams || t > (uint64_t)LONG_MAX ||
-            !(u_prod > 0.0 && u_prod <= 1.0) || has_m != (m->opt.m != NULL) ||
-            has_v != (m->opt.v != NULL)) {
-            nn_fail(e, "the optimizer state does not fit the model");
-            goto fail;
-        }
-        m->opt.cfg = cur;
-        m->opt.t = (long)t;
-        m->opt.u_prod = u_prod;
-        if (has_m)
-            r_floats(r, m->opt.m, m->nparams);
-        if (has_v)
-            r_floats(r, m->opt.v, m->nparams);
-        if (r->bad)
-            goto truncated;
+        goto fail;
     }
 
     if (history_ok(r, &h, e) != NN_OK) {

@@ -67,8 +67,7 @@ int nn_lrfind(const nn_model *m, const nn_dataset *train,
     if (check_opts(o, e) != NN_OK)
         return NN_FAIL;
     if (!m->compiled)
-        return nn_fail(e, "the model is not compiled; run compile loss=... "
-                          "optimizer=... first");
+        return nn_fail(e, "the model is not compiled");
     if (nn_check_data(m, train, e) != NN_OK)
         return NN_FAIL;
     int n = train->n;

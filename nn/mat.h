@@ -8,6 +8,8 @@
 #ifndef NN_MAT_H
 #define NN_MAT_H
 
+#include <stddef.h>
+
 void nn_gemm(int ta, int tb, int M, int N, int K, float alpha,
              const float *A, int lda, const float *B, int ldb,
              float beta, float *C, int ldc);

@@ -165,119 +165,49 @@ typedef struct step_scalars {
     float k_v;          /* nadam: vhat = k_v v, k_v = 1 / (1 - b2^t) */
 } step_scalars;
 
+/* One kernel per rule, written out of place: it reads w, g and the state
+ * m, v and writes wo, mo, vo, which may be the same floats as w, m, v (in
+ * place: nn_opt_step) or others (the transaction: nn_opt_step_to).  Each
+ * float depends on its own index only, so the loops carry no dependence
+ * either way and vectorize as such (ELEMENTWISE). */
+#if defined(__clang__)
+#define ELEMENTWISE _Pragma("clang loop vectorize(assume_safety)")
+#elif defined(__GNUC__)
+#define ELEMENTWISE _Pragma("GCC ivdep")
+#else
+#define ELEMENTWISE
+#endif
+
+void nn_opt_sgd_kernel(float *wo, const float *w, const float *g, float lr,
+                       size_t n)
+{
+    ELEMENTWISE
+    for (size_t i = 0; i < n; i++)
+        wo[i] = w[i] - lr * g[i];
+}
+
 /* sgd (keras/src/optimizers/sgd.py):
  *   momentum 0: w -= lr g
  *   else        m = mu m - lr g;  w += m,  nesterov: w += mu m - lr g */
-static void step_sgd(const step_scalars *s, float *restrict w,
-                     const float *restrict g, float *restrict m,
-                     float *restrict v, size_t n)
-{
-    const float lr = s->lr, mu = s->mu;
-    (void)v;
-    if (!s->momentum) {
-        for (size_t i = 0; i < n; i++)
-            w[i] -= lr * g[i];
-        return;
-    }
-    if (s->nesterov) {
-        for (size_t i = 0; i < n; i++) {
-            m[i] = mu * m[i] - lr * g[i];
-            w[i] += mu * m[i] - lr * g[i];
-        }
-    } else {
-        for (size_t i = 0; i < n; i++) {
-            m[i] = mu * m[i] - lr * g[i];
-            w[i] += m[i];
-        }
-    }
-}
-
-/* rmsprop (keras/src/optimizers/rmsprop.py, centered=False, momentum=0):
- *   v = rho v + (1 - rho) g^2;  w -= lr g / sqrt(v + eps)  (eps inside) */
-static void step_rmsprop(const step_scalars *s, float *restrict w,
-                         const float *restrict g, float *restrict m,
-                         float *restrict v, size_t n)
-{
-    const float lr = s->lr, rho = s->rho, c = s->one_minus_rho, eps = s->eps;
-    (void)m;
-    for (size_t i = 0; i < n; i++) {
-        v[i] = rho * v[i] + c * g[i] * g[i];
-        w[i] -= lr * g[i] / sqrtf(v[i] + eps);
-    }
-}
-
-/* adam (keras/src/optimizers/adam.py, amsgrad=False):
- *   m += (g - m)(1 - b1);  v += (g^2 - v)(1 - b2)
- *   w -= alpha m / (sqrt(v) + eps),  alpha = lr sqrt(1 - b2^t) / (1 - b1^t) */
-static void step_adam(const step_scalars *s, float *restrict w,
-                      const float *restrict g, float *restrict m,
-                      float *restrict v, size_t n)
-{
-    const float c1 = s->one_minus_b1, c2 = s->one_minus_b2;
-    const float a = s->alpha, eps = s->eps;
-    for (size_t i = 0; i < n; i++) {
-        m[i] += (g[i] - m[i]) * c1;
-        v[i] += (g[i] * g[i] - v[i]) * c2;
-        w[i] -= a * m[i] / (sqrtf(v[i]) + eps);
-    }
-}
-
-/* adagrad (keras/src/optimizers/adagrad.py):
- *   acc += g^2;  w -= lr g / sqrt(acc + eps) */
-static void step_adagrad(const step_scalars *s, float *restrict w,
-                         const float *restrict g, float *restrict m,
-                         float *restrict v, size_t n)
-{
-    const float lr = s->lr, eps = s->eps;
-    float *acc = m;
-    (void)v;
-    for (size_t i = 0; i < n; i++) {
-        acc[i] += g[i] * g[i];
-        w[i] -= lr * g[i] / sqrtf(acc[i] + eps);
-    }
-}
-
-/* nadam (keras/src/optimizers/nadam.py; Dozat 2016):
- *   m += (g - m)(1 - b1);  v += (g^2 - v)(1 - b2)
- *   mhat = u_t1 m / (1 - P_t1) + (1 - u_t) g / (1 - P_t) = k_m m + k_g g
- *   vhat = v / (1 - b2^t) = k_v v
- *   w -= lr mhat / (sqrt(vhat) + eps) */
-static void step_nadam(const step_scalars *s, float *restrict w,
-                       const float *restrict g, float *restrict m,
-                       float *restrict v, size_t n)
-{
-    const float c1 = s->one_minus_b1, c2 = s->one_minus_b2;
-    const float lr = s->lr, eps = s->eps;
-    const float km = s->k_m, kg = s->k_g, kv = s->k_v;
-    for (size_t i = 0; i < n; i++) {
-        m[i] += (g[i] - m[i]) * c1;
-        v[i] += (g[i] * g[i] - v[i]) * c2;
-        float mhat = km * m[i] + kg * g[i];
-        w[i] -= lr * mhat / (sqrtf(kv * v[i]) + eps);
-    }
-}
-
-/* Out-of-place versions: the same expressions as the rules above, term
- * for term (so the same floats), reading w, m, v and writing wo, mo, vo. */
-static void step_sgd_to(const step_scalars *s, float *restrict wo,
-                        const float *restrict w, const float *restrict g,
-                        float *restrict mo, const float *restrict m,
-                        float *restrict vo, const float *restrict v, size_t n)
+static void rule_sgd(const step_scalars *s, float *wo, const float *w,
+                     const float *g, float *mo, const float *m, float *vo,
+                     const float *v, size_t n)
 {
     const float lr = s->lr, mu = s->mu;
     (void)vo, (void)v;
     if (!s->momentum) {
-        for (size_t i = 0; i < n; i++)
-            wo[i] = w[i] - lr * g[i];
+        nn_opt_sgd_kernel(wo, w, g, lr, n);
         return;
     }
     if (s->nesterov) {
+        ELEMENTWISE
         for (size_t i = 0; i < n; i++) {
             float mi = mu * m[i] - lr * g[i];
             mo[i] = mi;
             wo[i] = w[i] + (mu * mi - lr * g[i]);
         }
     } else {
+        ELEMENTWISE
         for (size_t i = 0; i < n; i++) {
             float mi = mu * m[i] - lr * g[i];
             mo[i] = mi;
@@ -286,13 +216,15 @@ static void step_sgd_to(const step_scalars *s, float *restrict wo,
     }
 }
 
-static void step_rmsprop_to(const step_scalars *s, float *restrict wo,
-                            const float *restrict w, const float *restrict g,
-                            float *restrict mo, const float *restrict m,
-                            float *restrict vo, const float *restrict v, size_t n)
+/* rmsprop (keras/src/optimizers/rmsprop.py, centered=False, momentum=0):
+ *   v = rho v + (1 - rho) g^2;  w -= lr g / sqrt(v + eps)  (eps inside) */
+static void rule_rmsprop(const step_scalars *s, float *wo, const float *w,
+                         const float *g, float *mo, const float *m,
+                         float *vo, const float *v, size_t n)
 {
     const float lr = s->lr, rho = s->rho, c = s->one_minus_rho, eps = s->eps;
     (void)mo, (void)m;
+    ELEMENTWISE
     for (size_t i = 0; i < n; i++) {
         float vi = rho * v[i] + c * g[i] * g[i];
         vo[i] = vi;
@@ -300,13 +232,16 @@ static void step_rmsprop_to(const step_scalars *s, float *restrict wo,
     }
 }
 
-static void step_adam_to(const step_scalars *s, float *restrict wo,
-                         const float *restrict w, const float *restrict g,
-                         float *restrict mo, const float *restrict m,
-                         float *restrict vo, const float *restrict v, size_t n)
+/* adam (keras/src/optimizers/adam.py, amsgrad=False):
+ *   m += (g - m)(1 - b1);  v += (g^2 - v)(1 - b2)
+ *   w -= alpha m / (sqrt(v) + eps),  alpha = lr sqrt(1 - b2^t) / (1 - b1^t) */
+static void rule_adam(const step_scalars *s, float *wo, const float *w,
+                      const float *g, float *mo, const float *m, float *vo,
+                      const float *v, size_t n)
 {
     const float c1 = s->one_minus_b1, c2 = s->one_minus_b2;
     const float a = s->alpha, eps = s->eps;
+    ELEMENTWISE
     for (size_t i = 0; i < n; i++) {
         float mi = m[i] + (g[i] - m[i]) * c1;
         float vi = v[i] + (g[i] * g[i] - v[i]) * c2;
@@ -316,13 +251,15 @@ static void step_adam_to(const step_scalars *s, float *restrict wo,
     }
 }
 
-static void step_adagrad_to(const step_scalars *s, float *restrict wo,
-                            const float *restrict w, const float *restrict g,
-                            float *restrict mo, const float *restrict m,
-                            float *restrict vo, const float *restrict v, size_t n)
+/* adagrad (keras/src/optimizers/adagrad.py), the accumulator in m:
+ *   acc += g^2;  w -= lr g / sqrt(acc + eps) */
+static void rule_adagrad(const step_scalars *s, float *wo, const float *w,
+                         const float *g, float *mo, const float *m,
+                         float *vo, const float *v, size_t n)
 {
     const float lr = s->lr, eps = s->eps;
     (void)vo, (void)v;
+    ELEMENTWISE
     for (size_t i = 0; i < n; i++) {
         float acc = m[i] + g[i] * g[i];
         mo[i] = acc;
@@ -330,14 +267,19 @@ static void step_adagrad_to(const step_scalars *s, float *restrict wo,
     }
 }
 
-static void step_nadam_to(const step_scalars *s, float *restrict wo,
-                          const float *restrict w, const float *restrict g,
-                          float *restrict mo, const float *restrict m,
-                          float *restrict vo, const float *restrict v, size_t n)
+/* nadam (keras/src/optimizers/nadam.py; Dozat 2016):
+ *   m += (g - m)(1 - b1);  v += (g^2 - v)(1 - b2)
+ *   mhat = u_t1 m / (1 - P_t1) + (1 - u_t) g / (1 - P_t) = k_m m + k_g g
+ *   vhat = v / (1 - b2^t) = k_v v
+ *   w -= lr mhat / (sqrt(vhat) + eps) */
+static void rule_nadam(const step_scalars *s, float *wo, const float *w,
+                       const float *g, float *mo, const float *m, float *vo,
+                       const float *v, size_t n)
 {
     const float c1 = s->one_minus_b1, c2 = s->one_minus_b2;
     const float lr = s->lr, eps = s->eps;
     const float km = s->k_m, kg = s->k_g, kv = s->k_v;
+    ELEMENTWISE
     for (size_t i = 0; i < n; i++) {
         float mi = m[i] + (g[i] - m[i]) * c1;
         float vi = v[i] + (g[i] * g[i] - v[i]) * c2;
@@ -345,6 +287,22 @@ static void step_nadam_to(const step_scalars *s, float *restrict wo,
         vo[i] = vi;
         float mhat = km * mi + kg * g[i];
         wo[i] = w[i] - lr * mhat / (sqrtf(kv * vi) + eps);
+    }
+}
+
+/* The kind's rule on n floats (out of place, or in place when wo, mo, vo
+ * are w, m, v). */
+static void rule(const nn_opt *o, const step_scalars *s, float *wo,
+                 const float *w, const float *g, float *mo, const float *m,
+                 float *vo, const float *v, size_t n)
+{
+    switch (o->cfg.kind) {
+    case NN_OPT_SGD: rule_sgd(s, wo, w, g, mo, m, vo, v, n); break;
+    case NN_OPT_RMSPROP: rule_rmsprop(s, wo, w, g, mo, m, vo, v, n); break;
+    case NN_OPT_ADAM: rule_adam(s, wo, w, g, mo, m, vo, v, n); break;
+    case NN_OPT_ADAGRAD: rule_adagrad(s, wo, w, g, mo, m, vo, v, n); break;
+    case NN_OPT_NADAM: rule_nadam(s, wo, w, g, mo, m, vo, v, n); break;
+    default: break;
     }
 }
 
@@ -392,14 +350,7 @@ static void step_ranges(const nn_opt *o, const step_scalars *s, float *w,
         float *wr = w + o0, *m = m0 ? m0 + o0 : NULL;
         float *v = v0 ? v0 + o0 : NULL;
         const float *gr = g + o0;
-        switch (o->cfg.kind) {
-        case NN_OPT_SGD: step_sgd(s, wr, gr, m, v, n); break;
-        case NN_OPT_RMSPROP: step_rmsprop(s, wr, gr, m, v, n); break;
-        case NN_OPT_ADAM: step_adam(s, wr, gr, m, v, n); break;
-        case NN_OPT_ADAGRAD: step_adagrad(s, wr, gr, m, v, n); break;
-        case NN_OPT_NADAM: step_nadam(s, wr, gr, m, v, n); break;
-        default: break;
-        }
+        rule(o, s, wr, wr, gr, m, m, v, v, n);
     }
 }
 
@@ -457,14 +408,7 @@ static void step_span(const step_job *j, size_t a, size_t b)
     float *vr = j->vo ? j->vo + a : NULL;
     const float *wi = j->w + a, *gr = j->g + a;
     const float *m = o->m ? o->m + a : NULL, *v = o->v ? o->v + a : NULL;
-    switch (o->cfg.kind) {
-    case NN_OPT_SGD: step_sgd_to(s, wr, wi, gr, mr, m, vr, v, k); break;
-    case NN_OPT_RMSPROP: step_rmsprop_to(s, wr, wi, gr, mr, m, vr, v, k); break;
-    case NN_OPT_ADAM: step_adam_to(s, wr, wi, gr, mr, m, vr, v, k); break;
-    case NN_OPT_ADAGRAD: step_adagrad_to(s, wr, wi, gr, mr, m, vr, v, k); break;
-    case NN_OPT_NADAM: step_nadam_to(s, wr, wi, gr, mr, m, vr, v, k); break;
-    default: break;
-    }
+    rule(o, s, wr, wi, gr, mr, m, vr, v, k);
 }
 
 static void step_block(void *ctx, int blk)

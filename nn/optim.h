@@ -78,11 +78,17 @@ int nn_opt_copy(nn_opt *dst, const nn_opt *src, nn_err *e);
 void nn_opt_step(nn_opt *o, float *w, const float *g,
                  const size_t *off, const size_t *len, int nranges);
 
+/* Plain SGD's update on n floats, wo = w - lr g (wo may be w): the
+ * kernel nn_opt_step runs for sgd without momentum, and the one SGD
+ * folded into backward runs on a layer's bias (fold.c). */
+void nn_opt_sgd_kernel(float *wo, const float *w, const float *g, float lr,
+                       size_t n);
+
 /* Floats in o's state block (m and v, one allocation): 0, n or 2n. */
 size_t nn_opt_state_floats(const nn_opt *o);
 
 /* The same step out of place, for a transactional update (fit keeps the
- * weights before the step to undo it; see fit.c): t += 1, then the new
+ * weights before the step to undo it; see step.c): t += 1, then the new
  * weights go to w_out and, when the rule changes the state, the new
  * state to state_out, a block of nn_opt_state_floats(o) floats laid out
  * as o's (m, then v).  w, g and o's state are only read; outside the

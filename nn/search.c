@@ -1,7 +1,7 @@
 /* search.c - the pure parts of a hyperparameter search (see search.h): the
  * keys and their values, grid and random candidates, k-fold splits, the
  * statistics of cv_results_ and Keras Tuner's Hyperband plan.  The runs
- * are in search_run.c. */
+ * are in search_build.c (the candidates) and search_run.c. */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>

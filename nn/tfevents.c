@@ -51,29 +51,12 @@ uint32_t nn_crc32c_mask(uint32_t crc)
 
 void nn_bytes_free(nn_bytes *b)
 {
-    free(b->p);
-    memset(b, 0, sizeof *b);
+    nn_buf_free(&b->buf);
 }
 
 static void put(nn_bytes *b, const void *data, size_t n)
 {
-    if (b->failed)
-        return;
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n)
-            cap *= 2;
-        uint8_t *p = realloc(b->p, cap);
-        if (!p) {
-            b->failed = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    if (n)
-        memcpy(b->p + b->len, data, n);
-    b->len += n;
+    nn_buf_add(&b->buf, data, n);
 }
 
 static void put_le(nn_bytes *b, uint64_t v, int nbytes)

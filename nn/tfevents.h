@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "buf.h"
 #include "nn.h"
 
 /* CRC-32C of n bytes, and its running form (start with crc = 0). */
@@ -35,12 +36,16 @@ uint32_t nn_crc32c_update(uint32_t crc, const void *data, size_t n);
 /* TFRecord's masked CRC. */
 uint32_t nn_crc32c_mask(uint32_t crc);
 
-/* A growable byte string.  Appends never fail loudly: on out of memory
- * `failed` is set and later appends do nothing. */
-typedef struct nn_bytes {
-    uint8_t *p;
-    size_t len, cap;
-    int failed;
+/* A growable byte string: the growing buffer of buf.h, its fields seen
+ * as bytes.  Appends never fail loudly: on out of memory `failed` is set
+ * and later appends do nothing.  {0} is empty. */
+typedef union nn_bytes {
+    nn_buf buf;
+    struct {             /* buf's s, len, cap and oom */
+        uint8_t *p;
+        size_t len, cap;
+        int failed;
+    };
 } nn_bytes;
 
 void nn_bytes_free(nn_bytes *b);

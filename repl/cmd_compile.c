@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "repl.h"
+#include "hints.h"
 
 /* Which optimizer takes which setting (Keras's constructor arguments). */
 static const char *const opt_keys[NN_OPT_COUNT] = {
@@ -218,7 +219,7 @@ static int cmd_compile(repl_session *s, const repl_args *a)
         return -1;
     nn_err e;
     if (nn_model_compile(s->model, &c, &e) != NN_OK)
-        return repl_error(s, "compile", "%s", e.msg);
+        return repl_error(s, "compile", "%s%s", e.msg, repl_hint(e.msg));
     snprintf(s->loss_name, sizeof s->loss_name, "%s", nn_loss_names[lks[0]]);
     print_compiled(&c, lks, nl, lw, nw, opt, from_logits);
     return 0;

@@ -22,6 +22,7 @@
 #include "progress.h"
 #include "save.h"
 #include "npy.h"
+#include "hints.h"
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -174,7 +175,7 @@ static int load_layers(repl_session *s, const char *file, const char *spec)
     nn_err e;
     nn_model *src = nn_model_load(file, NULL, &e);
     if (!src)
-        return repl_error(s, "load", "%s", e.msg);
+        return repl_error(s, "load", "%s%s", e.msg, repl_hint(e.msg));
     int nl = src->n - 1;
     int rc = 0;
     if (!is_chain(src)) {
@@ -246,7 +247,7 @@ static int cmd_load(repl_session *s, const repl_args *a)
     nn_err e;
     nn_model *m = nn_model_load(file, &h, &e);
     if (!m)
-        return repl_error(s, "load", "%s", e.msg);
+        return repl_error(s, "load", "%s%s", e.msg, repl_hint(e.msg));
     nn_model_free(s->model);
     s->model = m;
     nn_history_free(&s->hist);
