@@ -101,4 +101,11 @@ void cb_logs_keys(const nn_logs *l, char *buf, size_t len);
 int cb_format_path(const char *t, int epoch1, const nn_logs *logs, double lr,
                    char *out, size_t outlen, char *msg, size_t msglen);
 
+/* callback_parse.c: the settings of a callback of kind (CB_*) into c,
+ * Keras's defaults then the command's words; 0, or -1 after the error. */
+int cb_parse_kind(repl_session *s, const repl_args *a, int kind, cb *c);
+/* The keywords of the callback form `what` ("checkpoint", "lr_schedule
+ * onecycle", "remove") checked against its declaration; 0 or -1. */
+int cb_check_form_keys(repl_session *s, const repl_args *a, const char *what);
+
 #endif
