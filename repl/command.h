@@ -161,4 +161,49 @@ int repl_form_next_is_file(const repl_cmd *c, const char *w);
  * values, true/false for BOOL, or NULL. */
 const char *const *repl_opt_values(const repl_opt *o);
 
+
+/* ---- the table (commands.c, help.c) ---- */
+
+/* One table per command file, each ended by an entry with name NULL. */
+extern const repl_cmd repl_cmds_session[];
+extern const repl_cmd repl_cmds_data[];
+extern const repl_cmd repl_cmds_split[];
+extern const repl_cmd repl_cmds_scale[];
+extern const repl_cmd repl_cmds_show[];
+extern const repl_cmd repl_cmds_model[];
+extern const repl_cmd repl_cmds_compile[];
+extern const repl_cmd repl_cmds_fit[];
+extern const repl_cmd repl_cmds_step[];
+extern const repl_cmd repl_cmds_evaluate[];
+extern const repl_cmd repl_cmds_predict[];
+extern const repl_cmd repl_cmds_history[];
+extern const repl_cmd repl_cmds_expect[];
+extern const repl_cmd repl_cmds_callback[];
+extern const repl_cmd repl_cmds_lrfind[];
+extern const repl_cmd repl_cmds_weights[];
+extern const repl_cmd repl_cmds_grads[];
+extern const repl_cmd repl_cmds_activations[];
+extern const repl_cmd repl_cmds_gradcheck[];
+extern const repl_cmd repl_cmds_perceptron[];
+extern const repl_cmd repl_cmds_plot[];
+extern const repl_cmd repl_cmds_save[];     /* save load */
+extern const repl_cmd repl_cmds_export[];   /* export keras */
+extern const repl_cmd repl_cmds_lesson[];
+extern const repl_cmd repl_cmds_search[];
+/* All of them in order, NULL-terminated (commands.c). */
+extern const repl_cmd *const repl_cmd_tables[];
+
+/* The assembled table (with the generated usage lines): all commands,
+ * NULL-terminated array of pointers. */
+const repl_cmd *const *repl_commands(void);
+const repl_cmd *repl_find(const char *name);
+/* Enumerated values of a keyword, for completion and messages
+ * (activation= -> activations, loss= -> losses, ...), or NULL. */
+const char *const *repl_key_values(const char *key);
+/* Names of all commands, NULL-terminated, in table order (for
+ * suggestions and completion). */
+const char *const *repl_command_names(void);
+/* The `help` handler (help.c), for the session table. */
+int repl_cmd_help(struct repl_session *s, const struct repl_args *a);
+
 #endif
