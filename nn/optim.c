@@ -27,6 +27,18 @@ const char *const nn_opt_names[] = {
     "sgd", "rmsprop", "adam", "adagrad", "nadam", NULL
 };
 
+/* The settings each optimizer's constructor takes (Keras 3's
+ * keras.optimizers.SGD(learning_rate, momentum, nesterov), RMSprop(...,
+ * rho, ..., epsilon), Adam/Nadam(..., beta_1, beta_2, epsilon),
+ * Adagrad(..., initial_accumulator_value, epsilon)), by nn_opt_kind. */
+const char *const nn_opt_settings[NN_OPT_COUNT] = {
+    "learning_rate momentum nesterov",
+    "learning_rate rho epsilon",
+    "learning_rate beta_1 beta_2 epsilon",
+    "learning_rate initial_accumulator_value epsilon",
+    "learning_rate beta_1 beta_2 epsilon",
+};
+
 void nn_opt_defaults(nn_opt_cfg *c, nn_opt_kind kind)
 {
     memset(c, 0, sizeof *c);

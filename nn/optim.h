@@ -38,6 +38,9 @@ typedef enum nn_opt_kind {
 
 /* "sgd", "rmsprop", "adam", "adagrad", "nadam"; NULL-terminated. */
 extern const char *const nn_opt_names[];
+/* The settings each optimizer takes, space-separated, by kind:
+ * "learning_rate momentum nesterov" for sgd, ... */
+extern const char *const nn_opt_settings[NN_OPT_COUNT];
 
 typedef struct nn_opt_cfg {
     nn_opt_kind kind;

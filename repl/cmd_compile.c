@@ -7,15 +7,6 @@
 #include "repl.h"
 #include "hints.h"
 
-/* Which optimizer takes which setting (Keras's constructor arguments). */
-static const char *const opt_keys[NN_OPT_COUNT] = {
-    "learning_rate momentum nesterov",
-    "learning_rate rho epsilon",
-    "learning_rate beta_1 beta_2 epsilon",
-    "learning_rate initial_accumulator_value epsilon",
-    "learning_rate beta_1 beta_2 epsilon",
-};
-
 /* loss=NAME[,NAME...] into lks (*nl of them): one loss for every output,
  * or one per output (Keras: loss=["mse", "mse"]).  0 or -1. */
 static int parse_losses(repl_session *s, const char *lname, int nout,
@@ -104,13 +95,17 @@ static int parse_opt_settings(repl_session *s, const repl_args *a, int opt,
                               nn_opt_cfg *o)
 {
     nn_opt_defaults(o, (nn_opt_kind)opt);
-    static const char *const settings[] = {
-        "learning_rate", "momentum", "nesterov", "rho", "beta_1", "beta_2",
-        "epsilon", "initial_accumulator_value", NULL};
-    for (int i = 0; settings[i]; i++)
-        if (repl_arg_str(a, settings[i]) && !repl_word_in(opt_keys[opt], settings[i]))
+    /* a setting of another optimizer (compile's keywords, in order) */
+    const repl_cmd *cmd = repl_find("compile");
+    for (const repl_opt *k = cmd ? cmd->opts : NULL; k && k->name; k++) {
+        int any = 0;
+        for (int j = 0; j < NN_OPT_COUNT && !any; j++)
+            any = repl_word_in(nn_opt_settings[j], k->name);
+        if (any && repl_arg_str(a, k->name) &&
+            !repl_word_in(nn_opt_settings[opt], k->name))
             return repl_error(s, "compile", "%s is not a setting of %s; it takes: %s",
-                              settings[i], nn_opt_names[opt], opt_keys[opt]);
+                              k->name, nn_opt_names[opt], nn_opt_settings[opt]);
+    }
     if (repl_opt_num_or(s, a, "learning_rate", o->learning_rate, &o->learning_rate) < 0 ||
         repl_opt_num_or(s, a, "momentum", o->momentum, &o->momentum) < 0 ||
         repl_opt_bool_or(s, a, "nesterov", o->nesterov, &o->nesterov) < 0 ||
@@ -118,7 +113,8 @@ static int parse_opt_settings(repl_session *s, const repl_args *a, int opt,
         repl_opt_num_or(s, a, "beta_1", o->beta_1, &o->beta_1) < 0 ||
         repl_opt_num_or(s, a, "beta_2", o->beta_2, &o->beta_2) < 0 ||
         repl_opt_num_or(s, a, "epsilon", o->epsilon, &o->epsilon) < 0 ||
-        repl_opt_num_or(s, a, "initial_accumulator_value", o->initial_accumulator_value, &o->initial_accumulator_value) < 0)
+        repl_opt_num_or(s, a, "initial_accumulator_value", o->initial_accumulator_value,
+                        &o->initial_accumulator_value) < 0)
         return -1;
     if (o->learning_rate > 1e3)
         return repl_error(s, "compile", "learning_rate must be at most 1000 (got %g)",
