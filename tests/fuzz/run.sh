@@ -111,8 +111,10 @@ dict="$work/cmd.dict"
         printf '"%s"\n' "$(printf '%s' "$w" | sed 's/\\/\\\\/g; s/"/\\"/g')"
     done
     grep -ho '"[a-z][a-z0-9_]\{1,30\}"' "$src"/repl/*.c | sort -u
-    grep -ho '\.keys = "[^"]*"' "$src"/repl/*.c | sed 's/.*= "//; s/"$//' |
-        tr ' ' '\n' | sed '/^$/d' | sort -u | sed 's/.*/"&="/'
+    # every declared keyword, as "key=" (repl_opt's .name in the command files)
+    grep -ho '{\.name = "[a-zA-Z_.0-9]*", \.type' "$src"/repl/*.c |
+        sed 's/{\.name = "//; s/", \.type//; s/^LAYER\./dense./' | sort -u |
+        sed 's/.*/"&="/'
 } >"$dict"
 
 # ---- harnesses ----
