@@ -37,6 +37,9 @@ int repl_arg_double(repl_session *s, const repl_args *a, const char *key,
  * repl_arg_pos_double for "> 0" (rejects 0, NaN, inf). */
 int repl_arg_pos_double(repl_session *s, const repl_args *a, const char *key,
                         double def, double *out);
+/* A fraction: strictly between 0 and 1 (test_size=0.2). */
+int repl_arg_frac(repl_session *s, const repl_args *a, const char *key,
+                  double def, double *out);
 int repl_arg_bool(repl_session *s, const repl_args *a, const char *key,
                   int def, int *out);   /* true/false/yes/no/1/0/on/off */
 /* Value must be one of table (NULL-terminated); out is its index. */

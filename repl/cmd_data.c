@@ -320,7 +320,7 @@ static int cmd_data(repl_session *s, const repl_args *a)
     if (repl_opt_int(s, a, "n", &n) < 0 ||
         repl_opt_num(s, a, "noise", &noise) < 0 ||
         (has_seed = repl_opt_int_or(s, a, "seed", 0, &seed)) < 0 ||
-        repl_frac_arg(s, a, "test_split", 0.0, &test_split) < 0 ||
+        repl_opt_num(s, a, "test_split", &test_split) < 0 ||
         repl_opt_bool(s, a, "header", &header) < 0 ||
         repl_opt_enum_or(s, a, "task", 0, &task) < 0)
         return -1;
@@ -414,7 +414,7 @@ static const repl_opt data_base_opts[] = {
      .help = "standard deviation of the noise added"},
     {.name = "seed", .type = REPL_T_INT, .min = 0, .max = LONG_MAX, .shown = "N",
      .help = "the random seed of the generator"},
-    {.name = "test_split", .type = REPL_T_TEXT, .shown = "F",
+    {.name = "test_split", .type = REPL_T_FRAC, .shown = "F", .def = "0",
      .help = "fraction of the samples kept apart as a test set"},
     REPL_END
 };

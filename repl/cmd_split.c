@@ -11,7 +11,7 @@ static int cmd_split(repl_session *s, const repl_args *a)
     double test_size, valid_size;
     int stratify;
     int has_strat;
-    if (repl_frac_arg(s, a, "test_size", 0.2, &test_size) < 0 ||
+    if (repl_opt_num(s, a, "test_size", &test_size) < 0 ||
         repl_opt_num(s, a, "valid_size", &valid_size) < 0 ||
         (has_strat = repl_opt_bool(s, a, "stratify", &stratify)) < 0)
         return -1;
@@ -72,7 +72,7 @@ static int cmd_split(repl_session *s, const repl_args *a)
 }
 
 static const repl_opt split_opts[] = {
-    {.name = "test_size", .type = REPL_T_TEXT, .shown = "0.2",
+    {.name = "test_size", .type = REPL_T_FRAC, .shown = "0.2", .def = "0.2",
      .help = "fraction of the samples moved to the test set"},
     {.name = "stratify", .type = REPL_T_BOOL, .shown = "true", .def = "true",
      .help = "keep each class's share in both parts"},

@@ -30,6 +30,7 @@ typedef enum repl_opt_type {
     REPL_T_INT,       /* a whole number within [min, max] */
     REPL_T_NUM,       /* a finite number within [min, max] */
     REPL_T_POS,       /* a number > 0 (rejects 0, NaN and inf) */
+    REPL_T_FRAC,      /* a fraction, strictly between 0 and 1 */
     REPL_T_BOOL,      /* true/false (yes/no, 1/0, on/off) */
     REPL_T_ENUM,      /* one of values */
     REPL_T_LIST,      /* comma-separated words, each one of values */

@@ -29,20 +29,3 @@ int repl_names_differ(const nn_dataset *ds)
     }
     return 0;
 }
-
-int repl_frac_arg(repl_session *s, const repl_args *a, const char *key,
-                  double def, double *out)
-{
-    *out = def;
-    const char *v = repl_arg_str(a, key);
-    if (!v)
-        return 0;
-    double x;
-    if (repl_parse_double(v, &x) == 0 && x > 0.0 && x < 1.0) {
-        *out = x;
-        return 1;
-    }
-    return repl_error(s, a->cmd, "%s must be a number between 0 and 1, both "
-                      "excluded (got '%s'); e.g. 0.2 keeps 80%% for training",
-                      key, v);
-}

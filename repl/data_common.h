@@ -21,9 +21,5 @@ extern const char *const repl_data_words[];
 const char *repl_reload_cmd(const repl_session *s, char *buf, size_t len);
 /* Whether the class names say more than the class numbers. */
 int repl_names_differ(const nn_dataset *ds);
-/* A fraction key (test_split, test_size): absent 0 (out = def), valid 1,
- * else -1 after saying that it must lie strictly between 0 and 1. */
-int repl_frac_arg(repl_session *s, const repl_args *a, const char *key,
-                  double def, double *out);
 
 #endif

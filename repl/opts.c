@@ -344,7 +344,10 @@ int repl_opt_num_or(repl_session *s, const repl_args *a, const char *key, double
                     double *out)
 {
     *out = def;
-    const repl_opt *o = decl(s, a, key, REPL_T_NUM, REPL_T_POS);
+    const repl_opt *o = opt_for(a, key);
+    if (o && o->type == REPL_T_FRAC)
+        return repl_arg_frac(s, a, key, def, out);
+    o = decl(s, a, key, REPL_T_NUM, REPL_T_POS);
     if (!o)
         return -1;
     if (o->type == REPL_T_POS)

@@ -219,6 +219,28 @@ static int afprintf(nn_afile *f, const char *fmt, ...)
     return nn_afile_write(f, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
+/* ",param_NAME" for each hyperparameter that varies (scikit-learn's
+ * cv_results_ columns). */
+static void param_names(nn_afile *f, const nn_space *sp)
+{
+    for (int j = 0; j < sp->n; j++)
+        if (sp->p[j].nvalues != 1)
+            afprintf(f, ",param_%s", sp->p[j].name);
+}
+
+/* ",VALUE" of each varying hyperparameter of one candidate (vals: its
+ * sp->n values). */
+static void param_values(nn_afile *f, const nn_space *sp, const double *vals)
+{
+    for (int j = 0; j < sp->n; j++) {
+        char v[64];
+        if (sp->p[j].nvalues == 1)
+            continue;
+        csv_value(v, sizeof v, &sp->p[j], vals[j]);
+        afprintf(f, ",%s", v);
+    }
+}
+
 int repl_search_write_cv_csv(repl_session *s, const char *path, const nn_space *sp,
                              const nn_cv_result *res)
 {
@@ -228,21 +250,13 @@ int repl_search_write_cv_csv(repl_session *s, const char *path, const nn_space *
         return repl_error(s, "search", "%s", e.msg);
     int k = res->nfolds;
     afprintf(&f, "mean_fit_time,std_fit_time");
-    for (int j = 0; j < sp->n; j++)
-        if (sp->p[j].nvalues != 1)
-            afprintf(&f, ",param_%s", sp->p[j].name);
+    param_names(&f, sp);
     for (int i = 0; i < k; i++)
         afprintf(&f, ",split%d_test_score", i);
     afprintf(&f, ",mean_test_score,std_test_score,rank_test_score\n");
     for (int c = 0; c < res->ndone; c++) {
         afprintf(&f, "%.17g,%.17g", res->mean_time[c], res->std_time[c]);
-        for (int j = 0; j < sp->n; j++) {
-            char v[64];
-            if (sp->p[j].nvalues == 1)
-                continue;
-            csv_value(v, sizeof v, &sp->p[j], res->vals[(size_t)c * res->nparams + j]);
-            afprintf(&f, ",%s", v);
-        }
+        param_values(&f, sp, res->vals + (size_t)c * res->nparams);
         for (int i = 0; i < k; i++)
             afprintf(&f, ",%.17g", res->scores[(size_t)c * k + i]);
         afprintf(&f, ",%.17g,%.17g,%d\n", res->mean[c], res->std[c], res->rank[c]);
@@ -261,22 +275,14 @@ int repl_search_write_hb_csv(repl_session *s, const char *path, const nn_space *
     if (nn_afile_open(&f, path, &e) != NN_OK)
         return repl_error(s, "search", "%s", e.msg);
     afprintf(&f, "trial,bracket");
-    for (int j = 0; j < sp->n; j++)
-        if (sp->p[j].nvalues != 1)
-            afprintf(&f, ",param_%s", sp->p[j].name);
+    param_names(&f, sp);
     afprintf(&f, ",epochs,score,rank,fit_time\n");
     int rows = 0;
     for (int t = 0; t < res->ntrials; t++) {
         if (res->rounds[t] == 0)
             continue;
         afprintf(&f, "%d,%d", t + 1, res->bracket[t] + 1);
-        for (int j = 0; j < sp->n; j++) {
-            char v[64];
-            if (sp->p[j].nvalues == 1)
-                continue;
-            csv_value(v, sizeof v, &sp->p[j], res->vals[(size_t)t * res->nparams + j]);
-            afprintf(&f, ",%s", v);
-        }
+        param_values(&f, sp, res->vals + (size_t)t * res->nparams);
         afprintf(&f, ",%d,%.17g,%d,%.17g\n", res->epochs[t], res->score[t],
                  res->rank[t], res->seconds[t]);
         rows++;
