@@ -6,8 +6,9 @@
  * so one pass over the weights replaces backward's dW and the optimizer's
  * w -= lr g.  Which models may fold: SGD without momentum, no shared
  * layer. */
+#include "fold.h"
 #include "mat.h"
-#include "pass.h"
+#include "optim.h"
 
 int nn_model_can_fold_sgd(const nn_model *m)
 {
@@ -42,10 +43,4 @@ void nn_fold_dense(const nn_fold *fold, nn_model *m, int i, int rows,
         float *b = fold->w_out + own->b_off;
         nn_opt_sgd_kernel(b, b, db, fold->lr, (size_t)units);
     }
-}
-
-void nn_model_backward_sgd(nn_model *m, float lr, float *w_out, float *db)
-{
-    nn_fold f = {lr, w_out, db};
-    nn_backward(m, &f);
 }

@@ -387,3 +387,10 @@ int nn_model_predict(nn_model *m, const float *x, int d, int n, float *out,
     }
     return NN_OK;
 }
+
+/* Backward with plain SGD folded in (fold.c). */
+void nn_model_backward_sgd(nn_model *m, float lr, float *w_out, float *db)
+{
+    nn_fold f = {lr, w_out, db};
+    nn_backward(m, &f);
+}

@@ -5,6 +5,7 @@
 #define NN_PASS_H
 
 #include "model.h"
+#include "fold.h"
 
 /* Lays out the per-batch buffers for rows samples (a new slab when rows >
  * batch_cap; see batch.c for what each node gets). */
@@ -16,23 +17,11 @@ int nn_batch_gather_room(nn_model *m, int rows, nn_err *e);
 void nn_batch_gather(nn_model *m, const float *x, int d, int rows,
                      const float **xs);
 
-/* Plain SGD folded into backward (nn_model_backward_sgd): the learning
- * rate, where the new weights go (m->params or a copy), and room for one
- * layer's db. */
-typedef struct nn_fold {
-    float lr;
-    float *w_out;
-    float *db;
-} nn_fold;
 
 /* Backward from the gradients nn_model_loss left.  fold NULL: every
  * parameter gradient into m->grads (nn_model_backward); else no dW, each
  * trainable Dense layer's db into fold->db and nn_fold_dense after its
  * dx. */
 void nn_backward(nn_model *m, const nn_fold *fold);
-/* The SGD step of Dense node i from its dz (rows, units) and db (units,
- * NULL without a trainable bias), into fold->w_out. */
-void nn_fold_dense(const nn_fold *fold, nn_model *m, int i, int rows,
-                   const float *db);
 
 #endif

@@ -108,24 +108,6 @@ plot_series *plot_panel_series(plot_panel *p, const char *title,
     return s;
 }
 
-void plot_pad_range(double *lo, double *hi, double frac)
-{
-    if (!isfinite(*lo) || !isfinite(*hi)) {
-        *lo = 0;
-        *hi = 1;
-        return;
-    }
-    double w = *hi - *lo;
-    if (w <= 0 || w < 1e-12 * fabs(*hi)) {
-        double d = fabs(*lo) > 0 ? fabs(*lo) / 10 : 0.5;
-        *lo -= d;
-        *hi += d;
-        return;
-    }
-    *lo -= frac * w;
-    *hi += frac * w;
-}
-
 void plot_style_common(plot_buf *b, const plot_out *o)
 {
     if (plot_out_is_text(o)) {

@@ -138,6 +138,8 @@ const repl_form *repl_form_of(const repl_cmd *c, int npos, char *const *pos);
 /* The form of c whose word is exactly w ("csv", "lr_schedule onecycle"),
  * or NULL. */
 const repl_form *repl_form_named(const repl_cmd *c, const char *w);
+/* The declaration of key in c's own options or form f's, or NULL. */
+const repl_opt *repl_form_opt(const repl_cmd *c, const repl_form *f, const char *key);
 /* 1 when form f (or the command itself) declares key. */
 int repl_form_takes(const repl_cmd *c, const repl_form *f, const char *key);
 /* The keywords of form f, space-separated, in declaration order

@@ -1,74 +1,8 @@
-/* help.c - the assembled command table, and help in three tiers (as
- * sqlite3's .help): the list by topic, one command in full, and a search
- * of all help text for a word. */
+/* help.c - help in three tiers (as sqlite3's .help): the list by topic,
+ * one command in full, and a search of all help text for a word. */
 #include <stdlib.h>
 #include <string.h>
 #include "repl.h"
-
-static const repl_cmd **table;       /* every command, NULL-terminated */
-static const char **names;           /* their names, NULL-terminated */
-
-/* A declared command with its generated usage line and keyword list
- * (command.h); kept for the whole session. */
-static const repl_cmd *declared(const repl_cmd *c)
-{
-    repl_cmd *d = malloc(sizeof *d);
-    char *usage = repl_usage_of(c), *keys = repl_keys_of(c);
-    if (!d || !usage || !keys) {
-        fputs("nnlab: out of memory\n", stderr);
-        exit(1);
-    }
-    *d = *c;
-    d->usage = usage;
-    d->keys = keys;
-    return d;
-}
-
-static void build(void)
-{
-    const repl_cmd *const *topics = repl_cmd_tables;
-    size_t n = 0;
-    for (int t = 0; topics[t]; t++)
-        for (const repl_cmd *c = topics[t]; c->name; c++)
-            n++;
-    table = malloc((n + 1) * sizeof *table);
-    names = malloc((n + 1) * sizeof *names);
-    if (!table || !names) {
-        fputs("nnlab: out of memory\n", stderr);
-        exit(1);
-    }
-    n = 0;
-    for (int t = 0; topics[t]; t++)
-        for (const repl_cmd *c = topics[t]; c->name; c++) {
-            table[n] = declared(c);
-            names[n++] = c->name;
-        }
-    table[n] = NULL;
-    names[n] = NULL;
-}
-
-const repl_cmd *const *repl_commands(void)
-{
-    if (!table)
-        build();
-    return table;
-}
-
-const char *const *repl_command_names(void)
-{
-    if (!names)
-        build();
-    return names;
-}
-
-const repl_cmd *repl_find(const char *name)
-{
-    const repl_cmd *const *t = repl_commands();
-    for (int i = 0; t[i]; i++)
-        if (strcmp(t[i]->name, name) == 0)
-            return t[i];
-    return NULL;
-}
 
 /* ---- the list ---- */
 

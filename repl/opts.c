@@ -1,8 +1,6 @@
 /* opts.c - what is generated from a command's declaration (command.h):
  * its usage line, its keyword list, the lookup of one keyword's
- * declaration, and the typed access handlers use (repl_opt_int & co.),
- * which take the default, the range and the values from the declaration
- * and report a bad value as repl_arg_int & co. do (args.c). */
+ * declaration, and its forms' words. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,9 +178,15 @@ const char *const *repl_form_next_words(const repl_cmd *c, const char *w)
     return (const char *const *)words;
 }
 
+const repl_opt *repl_form_opt(const repl_cmd *c, const repl_form *f, const char *key)
+{
+    const repl_opt *o = find_in(c->opts, key);
+    return o ? o : f ? find_in(f->opts, key) : NULL;
+}
+
 int repl_form_takes(const repl_cmd *c, const repl_form *f, const char *key)
 {
-    return find_in(c->opts, key) || (f && find_in(f->opts, key));
+    return repl_form_opt(c, f, key) != NULL;
 }
 
 const char *const *repl_opt_values(const repl_opt *o)
@@ -280,119 +284,4 @@ char *repl_form_keys(const repl_form *f)
     if (f)
         add_names(&b, f->opts);
     return nn_buf_take(&b);
-}
-
-/* ---- typed access from the declaration ---- */
-
-/* The declaration of key for a's words: the command's own, then the
- * form its positional words select, then any form's. */
-static const repl_opt *opt_for(const repl_args *a, const char *key)
-{
-    const repl_cmd *c = a->cmd ? repl_find(a->cmd) : NULL;
-    if (!c)
-        return NULL;
-    const repl_opt *o = find_in(c->opts, key);
-    const repl_form *f = o ? NULL : repl_form_of(c, a->npos, a->pos);
-    if (!o && f)
-        o = find_in(f->opts, key);
-    return o ? o : repl_opt_find(c, key);
-}
-
-/* The declaration of key in a's command, or NULL after an error (a
- * handler asked for a keyword its command does not declare: a bug). */
-static const repl_opt *decl(repl_session *s, const repl_args *a, const char *key,
-                            repl_opt_type t1, repl_opt_type t2)
-{
-    const repl_opt *o = opt_for(a, key);
-    if (!o || (o->type != t1 && o->type != t2)) {
-        repl_error(s, a->cmd, "internal error: %s= is not declared as read here",
-                   key);
-        return NULL;
-    }
-    return o;
-}
-
-static long to_long(double v)
-{
-    if (v >= (double)LONG_MAX)
-        return LONG_MAX;
-    if (v <= (double)LONG_MIN)
-        return LONG_MIN;
-    return (long)v;
-}
-
-int repl_opt_int_or(repl_session *s, const repl_args *a, const char *key, long def,
-                    long *out)
-{
-    *out = def;
-    const repl_opt *o = decl(s, a, key, REPL_T_INT, REPL_T_INT);
-    if (!o)
-        return -1;
-    return repl_arg_int(s, a, key, def, to_long(o->min), to_long(o->max), out);
-}
-
-int repl_opt_int(repl_session *s, const repl_args *a, const char *key, long *out)
-{
-    const repl_opt *o = opt_for(a, key);
-    long def = 0;
-    if (o && o->def)
-        repl_parse_long(o->def, &def);
-    return repl_opt_int_or(s, a, key, def, out);
-}
-
-int repl_opt_num_or(repl_session *s, const repl_args *a, const char *key, double def,
-                    double *out)
-{
-    *out = def;
-    const repl_opt *o = opt_for(a, key);
-    if (o && o->type == REPL_T_FRAC)
-        return repl_arg_frac(s, a, key, def, out);
-    o = decl(s, a, key, REPL_T_NUM, REPL_T_POS);
-    if (!o)
-        return -1;
-    if (o->type == REPL_T_POS)
-        return repl_arg_pos_double(s, a, key, def, out);
-    return repl_arg_double(s, a, key, def, o->min, o->max, out);
-}
-
-int repl_opt_num(repl_session *s, const repl_args *a, const char *key, double *out)
-{
-    const repl_opt *o = opt_for(a, key);
-    double def = 0;
-    if (o && o->def)
-        repl_parse_double(o->def, &def);
-    return repl_opt_num_or(s, a, key, def, out);
-}
-
-int repl_opt_bool_or(repl_session *s, const repl_args *a, const char *key, int def,
-                     int *out)
-{
-    *out = def;
-    if (!decl(s, a, key, REPL_T_BOOL, REPL_T_BOOL))
-        return -1;
-    return repl_arg_bool(s, a, key, def, out);
-}
-
-int repl_opt_bool(repl_session *s, const repl_args *a, const char *key, int *out)
-{
-    const repl_opt *o = opt_for(a, key);
-    int def = o && o->def && strcmp(o->def, "true") == 0;
-    return repl_opt_bool_or(s, a, key, def, out);
-}
-
-int repl_opt_enum_or(repl_session *s, const repl_args *a, const char *key, int def,
-                     int *out)
-{
-    *out = def;
-    const repl_opt *o = decl(s, a, key, REPL_T_ENUM, REPL_T_ENUM);
-    if (!o)
-        return -1;
-    return repl_arg_enum(s, a, key, o->values, def, out);
-}
-
-int repl_opt_enum(repl_session *s, const repl_args *a, const char *key, int *out)
-{
-    const repl_opt *o = opt_for(a, key);
-    int def = o && o->def && o->values ? nn_lookup(o->values, o->def) : 0;
-    return repl_opt_enum_or(s, a, key, def < 0 ? 0 : def, out);
 }

@@ -1,0 +1,119 @@
+/* opt_read.c - the typed access handlers use (repl_opt_int & co.,
+ * args.h): the default, the range and the values come from the keyword's
+ * declaration in the command (command.h), and a bad value is reported as
+ * repl_arg_int & co. do (args.c). */
+#include <limits.h>
+#include <string.h>
+#include "repl.h"
+
+/* The declaration of key for a's words: the command's own, then the
+ * form its positional words select, then any form's. */
+static const repl_opt *opt_for(const repl_args *a, const char *key)
+{
+    const repl_cmd *c = a->cmd ? repl_find(a->cmd) : NULL;
+    if (!c)
+        return NULL;
+    const repl_form *f = repl_form_of(c, a->npos, a->pos);
+    if (f && repl_form_takes(c, f, key))
+        return repl_form_opt(c, f, key);
+    return repl_opt_find(c, key);
+}
+
+/* The declaration of key in a's command, or NULL after an error (a
+ * handler asked for a keyword its command does not declare: a bug). */
+static const repl_opt *decl(repl_session *s, const repl_args *a, const char *key,
+                            repl_opt_type t1, repl_opt_type t2)
+{
+    const repl_opt *o = opt_for(a, key);
+    if (!o || (o->type != t1 && o->type != t2)) {
+        repl_error(s, a->cmd, "internal error: %s= is not declared as read here",
+                   key);
+        return NULL;
+    }
+    return o;
+}
+
+static long to_long(double v)
+{
+    if (v >= (double)LONG_MAX)
+        return LONG_MAX;
+    if (v <= (double)LONG_MIN)
+        return LONG_MIN;
+    return (long)v;
+}
+
+int repl_opt_int_or(repl_session *s, const repl_args *a, const char *key, long def,
+                    long *out)
+{
+    *out = def;
+    const repl_opt *o = decl(s, a, key, REPL_T_INT, REPL_T_INT);
+    if (!o)
+        return -1;
+    return repl_arg_int(s, a, key, def, to_long(o->min), to_long(o->max), out);
+}
+
+int repl_opt_int(repl_session *s, const repl_args *a, const char *key, long *out)
+{
+    const repl_opt *o = opt_for(a, key);
+    long def = 0;
+    if (o && o->def)
+        repl_parse_long(o->def, &def);
+    return repl_opt_int_or(s, a, key, def, out);
+}
+
+int repl_opt_num_or(repl_session *s, const repl_args *a, const char *key, double def,
+                    double *out)
+{
+    *out = def;
+    const repl_opt *o = opt_for(a, key);
+    if (o && o->type == REPL_T_FRAC)
+        return repl_arg_frac(s, a, key, def, out);
+    o = decl(s, a, key, REPL_T_NUM, REPL_T_POS);
+    if (!o)
+        return -1;
+    if (o->type == REPL_T_POS)
+        return repl_arg_pos_double(s, a, key, def, out);
+    return repl_arg_double(s, a, key, def, o->min, o->max, out);
+}
+
+int repl_opt_num(repl_session *s, const repl_args *a, const char *key, double *out)
+{
+    const repl_opt *o = opt_for(a, key);
+    double def = 0;
+    if (o && o->def)
+        repl_parse_double(o->def, &def);
+    return repl_opt_num_or(s, a, key, def, out);
+}
+
+int repl_opt_bool_or(repl_session *s, const repl_args *a, const char *key, int def,
+                     int *out)
+{
+    *out = def;
+    if (!decl(s, a, key, REPL_T_BOOL, REPL_T_BOOL))
+        return -1;
+    return repl_arg_bool(s, a, key, def, out);
+}
+
+int repl_opt_bool(repl_session *s, const repl_args *a, const char *key, int *out)
+{
+    const repl_opt *o = opt_for(a, key);
+    int def = o && o->def && strcmp(o->def, "true") == 0;
+    return repl_opt_bool_or(s, a, key, def, out);
+}
+
+int repl_opt_enum_or(repl_session *s, const repl_args *a, const char *key, int def,
+                     int *out)
+{
+    *out = def;
+    const repl_opt *o = decl(s, a, key, REPL_T_ENUM, REPL_T_ENUM);
+    if (!o)
+        return -1;
+    return repl_arg_enum(s, a, key, o->values, def, out);
+}
+
+int repl_opt_enum(repl_session *s, const repl_args *a, const char *key, int *out)
+{
+    const repl_opt *o = opt_for(a, key);
+    int def = o && o->def && o->values ? nn_lookup(o->values, o->def) : 0;
+    return repl_opt_enum_or(s, a, key, def < 0 ? 0 : def, out);
+}
