@@ -1,5 +1,5 @@
 /* callbacks_fit.c - the session's callbacks during one fit: the hooks
- * cmd_train.c's fit calls (repl_callbacks_*), the files they write (CSV
+ * cmd_fit.c's fit calls (repl_callbacks_*), the files they write (CSV
  * logs, TensorBoard event files, checkpoints) and Keras's messages. */
 #include <errno.h>
 #include <math.h>

@@ -136,19 +136,19 @@ const repl_cmd repl_cmds_activations[] = {
      .summary = "a layer's outputs on some data: dead ReLUs, saturation",
      .help =
      "Runs the first n samples of a split (default train) through the\n"
-            "model (inference mode) and describes the output of LAYER: its\n"
-            "shape, mean, std, min, max and fraction of zeros.  For relu,\n"
-            "relu6 and leaky_relu it counts dead units (z <= 0 for every\n"
-            "sample, so no gradient flows through them); for sigmoid, tanh\n"
-            "and hard_sigmoid the fraction of saturated values (sigmoid below\n"
-            "0.01 or above 0.99, tanh beyond +-0.99), where the gradient is\n"
-            "nearly 0.  Small outputs (up to 8 x 8) are printed in full.\n"
-            "\n"
-            "Example:\n"
-            "  activations dense split=test n=200\n"
-            "\n"
-            "Keras: keras.Model(model.inputs,\n"
-            "  model.get_layer(\"dense\").output).predict(X[:200])",
+     "model (inference mode) and describes the output of LAYER: its\n"
+     "shape, mean, std, min, max and fraction of zeros.  For relu,\n"
+     "relu6 and leaky_relu it counts dead units (z <= 0 for every\n"
+     "sample, so no gradient flows through them); for sigmoid, tanh\n"
+     "and hard_sigmoid the fraction of saturated values (sigmoid below\n"
+     "0.01 or above 0.99, tanh beyond +-0.99), where the gradient is\n"
+     "nearly 0.  Small outputs (up to 8 x 8) are printed in full.\n"
+     "\n"
+     "Example:\n"
+     "  activations dense split=test n=200\n"
+     "\n"
+     "Keras: keras.Model(model.inputs,\n"
+     "  model.get_layer(\"dense\").output).predict(X[:200])",
      .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_LAYER, .pos_values = NULL},
     {NULL},
 };

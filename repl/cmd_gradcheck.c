@@ -121,19 +121,19 @@ const repl_cmd repl_cmds_gradcheck[] = {
      .summary = "check backprop against finite differences",
      .help =
      "Checks the gradients backpropagation computes against numeric\n"
-            "ones, on the first n training samples: for a weight w, numeric =\n"
-            "(L(w+h) - L(w-h)) / 2h.  Prints per tensor how many weights were\n"
-            "checked (at most 100, evenly spread), the worst relative error\n"
-            "|backprop - numeric| / (|backprop| + |numeric|) and a verdict:\n"
-            "ok below 1e-2.  In float32 errors around 1e-4 .. 1e-3 are only\n"
-            "rounding.  The weights, and the gradients grads shows, are left\n"
-            "as they were.  Needs data and a compiled model.\n"
-            "\n"
-            "Example:\n"
-            "  gradcheck n=16 h=1e-3\n"
-            "\n"
-            "Python: the check of CS231n's gradient notes; TensorFlow's\n"
-            "  tf.test.compute_gradient(f, [x])",
+     "ones, on the first n training samples: for a weight w, numeric =\n"
+     "(L(w+h) - L(w-h)) / 2h.  Prints per tensor how many weights were\n"
+     "checked (at most 100, evenly spread), the worst relative error\n"
+     "|backprop - numeric| / (|backprop| + |numeric|) and a verdict:\n"
+     "ok below 1e-2.  In float32 errors around 1e-4 .. 1e-3 are only\n"
+     "rounding.  The weights, and the gradients grads shows, are left\n"
+     "as they were.  Needs data and a compiled model.\n"
+     "\n"
+     "Example:\n"
+     "  gradcheck n=16 h=1e-3\n"
+     "\n"
+     "Python: the check of CS231n's gradient notes; TensorFlow's\n"
+     "  tf.test.compute_gradient(f, [x])",
      .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
     {NULL},
 };

@@ -163,22 +163,22 @@ const repl_cmd repl_cmds_grads[] = {
      .summary = "gradients of the last training batch, by layer",
      .help =
      "For the last training batch (of fit or step), prints per Dense\n"
-            "layer the gradient of the loss with respect to its kernel and\n"
-            "bias: shape, mean, std, min, max and L2 norm; then the L2 norm of\n"
-            "each layer's gradient with a bar scaled to the largest, so\n"
-            "vanishing gradients (bars shrinking toward the input) and\n"
-            "exploding ones (growing) show in plain text.  With LAYER, only\n"
-            "that layer's rows.  fit writes the gradients of each epoch's last\n"
-            "batch and of the steps plot grads records, and skips them on the\n"
-            "others (plain SGD is faster without); after a fit stopped\n"
-            "mid-epoch, grads says which step its gradients are of.\n"
-            "\n"
-            "Example:\n"
-            "  grads\n"
-            "  grads dense_1\n"
-            "\n"
-            "Keras: with tf.GradientTape() as tape: loss = ...;\n"
-            "  grads = tape.gradient(loss, model.trainable_variables)",
+     "layer the gradient of the loss with respect to its kernel and\n"
+     "bias: shape, mean, std, min, max and L2 norm; then the L2 norm of\n"
+     "each layer's gradient with a bar scaled to the largest, so\n"
+     "vanishing gradients (bars shrinking toward the input) and\n"
+     "exploding ones (growing) show in plain text.  With LAYER, only\n"
+     "that layer's rows.  fit writes the gradients of each epoch's last\n"
+     "batch and of the steps plot grads records, and skips them on the\n"
+     "others (plain SGD is faster without); after a fit stopped\n"
+     "mid-epoch, grads says which step its gradients are of.\n"
+     "\n"
+     "Example:\n"
+     "  grads\n"
+     "  grads dense_1\n"
+     "\n"
+     "Keras: with tf.GradientTape() as tape: loss = ...;\n"
+     "  grads = tape.gradient(loss, model.trainable_variables)",
      .minpos = 0, .maxpos = 1, .pos_kind = REPL_POS_LAYER, .pos_values = NULL},
     {NULL},
 };

@@ -250,29 +250,29 @@ const repl_cmd repl_cmds_perceptron[] = {
     {.name = "perceptron", .topic = "train", .run = cmd_perceptron,
      .forms = perceptron_forms,
      .summary = "train scikit-learn's perceptron on the data; predict with "
-                   "it",
+     "it",
      .help =
      "Trains Rosenblatt's perceptron (one linear threshold unit per\n"
-            "class, one-vs-rest for more than two) on the training data with\n"
-            "scikit-learn's rule: for each sample in turn, when it is on the\n"
-            "wrong side, w += eta0 * y * x and b += eta0 * y (y = -1 or +1).\n"
-            "It stops when the epoch's loss has not improved by tol for\n"
-            "n_iter_no_change epochs, or after max_iter epochs; tol=none\n"
-            "turns the check off.  Prints the epochs run, the training\n"
-            "accuracy and, after split, the test accuracy, and the weights\n"
-            "when there are few.  It separates classes only by a straight\n"
-            "line (hyperplane): try it on xor.\n"
-            "perceptron predict X1,X2,... prints the class of a sample (or of\n"
-            "several, one word each).  There is no predict_proba: the output\n"
-            "is a hard threshold, not a probability.\n"
-            "\n"
-            "Example:\n"
-            "  data gauss\n"
-            "  perceptron eta0=0.1\n"
-            "  perceptron predict 1.5,2.0\n"
-            "\n"
-            "scikit-learn: p = sklearn.linear_model.Perceptron(eta0=0.1)\n"
-            "  p.fit(X, y); p.predict([[1.5, 2.0]])",
+     "class, one-vs-rest for more than two) on the training data with\n"
+     "scikit-learn's rule: for each sample in turn, when it is on the\n"
+     "wrong side, w += eta0 * y * x and b += eta0 * y (y = -1 or +1).\n"
+     "It stops when the epoch's loss has not improved by tol for\n"
+     "n_iter_no_change epochs, or after max_iter epochs; tol=none\n"
+     "turns the check off.  Prints the epochs run, the training\n"
+     "accuracy and, after split, the test accuracy, and the weights\n"
+     "when there are few.  It separates classes only by a straight\n"
+     "line (hyperplane): try it on xor.\n"
+     "perceptron predict X1,X2,... prints the class of a sample (or of\n"
+     "several, one word each).  There is no predict_proba: the output\n"
+     "is a hard threshold, not a probability.\n"
+     "\n"
+     "Example:\n"
+     "  data gauss\n"
+     "  perceptron eta0=0.1\n"
+     "  perceptron predict 1.5,2.0\n"
+     "\n"
+     "scikit-learn: p = sklearn.linear_model.Perceptron(eta0=0.1)\n"
+     "  p.fit(X, y); p.predict([[1.5, 2.0]])",
      .minpos = 0, .maxpos = REPL_MAXARGS, .pos_kind = REPL_POS_WORDS, .pos_values = perceptron_modes},
     {NULL},
 };

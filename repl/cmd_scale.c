@@ -79,20 +79,20 @@ const repl_cmd repl_cmds_scale[] = {
      .summary = "scale the features, fitted on the training part only",
      .help =
      "Scales every feature with statistics of the training data only,\n"
-            "then applies the same transform to the valid and test parts (so\n"
-            "nothing of them leaks into training):\n"
-            "  standard  (x - mean) / std  (population std; a constant\n"
-            "            feature is left at 0)\n"
-            "  minmax    (x - min) / (max - min), into [0, 1]\n"
-            "Gradient descent converges much faster on features of similar\n"
-            "scale.  Scaling is done once; load the data again to change it.\n"
-            "\n"
-            "Example:\n"
-            "  scale standard\n"
-            "\n"
-            "scikit-learn: scaler = StandardScaler().fit(X_train);\n"
-            "  X_train = scaler.transform(X_train); X_test = "
-            "scaler.transform(X_test)",
+     "then applies the same transform to the valid and test parts (so\n"
+     "nothing of them leaks into training):\n"
+     "  standard  (x - mean) / std  (population std; a constant\n"
+     "            feature is left at 0)\n"
+     "  minmax    (x - min) / (max - min), into [0, 1]\n"
+     "Gradient descent converges much faster on features of similar\n"
+     "scale.  Scaling is done once; load the data again to change it.\n"
+     "\n"
+     "Example:\n"
+     "  scale standard\n"
+     "\n"
+     "scikit-learn: scaler = StandardScaler().fit(X_train);\n"
+     "  X_train = scaler.transform(X_train); X_test = "
+     "scaler.transform(X_test)",
      .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_WORDS, .pos_values = scale_words},
     {NULL},
 };

@@ -259,118 +259,118 @@ const repl_cmd repl_cmds_session[] = {
      .summary = "list the commands, show one, or search the help",
      .help =
      "Without a word, lists every command by topic with a one-line\n"
-            "summary.  With a command name, shows its usage and full help:\n"
-            "what it does, an example, and the Keras or scikit-learn call it\n"
-            "mirrors.  With any other word, lists the commands whose help\n"
-            "mentions it (case does not matter).\n"
-            "\n"
-            "Example:\n"
-            "  help fit\n"
-            "  help momentum\n"
-            "\n"
-            "Python: help(keras.Model.fit)",
+     "summary.  With a command name, shows its usage and full help:\n"
+     "what it does, an example, and the Keras or scikit-learn call it\n"
+     "mirrors.  With any other word, lists the commands whose help\n"
+     "mentions it (case does not matter).\n"
+     "\n"
+     "Example:\n"
+     "  help fit\n"
+     "  help momentum\n"
+     "\n"
+     "Python: help(keras.Model.fit)",
      .minpos = 0, .maxpos = 1, .pos_kind = REPL_POS_COMMAND, .pos_values = NULL},
     {.name = "seed", .topic = "session", .run = cmd_seed,
      .args = "N",
      .summary = "restart the random generator from seed N",
      .help =
      "Restarts the one random generator behind every random draw of\n"
-            "the session (generated data, weight initialization, shuffling,\n"
-            "splits) from seed N, a whole number >= 0.  The same commands\n"
-            "after the same seed give the same numbers.  The session starts\n"
-            "with seed 42, or the one given with nnlab --seed N.\n"
-            "\n"
-            "Example:\n"
-            "  seed 7\n"
-            "\n"
-            "Keras: keras.utils.set_random_seed(7)",
+     "the session (generated data, weight initialization, shuffling,\n"
+     "splits) from seed N, a whole number >= 0.  The same commands\n"
+     "after the same seed give the same numbers.  The session starts\n"
+     "with seed 42, or the one given with nnlab --seed N.\n"
+     "\n"
+     "Example:\n"
+     "  seed 7\n"
+     "\n"
+     "Keras: keras.utils.set_random_seed(7)",
      .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
     {.name = "reset", .topic = "session", .run = cmd_reset,
      .summary = "drop the data, the model and its history",
      .help =
      "Drops the data, the model, its training history and the last\n"
-            "learning-rate test, to start over.  The seed and the settings\n"
-            "(set) are kept; the random generator goes on from where it is\n"
-            "(type seed N to restart it too).\n"
-            "\n"
-            "Example:\n"
-            "  reset\n"
-            "\n"
-            "Keras: keras.backend.clear_session()",
+     "learning-rate test, to start over.  The seed and the settings\n"
+     "(set) are kept; the random generator goes on from where it is\n"
+     "(type seed N to restart it too).\n"
+     "\n"
+     "Example:\n"
+     "  reset\n"
+     "\n"
+     "Keras: keras.backend.clear_session()",
      .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
     {.name = "run", .topic = "session", .run = cmd_run,
      .args = "FILE",
      .summary = "run the commands of a script file",
      .help =
      "Runs the commands of FILE, one a line, in this session, as if\n"
-            "typed.  The first error stops the script and names FILE and the\n"
-            "line (unless nnlab was started with --keep-going).  A quit in\n"
-            "the script ends the script, not the session.  Scripts may run\n"
-            "other scripts.\n"
-            "\n"
-            "Example:\n"
-            "  run lessons/xor.nnl\n"
-            "\n"
-            "Python: exec(open(\"xor.py\").read())",
+     "typed.  The first error stops the script and names FILE and the\n"
+     "line (unless nnlab was started with --keep-going).  A quit in\n"
+     "the script ends the script, not the session.  Scripts may run\n"
+     "other scripts.\n"
+     "\n"
+     "Example:\n"
+     "  run lessons/xor.nnl\n"
+     "\n"
+     "Python: exec(open(\"xor.py\").read())",
      .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_FILE, .pos_values = NULL},
     {.name = "record", .topic = "session", .run = cmd_record,
      .args = "FILE",
      .summary = "save the commands so far as a script",
      .help =
      "Writes every command of the session that succeeded so far, in\n"
-            "order, to FILE: a script that rebuilds the same data, model and\n"
-            "training (it starts with the session's seed).  help, run,\n"
-            "record and quit are left out; the commands a run script ran are\n"
-            "kept one by one.  FILE is replaced whole, never half written.\n"
-            "\n"
-            "Example:\n"
-            "  record my_session.nnl\n"
-            "then later:  nnlab my_session.nnl\n"
-            "\n"
-            "Python: IPython's %save my_session.py 1-20",
+     "order, to FILE: a script that rebuilds the same data, model and\n"
+     "training (it starts with the session's seed).  help, run,\n"
+     "record and quit are left out; the commands a run script ran are\n"
+     "kept one by one.  FILE is replaced whole, never half written.\n"
+     "\n"
+     "Example:\n"
+     "  record my_session.nnl\n"
+     "then later:  nnlab my_session.nnl\n"
+     "\n"
+     "Python: IPython's %save my_session.py 1-20",
      .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_FILE, .pos_values = NULL},
     {.name = "set", .topic = "session", .run = cmd_set,
      .opts = set_opts,
      .summary = "show or change the settings",
      .help =
      "Without keywords, shows the settings.  With them, changes them:\n"
-            "  memory_cap=BYTES  the largest model or data set nnlab will\n"
-            "                    allocate (K, M, G, T suffixes: 512M, 4G);\n"
-            "                    a command that would pass it is refused\n"
-            "  verbose=0|1|2     fit's default: 0 silent, 1 progress bar,\n"
-            "                    2 one line per epoch (as Keras's verbose)\n"
-            "  terminal=...      where plots go: auto (a window when there is\n"
-            "                    a display, else text), window, text, sixel\n"
-            "  size=WxH          plot size (pixels, or characters for text;\n"
-            "                    images keep their own size when WxH is under\n"
-            "                    200x150); auto follows the terminal\n"
-            "\n"
-            "Example:\n"
-            "  set memory_cap=512M verbose=2\n"
-            "\n"
-            "Keras: the verbose= argument of model.fit(); no equivalent for\n"
-            "the memory cap.",
+     "  memory_cap=BYTES  the largest model or data set nnlab will\n"
+     "                    allocate (K, M, G, T suffixes: 512M, 4G);\n"
+     "                    a command that would pass it is refused\n"
+     "  verbose=0|1|2     fit's default: 0 silent, 1 progress bar,\n"
+     "                    2 one line per epoch (as Keras's verbose)\n"
+     "  terminal=...      where plots go: auto (a window when there is\n"
+     "                    a display, else text), window, text, sixel\n"
+     "  size=WxH          plot size (pixels, or characters for text;\n"
+     "                    images keep their own size when WxH is under\n"
+     "                    200x150); auto follows the terminal\n"
+     "\n"
+     "Example:\n"
+     "  set memory_cap=512M verbose=2\n"
+     "\n"
+     "Keras: the verbose= argument of model.fit(); no equivalent for\n"
+     "the memory cap.",
      .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
     {.name = "quit", .topic = "session", .run = cmd_quit,
      .summary = "leave nnlab (also exit, or Ctrl-D)",
      .help =
      "Leaves nnlab.  In a script run with run FILE, ends that script\n"
-            "only.  Ctrl-D at the prompt does the same.\n"
-            "\n"
-            "Example:\n"
-            "  quit\n"
-            "\n"
-            "Python: quit()",
+     "only.  Ctrl-D at the prompt does the same.\n"
+     "\n"
+     "Example:\n"
+     "  quit\n"
+     "\n"
+     "Python: quit()",
      .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
     {.name = "exit", .topic = "session", .run = cmd_quit,
      .summary = "leave nnlab (same as quit)",
      .help =
      "Same as quit.\n"
-            "\n"
-            "Example:\n"
-            "  exit\n"
-            "\n"
-            "Python: exit()",
+     "\n"
+     "Example:\n"
+     "  exit\n"
+     "\n"
+     "Python: exit()",
      .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
     {NULL},
 };

@@ -221,14 +221,14 @@ const repl_cmd repl_cmds_show[] = {
      .summary = "show the data: shapes, classes, features, first rows",
      .help =
      "show data prints the data set's name, the shapes of its train,\n"
-            "valid and test parts, the features, the number of samples of\n"
-            "each class in each part, and the first 5 rows of the training\n"
-            "data with their labels (or targets).\n"
-            "\n"
-            "Example:\n"
-            "  show data\n"
-            "\n"
-            "Python: X_train.shape; np.bincount(y_train); X_train[:5]",
+     "valid and test parts, the features, the number of samples of\n"
+     "each class in each part, and the first 5 rows of the training\n"
+     "data with their labels (or targets).\n"
+     "\n"
+     "Example:\n"
+     "  show data\n"
+     "\n"
+     "Python: X_train.shape; np.bincount(y_train); X_train[:5]",
      .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_WORDS, .pos_values = show_words},
     {NULL},
 };

@@ -88,19 +88,19 @@ const repl_cmd repl_cmds_split[] = {
      .summary = "move a random part of the training data to a test set",
      .help =
      "Shuffles the training data with the session's generator and\n"
-            "moves the fraction test_size of it to a test set (and valid_size,\n"
-            "also a fraction of the whole, to a validation set).  With\n"
-            "stratify=true (the default for classes) each class keeps its\n"
-            "proportion in every part.  The test set is for the end: evaluate\n"
-            "test.  Split before scale, so the scaler never sees the test set.\n"
-            "A set that is split already must be loaded again to split anew.\n"
-            "\n"
-            "Example:\n"
-            "  split test_size=0.2 valid_size=0.1\n"
-            "\n"
-            "scikit-learn: X_train, X_test, y_train, y_test = "
-            "train_test_split(\n"
-            "  X, y, test_size=0.2, stratify=y)",
+     "moves the fraction test_size of it to a test set (and valid_size,\n"
+     "also a fraction of the whole, to a validation set).  With\n"
+     "stratify=true (the default for classes) each class keeps its\n"
+     "proportion in every part.  The test set is for the end: evaluate\n"
+     "test.  Split before scale, so the scaler never sees the test set.\n"
+     "A set that is split already must be loaded again to split anew.\n"
+     "\n"
+     "Example:\n"
+     "  split test_size=0.2 valid_size=0.1\n"
+     "\n"
+     "scikit-learn: X_train, X_test, y_train, y_test = "
+     "train_test_split(\n"
+     "  X, y, test_size=0.2, stratify=y)",
      .minpos = 0, .maxpos = 0, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
     {NULL},
 };

@@ -67,22 +67,22 @@ const repl_cmd repl_cmds_weights[] = {
      .summary = "print a Dense layer's kernel and bias",
      .help =
      "Prints the kernel (fan_in x units: row i holds the weights from\n"
-            "input i, column j those into unit j) and the bias of a Dense\n"
-            "layer, in full when small, else the corners around '...', with\n"
-            "their mean, std, min and max.  Right after dense the kernel shows\n"
-            "its initializer's spread (glorot_uniform: U(-l, l), l =\n"
-            "sqrt(6 / (fan_in + fan_out))) and the bias is 0.\n"
-            "save=w.npy writes the kernel to w.npy and the bias to w_bias.npy\n"
-            "(NumPy's format: np.load reads them).  load=w.npy reads them back,\n"
-            "checking their shapes (a 1-D file is a bias alone), then prints the\n"
-            "layer: set weights by hand and see what changes.\n"
-            "\n"
-            "Example:\n"
-            "  weights dense\n"
-            "  weights dense save=w.npy\n"
-            "\n"
-            "Keras: kernel, bias = model.get_layer(\"dense\").get_weights()\n"
-            "       np.save(\"w.npy\", kernel); layer.set_weights([kernel, bias])",
+     "input i, column j those into unit j) and the bias of a Dense\n"
+     "layer, in full when small, else the corners around '...', with\n"
+     "their mean, std, min and max.  Right after dense the kernel shows\n"
+     "its initializer's spread (glorot_uniform: U(-l, l), l =\n"
+     "sqrt(6 / (fan_in + fan_out))) and the bias is 0.\n"
+     "save=w.npy writes the kernel to w.npy and the bias to w_bias.npy\n"
+     "(NumPy's format: np.load reads them).  load=w.npy reads them back,\n"
+     "checking their shapes (a 1-D file is a bias alone), then prints the\n"
+     "layer: set weights by hand and see what changes.\n"
+     "\n"
+     "Example:\n"
+     "  weights dense\n"
+     "  weights dense save=w.npy\n"
+     "\n"
+     "Keras: kernel, bias = model.get_layer(\"dense\").get_weights()\n"
+     "       np.save(\"w.npy\", kernel); layer.set_weights([kernel, bias])",
      .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_LAYER, .pos_values = NULL},
     {NULL},
 };

@@ -1,5 +1,5 @@
 /* train_common.c - what the training commands share: the check that a
- * model and data are there, and the splits by name (train_common.h). */
+ * model and data are there, and the default split (train_common.h). */
 #include "train_common.h"
 
 int repl_need_model_data(repl_session *s, const char *cmd, int compiled)
