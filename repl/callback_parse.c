@@ -180,10 +180,10 @@ static int parse_reduce_lr(repl_session *s, const repl_args *a, cb *c)
                               "(got '%s')", repl_arg_str(a, "factor"));
         c->factor = d;
     }
-    if (repl_arg_int(s, a, "patience", 10, 0, 100000, &l) < 0)
+    if (repl_opt_int(s, a, "patience", &l) < 0)
         return -1;
     c->patience = (int)l;
-    if (repl_arg_double(s, a, "min_delta", 1e-4, 0, DBL_MAX, &c->min_delta) < 0 ||
+    if (repl_opt_num(s, a, "min_delta", &c->min_delta) < 0 ||
         repl_opt_int(s, a, "cooldown", &l) < 0)
         return -1;
     c->cooldown = (int)l;

@@ -315,7 +315,7 @@ static const repl_opt callback_earlystopping_opts[] = {
      .shown = NULL, .def = "0",
      .help = "stop unless the monitored value beats this"},
     {.name = "verbose", .type = REPL_T_INT, .min = 0, .max = 1,
-     .values = repl_verbose_values, .shown = NULL, .def = "1",
+     .values = repl_verbose01_values, .shown = NULL, .def = "1",
      .help = "1: say what the callback does"},
     REPL_END
 };
@@ -333,7 +333,7 @@ static const repl_opt callback_checkpoint_opts[] = {
     {.name = "mode", .type = REPL_T_ENUM, .values = cb_mode_names, .shown = NULL,
      .help = "min, max, or auto (from the monitored name)"},
     {.name = "verbose", .type = REPL_T_INT, .min = 0, .max = 1,
-     .values = repl_verbose_values, .shown = NULL, .def = "1",
+     .values = repl_verbose01_values, .shown = NULL, .def = "1",
      .help = "1: say what the callback does"},
     REPL_END
 };
@@ -345,10 +345,10 @@ static const repl_opt callback_reduce_lr_on_plateau_opts[] = {
     {.name = "factor", .type = REPL_T_TEXT, .shown = NULL,
      .help = "factor the learning rate is multiplied by"},
     {.name = "patience", .type = REPL_T_INT, .min = 0, .max = 100000, .shown = NULL,
-     .def = "0",
+     .def = "10",
      .help = "epochs without improvement before acting"},
     {.name = "min_delta", .type = REPL_T_NUM, .min = 0, .max = DBL_MAX, .shown = NULL,
-     .def = "0",
+     .def = "1e-4",
      .help = "the least change that counts as an improvement"},
     {.name = "cooldown", .type = REPL_T_INT, .min = 0, .max = 100000, .shown = NULL,
      .def = "0",
@@ -359,7 +359,7 @@ static const repl_opt callback_reduce_lr_on_plateau_opts[] = {
     {.name = "mode", .type = REPL_T_ENUM, .values = cb_mode_names, .shown = NULL,
      .help = "min, max, or auto (from the monitored name)"},
     {.name = "verbose", .type = REPL_T_INT, .min = 0, .max = 1,
-     .values = repl_verbose_values, .shown = NULL, .def = "1",
+     .values = repl_verbose01_values, .shown = NULL, .def = "1",
      .help = "1: say what the callback does"},
     REPL_END
 };

@@ -557,7 +557,7 @@ static const repl_opt search_opts[] = {
     {.name = "seed", .type = REPL_T_INT, .min = 0, .max = 0x7fffffffL, .shown = "N",
      .help = "the random seed for this command only"},
     {.name = "verbose", .type = REPL_T_INT, .min = 0, .max = 1,
-     .values = repl_verbose_values, .shown = "1", .def = "1",
+     .values = repl_verbose01_values, .shown = "1", .def = "1",
      .help = "0 silent, 1 a line per candidate"},
     {.name = "file", .type = REPL_T_FILE, .shown = "FILE.csv",
      .help = "write every candidate's scores to this CSV file"},

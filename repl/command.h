@@ -57,22 +57,6 @@ typedef struct repl_opt {
                                     other), " " (together) */
 } repl_opt;
 
-/* Declaration shorthands: name, shown/default, range, help. */
-#define REPL_INT(n, d, lo, hi, h) \
-    {.name = (n), .type = REPL_T_INT, .shown = (d), .def = (d), \
-     .min = (lo), .max = (hi), .help = (h)}
-#define REPL_NUM(n, d, lo, hi, h) \
-    {.name = (n), .type = REPL_T_NUM, .shown = (d), .def = (d), \
-     .min = (lo), .max = (hi), .help = (h)}
-#define REPL_POS(n, d, h) \
-    {.name = (n), .type = REPL_T_POS, .shown = (d), .def = (d), .help = (h)}
-#define REPL_BOOL(n, d, h) \
-    {.name = (n), .type = REPL_T_BOOL, .shown = (d), .def = (d), .help = (h)}
-#define REPL_ENUM(n, d, vals, h) \
-    {.name = (n), .type = REPL_T_ENUM, .shown = (d), .def = (d), \
-     .values = (vals), .help = (h)}
-#define REPL_TEXT(n, shown_, h) \
-    {.name = (n), .type = REPL_T_TEXT, .shown = (shown_), .help = (h)}
 #define REPL_END {0}
 
 /* A form: `data csv FILE ...`.  word is the first positional word (or two

@@ -23,17 +23,14 @@ const char *const *repl_key_values(const char *key)
     return NULL;
 }
 
-/* The values of key in cmd (a layer's setting, search's
- * dense.activation=, included), from its declaration. */
-static const char *const *values_of(const repl_cmd *cmd, const char *key)
+/* The declaration of key for the words typed so far: the command's own,
+ * or the form they picked (plot hist split= is train|valid|test, plot
+ * boundary split= also all), else any form's. */
+static const repl_opt *opt_of(const repl_cmd *cmd, const repl_args *a, const char *key)
 {
-    return repl_opt_values(repl_opt_find(cmd, key));
-}
-
-static int is_file_key(const repl_cmd *cmd, const char *key)
-{
-    const repl_opt *o = repl_opt_find(cmd, key);
-    return o && o->type == REPL_T_FILE;
+    const repl_form *f = a->npos > 0 ? repl_form_of(cmd, a->npos, a->pos) : NULL;
+    const repl_opt *o = f ? repl_form_opt(cmd, f, key) : NULL;
+    return o ? o : repl_opt_find(cmd, key);
 }
 
 /* What the next positional word of a is: after a form's word, what
@@ -221,14 +218,28 @@ int repl_complete(const repl_session *s, const char *line, int point,
         /* key=value: the keyword's values */
         word[eq] = 0;
         const char *key = word;
-        if (is_file_key(cmd, key))
+        const repl_opt *o = opt_of(cmd, &a, key);   /* dense.activation= too */
+        if (o && o->type == REPL_T_FILE)
             c->files = 1;
-        else    /* a layer's setting (search's dense.activation=) included */
-            r = add_table(&l, values_of(cmd, key), frag, "");
+        else
+            r = add_table(&l, repl_opt_values(o), frag, "");
         goto done;
     }
-    /* keywords not given yet, as "key=" */
-    const char *k = cmd->keys ? cmd->keys : "";
+    /* keywords not given yet, as "key=": once the words have picked a
+     * form (data csv FILE, plot hist), that form's and the command's own */
+    char *form_keys = NULL;
+    const repl_form *form = a.npos > 0 ? repl_form_of(cmd, a.npos, a.pos) : NULL;
+    if (form) {
+        char *fk = repl_form_keys(form);
+        char *ck = repl_form_keys(&(repl_form){.opts = cmd->opts});
+        size_t n = (fk ? strlen(fk) : 0) + (ck ? strlen(ck) : 0) + 2;
+        form_keys = fk && ck ? malloc(n) : NULL;
+        if (form_keys)
+            snprintf(form_keys, n, "%s%s%s", ck, *ck && *fk ? " " : "", fk);
+        free(fk);
+        free(ck);
+    }
+    const char *k = form_keys ? form_keys : cmd->keys ? cmd->keys : "";
     size_t fl = strlen(frag);
     while (*k && r == 0) {
         while (*k == ' ')
@@ -261,6 +272,7 @@ int repl_complete(const repl_session *s, const char *line, int point,
             r = add(&l, k, kl, "=");
         k = e;
     }
+    free(form_keys);
     /* the next positional word */
     const char *const *pv;
     repl_pos_kind pk = next_pos(cmd, &a, &pv);

@@ -3,11 +3,16 @@
  * declaration in the command (command.h), and a bad value is reported as
  * repl_arg_int & co. do (args.c). */
 #include <limits.h>
+#include <math.h>
 #include <string.h>
 #include "repl.h"
 
 /* The declaration of key for a's words: the command's own, then the
- * form its positional words select, then any form's. */
+ * form its positional words select, then any form's (a handler may read
+ * a keyword its form leaves undeclared: data reads n= for a CSV file too,
+ * and gets the generated sets' declaration, default and range; the
+ * dispatcher and the form's own check keep such a keyword from being
+ * typed where it does not belong). */
 static const repl_opt *opt_for(const repl_args *a, const char *key)
 {
     const repl_cmd *c = a->cmd ? repl_find(a->cmd) : NULL;
@@ -33,8 +38,11 @@ static const repl_opt *decl(repl_session *s, const repl_args *a, const char *key
     return o;
 }
 
-static long to_long(double v)
+/* An INT's bound as a long: whole numbers inward (a bound of 0.5 allows
+ * 1 and up), the ends of long where the double goes past them. */
+static long to_long(double v, int is_min)
 {
+    v = is_min ? ceil(v) : floor(v);
     if (v >= (double)LONG_MAX)
         return LONG_MAX;
     if (v <= (double)LONG_MIN)
@@ -49,7 +57,7 @@ int repl_opt_int_or(repl_session *s, const repl_args *a, const char *key, long d
     const repl_opt *o = decl(s, a, key, REPL_T_INT, REPL_T_INT);
     if (!o)
         return -1;
-    return repl_arg_int(s, a, key, def, to_long(o->min), to_long(o->max), out);
+    return repl_arg_int(s, a, key, def, to_long(o->min, 1), to_long(o->max, 0), out);
 }
 
 int repl_opt_int(repl_session *s, const repl_args *a, const char *key, long *out)
@@ -97,7 +105,7 @@ int repl_opt_bool_or(repl_session *s, const repl_args *a, const char *key, int d
 int repl_opt_bool(repl_session *s, const repl_args *a, const char *key, int *out)
 {
     const repl_opt *o = opt_for(a, key);
-    int def = o && o->def && strcmp(o->def, "true") == 0;
+    int def = o && o->def && repl_word_in("true yes 1 on", o->def);
     return repl_opt_bool_or(s, a, key, def, out);
 }
 

@@ -79,8 +79,10 @@ int repl_form_index(const repl_cmd *c, const char *w)
     return -1;
 }
 
-/* One list per command that asked, kept for the session. */
-#define MAX_WORD_LISTS 16
+/* One list per command (or form word) that asked, kept for the session:
+ * more room than the table has commands and form words, so it never
+ * fills (tests/check_commands.c counts them). */
+#define MAX_WORD_LISTS 64
 const char *const *repl_form_words(const repl_cmd *c)
 {
     static struct { const repl_cmd *c; char **words; } cache[MAX_WORD_LISTS];
@@ -110,10 +112,14 @@ const char *const *repl_form_words(const repl_cmd *c)
             break;
         k++;
     }
-    if (n < MAX_WORD_LISTS) {
-        cache[n].c = c;
-        cache[n++].words = w;
+    if (n == MAX_WORD_LISTS) {        /* never: see MAX_WORD_LISTS */
+        for (int i = 0; w[i]; i++)
+            free(w[i]);
+        free(w);
+        return NULL;
     }
+    cache[n].c = c;
+    cache[n++].words = w;
     return (const char *const *)w;
 }
 
@@ -134,12 +140,12 @@ int repl_form_next_is_file(const repl_cmd *c, const char *w)
 
 const char *const *repl_form_next_words(const repl_cmd *c, const char *w)
 {
-    static struct { const repl_cmd *c; char w[32]; char **words; } cache[8];
+    static struct { const repl_cmd *c; char w[32]; char **words; } cache[MAX_WORD_LISTS];
     static int n;
     for (int i = 0; i < n; i++)
         if (cache[i].c == c && strcmp(cache[i].w, w) == 0)
             return (const char *const *)cache[i].words;
-    if (n == 8 || strlen(w) >= sizeof cache[0].w)
+    if (n == MAX_WORD_LISTS || strlen(w) >= sizeof cache[0].w)
         return NULL;
     nn_buf b;                  /* the words, blank-separated */
     nn_buf_init(&b);
@@ -207,7 +213,8 @@ static void add_opts(nn_buf *b, const repl_opt *o)
             continue;
         nn_buf_printf(b, o->required ? " %s=%s" : " [%s=%s", o->name, o->shown);
         for (const repl_opt *x = o + 1; x->name && x->join; x++)
-            nn_buf_printf(b, "%s%s=%s", x->join, x->name, x->shown);
+            if (x->shown)
+                nn_buf_printf(b, "%s%s=%s", x->join, x->name, x->shown);
         if (!o->required)
             nn_buf_putc(b, ']');
     }

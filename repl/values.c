@@ -6,6 +6,7 @@ const char *const repl_split_names[] = {"train", "valid", "test", NULL};
 const char *const repl_split_all_names[] = {"all", "train", "valid", "test", NULL};
 const char *const repl_bool_words[] = {"true", "false", NULL};
 const char *const repl_verbose_values[] = {"0", "1", "2", NULL};
+const char *const repl_verbose01_values[] = {"0", "1", NULL};
 const char *const repl_task_values[] = {"auto", "classification", "regression", NULL};
 const char *const repl_terminal_values[] = {"auto", "window", "text", "sixel", NULL};
 const char *const repl_update_freq_values[] = {"epoch", "batch", NULL};

@@ -9,6 +9,7 @@ extern const char *const repl_split_names[];     /* train valid test */
 extern const char *const repl_split_all_names[]; /* all train valid test */
 extern const char *const repl_bool_words[];      /* true false */
 extern const char *const repl_verbose_values[];  /* 0 1 2 */
+extern const char *const repl_verbose01_values[]; /* 0 1 (callbacks, search) */
 extern const char *const repl_task_values[];     /* auto classification regression */
 extern const char *const repl_terminal_values[]; /* auto window text sixel */
 extern const char *const repl_update_freq_values[];  /* epoch batch */

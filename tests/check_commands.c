@@ -193,6 +193,38 @@ START_TEST(test_hidden_keyword)
 }
 END_TEST
 
+/* Once the words pick a form, completion offers that form's keywords and
+ * values (and the command's own), and the forms' words come from their
+ * declarations. */
+START_TEST(test_form_completion)
+{
+    ck_assert(offered("plot boundary split=", "all"));
+    ck_assert(!offered("plot hist weights split=", "all"));
+    ck_assert(offered("plot hist weights split=", "valid"));
+    ck_assert(offered("plot hist weights ", "n="));
+    ck_assert(offered("plot hist weights ", "to="));          /* the command's */
+    ck_assert(!offered("plot hist weights ", "derivative="));
+    ck_assert(offered("plot ", "derivative="));               /* no form yet */
+    ck_assert(offered("plot hist ", "activations"));          /* its args */
+    ck_assert(offered("plot ", "confusion"));                 /* form words */
+    ck_assert(offered("data csv x.csv ", "target="));
+    ck_assert(!offered("data csv x.csv ", "noise="));
+    ck_assert(offered("callback lr_schedule ", "onecycle"));  /* two-word forms */
+    ck_assert(offered("callback lr_schedule onecycle ", "max_lr="));
+    ck_assert(!offered("callback lr_schedule onecycle ", "decay_rate="));
+    ck_assert(offered("callback terminate_on_nan ", "off"));  /* "on|off" */
+    ck_assert(offered("callback ", "earlystopping"));
+    ck_assert(!offered("callback earlystopping verbose=", "2"));
+    /* the caches of form words have room for every command's */
+    int words = 0;
+    const repl_cmd *const *t = repl_commands();
+    for (int i = 0; t[i]; i++)
+        for (const repl_form *f = t[i]->forms; f && (f->word || f->args || f->opts); f++)
+            words++;
+    ck_assert_int_lt(words, 64);
+}
+END_TEST
+
 /* Typed access takes the default and the range from the declaration. */
 START_TEST(test_opt_access)
 {
@@ -222,6 +254,7 @@ Suite *suite_commands(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_every_keyword_shows);
     tcase_add_test(tc, test_hidden_keyword);
+    tcase_add_test(tc, test_form_completion);
     tcase_add_test(tc, test_opt_access);
     suite_add_tcase(s, tc);
     return s;
