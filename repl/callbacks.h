@@ -15,6 +15,11 @@
 #include "buf.h"
 #include "pyfmt.h"
 
+/* The key Keras 3 adds to the logs for the learning rate of the epoch
+ * (CSVLogger's column, TensorBoard's epoch_learning_rate, {learning_rate}
+ * in a checkpoint's name). */
+#define CB_LR_KEY "learning_rate"
+
 enum {
     CB_EARLYSTOP,
     CB_CHECKPOINT,

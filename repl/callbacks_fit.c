@@ -367,8 +367,8 @@ static void csv_decide_keys(cb *c, const nn_logs *logs)
     if (!haveval)
         for (int i = 0; i < logs->n && n < CSVKEYS; i++)
             snprintf(c->keys[n++], NN_KEYMAX, "val_%.*s", NN_KEYMAX - 5, logs->names[i]);
-    if (n < CSVKEYS && !cb_logs_has(logs, "learning_rate"))
-        snprintf(c->keys[n++], NN_KEYMAX, "learning_rate");
+    if (n < CSVKEYS && !cb_logs_has(logs, CB_LR_KEY))
+        snprintf(c->keys[n++], NN_KEYMAX, CB_LR_KEY);
     qsort(c->keys, (size_t)n, NN_KEYMAX, (int (*)(const void *, const void *))strcmp);
     c->nkeys = n;
 }
@@ -400,7 +400,7 @@ static void epoch_csv(repl_cb_run *r, cb_state *t, int epoch, const nn_logs *log
     nn_buf_printf(b, "%d", epoch);
     for (int k = 0; k < c->nkeys; k++) {
         char v[64];
-        if (strcmp(c->keys[k], "learning_rate") == 0 && !cb_logs_has(logs, "learning_rate"))
+        if (strcmp(c->keys[k], CB_LR_KEY) == 0 && !cb_logs_has(logs, CB_LR_KEY))
             repl_py_float(v, sizeof v, lr, REPL_PY_REPR);
         else if (cb_logs_has(logs, c->keys[k]))
             repl_py_float(v, sizeof v, nn_logs_get(logs, c->keys[k]), REPL_PY_REPR);
@@ -443,8 +443,8 @@ static void epoch_tensorboard(repl_cb_run *r, cb_state *t, int epoch,
             tb_scalar(r, t, &t->tb_train, epoch, "epoch_", logs->names[k],
                       logs->values[k]) != 0)
             return;
-    if (!cb_logs_has(logs, "learning_rate") &&
-        tb_scalar(r, t, &t->tb_train, epoch, "epoch_", "learning_rate", lr) != 0)
+    if (!cb_logs_has(logs, CB_LR_KEY) &&
+        tb_scalar(r, t, &t->tb_train, epoch, "epoch_", CB_LR_KEY, lr) != 0)
         return;
     /* validation: the val_ keys without their prefix, in log_dir/validation */
     int haveval = 0;

@@ -62,7 +62,7 @@ int cb_format_path(const char *t, int epoch1, const nn_logs *logs,
         if (spec)
             *spec++ = 0;
         int is_epoch = strcmp(field, "epoch") == 0;
-        int is_lr = strcmp(field, "learning_rate") == 0;
+        int is_lr = strcmp(field, CB_LR_KEY) == 0;
         if (!is_epoch && !is_lr && nn_lookup(cb_possible_keys(), field) < 0) {
             const char *hint = repl_suggest(field, cb_possible_keys());
             snprintf(msg, msglen, "the file name asks for {%s}, which fit never "
