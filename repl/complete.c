@@ -111,15 +111,9 @@ void repl_comp_free(repl_comp *c)
     memset(c, 0, sizeof *c);
 }
 
-int repl_complete(const repl_session *s, const char *line, int point,
-                  repl_comp *c)
+/* Where the word at point begins, minding quotes; -1 inside a comment. */
+static int word_start(const char *line, int point)
 {
-    memset(c, 0, sizeof *c);
-    int len = (int)strlen(line);
-    if (point < 0 || point > len)
-        point = len;
-
-    /* Find where the word at point begins, minding quotes and comments. */
     int ws = 0, inword = 0;
     char q = 0;
     for (int i = 0; i < point; i++) {
@@ -134,7 +128,7 @@ int repl_complete(const repl_session *s, const char *line, int point,
         } else {
             if (!inword) {
                 if (ch == '#')
-                    return 0;            /* inside a comment */
+                    return -1;
                 ws = i;
                 inword = 1;
             }
@@ -142,18 +136,29 @@ int repl_complete(const repl_session *s, const char *line, int point,
                 q = ch;
         }
     }
-    if (!inword && !q)
-        ws = point;
+    return !inword && !q ? point : ws;
+}
 
-    /* The current word: its unquoted text, where its first unquoted '='
-     * is, and the start of the fragment (after '=' and the last ','). */
-    char *word = malloc((size_t)(point - ws) + 1);
-    if (!word)
+/* The current word, line[ws, point): its unquoted text, where its first
+ * unquoted '=' is, and where the fragment being completed starts (after
+ * '=' and the last ','), as offsets into word and into line. */
+typedef struct cur {
+    char *word;
+    int eq;                   /* offset of '=' in word, or -1 */
+    int fstart_w, fstart;     /* the fragment: in word, in line */
+    int cstart_w, cstart;     /* after the last ',' (lists): in word, in line */
+} cur;
+
+static int read_word(const char *line, int ws, int point, cur *w)
+{
+    w->word = malloc((size_t)(point - ws) + 1);
+    if (!w->word)
         return -1;
-    int wl = 0, eq = -1, fstart_w = 0;    /* offsets into word */
-    int fstart = ws;                      /* offset into line */
-    int cstart = ws, cstart_w = 0;        /* after the last ',' (lists) */
-    q = 0;
+    int wl = 0;
+    w->eq = -1;
+    w->fstart_w = w->cstart_w = 0;
+    w->fstart = w->cstart = ws;
+    char q = 0;
     for (int i = ws; i < point; i++) {
         char ch = line[i];
         if (q) {
@@ -165,83 +170,67 @@ int repl_complete(const repl_session *s, const char *line, int point,
                 ch = line[++i];
         } else if (ch == '"' || ch == '\'') {
             q = ch;
-            if (wl == fstart_w)
-                fstart = i + 1;
-            if (wl == cstart_w)
-                cstart = i + 1;
+            if (wl == w->fstart_w)
+                w->fstart = i + 1;
+            if (wl == w->cstart_w)
+                w->cstart = i + 1;
             continue;
-        } else if (ch == '=' && eq < 0 && wl > 0) {
-            eq = wl;
-            fstart = i + 1;
-            fstart_w = wl + 1;
+        } else if (ch == '=' && w->eq < 0 && wl > 0) {
+            w->eq = wl;
+            w->fstart = i + 1;
+            w->fstart_w = wl + 1;
         } else if (ch == ',') {
-            cstart = i + 1;
-            cstart_w = wl + 1;
-            if (eq >= 0) {
-                fstart = i + 1;
-                fstart_w = wl + 1;
+            w->cstart = i + 1;
+            w->cstart_w = wl + 1;
+            if (w->eq >= 0) {
+                w->fstart = i + 1;
+                w->fstart_w = wl + 1;
             }
         }
-        word[wl++] = ch;
+        w->word[wl++] = ch;
     }
-    word[wl] = 0;
-    const char *frag = word + fstart_w;
-    c->start = fstart;
+    w->word[wl] = 0;
+    return 0;
+}
 
-    list l = {0};
-    int r = 0;
-    /* What came before the current word. */
-    char *head = malloc((size_t)ws + 1);
-    repl_args a;
-    char msg[160];
-    if (!head) {
-        free(word);
+/* The keywords of cmd the words typed so far leave (malloc'd): once they
+ * have picked a form (data csv FILE, plot hist), that form's and the
+ * command's own; else all of them.  NULL when out of memory. */
+static char *keys_left(const repl_cmd *cmd, const repl_args *a)
+{
+    const repl_form *form = a->npos > 0 ? repl_form_of(cmd, a->npos, a->pos) : NULL;
+    if (!form)
+        return strdup(cmd->keys ? cmd->keys : "");
+    char *fk = repl_form_keys(form);
+    char *ck = repl_form_keys(&(repl_form){.opts = cmd->opts});
+    size_t n = (fk ? strlen(fk) : 0) + (ck ? strlen(ck) : 0) + 2;
+    char *keys = fk && ck ? malloc(n) : NULL;
+    if (keys)
+        snprintf(keys, n, "%s%s%s", ck, *ck && *fk ? " " : "", fk);
+    free(fk);
+    free(ck);
+    return keys;
+}
+
+static int given(const repl_args *a, const char *k, size_t kl)
+{
+    for (int i = 0; i < a->nkv; i++)
+        if (strlen(a->key[i]) == kl && strncmp(a->key[i], k, kl) == 0)
+            return 1;
+    return 0;
+}
+
+/* Keywords not given yet that start with frag, as "key="; LAYER.units
+ * is NAME.units for each Dense layer of the model. */
+static int add_keys(list *l, const repl_session *s, const repl_cmd *cmd,
+                    const repl_args *a, const char *frag)
+{
+    char *keys = keys_left(cmd, a);
+    if (!keys)
         return -1;
-    }
-    memcpy(head, line, (size_t)ws);
-    head[ws] = 0;
-    int ok = repl_split(head, &a, msg, sizeof msg) == 0;
-    free(head);
-    if (!ok) {
-        free(word);
-        return 0;
-    }
-    if (!a.cmd) {
-        /* the first word: a command name */
-        r = add_table(&l, repl_command_names(), frag, "");
-        goto done;
-    }
-    const repl_cmd *cmd = repl_find(a.cmd);
-    if (!cmd)
-        goto done;
-    if (eq >= 0) {
-        /* key=value: the keyword's values */
-        word[eq] = 0;
-        const char *key = word;
-        const repl_opt *o = opt_of(cmd, &a, key);   /* dense.activation= too */
-        if (o && o->type == REPL_T_FILE)
-            c->files = 1;
-        else
-            r = add_table(&l, repl_opt_values(o), frag, "");
-        goto done;
-    }
-    /* keywords not given yet, as "key=": once the words have picked a
-     * form (data csv FILE, plot hist), that form's and the command's own */
-    char *form_keys = NULL;
-    const repl_form *form = a.npos > 0 ? repl_form_of(cmd, a.npos, a.pos) : NULL;
-    if (form) {
-        char *fk = repl_form_keys(form);
-        char *ck = repl_form_keys(&(repl_form){.opts = cmd->opts});
-        size_t n = (fk ? strlen(fk) : 0) + (ck ? strlen(ck) : 0) + 2;
-        form_keys = fk && ck ? malloc(n) : NULL;
-        if (form_keys)
-            snprintf(form_keys, n, "%s%s%s", ck, *ck && *fk ? " " : "", fk);
-        free(fk);
-        free(ck);
-    }
-    const char *k = form_keys ? form_keys : cmd->keys ? cmd->keys : "";
     size_t fl = strlen(frag);
-    while (*k && r == 0) {
+    int r = 0;
+    for (const char *k = keys; *k && r == 0;) {
         while (*k == ' ')
             k++;
         const char *e = k;
@@ -249,65 +238,113 @@ int repl_complete(const repl_session *s, const char *line, int point,
             e++;
         size_t kl = (size_t)(e - k);
         if (kl > 6 && strncmp(k, "LAYER.", 6) == 0) {
-            /* LAYER.units: NAME.units for each Dense layer of the model */
             for (int i = 0; s && s->model && i < s->model->n && r == 0; i++) {
                 if (s->model->nodes[i].kind != NN_NODE_DENSE)
                     continue;
                 char kw[NN_NAMEMAX + 64];
                 int n = snprintf(kw, sizeof kw, "%s.%.*s", s->model->nodes[i].name,
                                  (int)(kl - 6), k + 6);
-                int taken = 0;
-                for (int j = 0; j < a.nkv && !taken; j++)
-                    taken = strcmp(a.key[j], kw) == 0;
-                if (!taken && (size_t)n >= fl && strncmp(kw, frag, fl) == 0)
-                    r = add(&l, kw, (size_t)n, "=");
+                if (!given(a, kw, strlen(kw)) && (size_t)n >= fl &&
+                    strncmp(kw, frag, fl) == 0)
+                    r = add(l, kw, (size_t)n, "=");
             }
-            k = e;
-            continue;
+        } else if (kl && !given(a, k, kl) && kl >= fl && strncmp(k, frag, fl) == 0) {
+            r = add(l, k, kl, "=");
         }
-        int given = 0;
-        for (int i = 0; i < a.nkv && !given; i++)
-            given = strlen(a.key[i]) == kl && strncmp(a.key[i], k, kl) == 0;
-        if (kl && !given && kl >= fl && strncmp(k, frag, fl) == 0)
-            r = add(&l, k, kl, "=");
         k = e;
     }
-    free(form_keys);
-    /* the next positional word */
+    free(keys);
+    return r;
+}
+
+/* The next positional word of cmd that starts with the fragment. */
+static int add_positional(list *l, const repl_session *s, const repl_cmd *cmd,
+                          const repl_args *a, const cur *w, repl_comp *c)
+{
+    const char *frag = w->word + w->fstart_w;
     const char *const *pv;
-    repl_pos_kind pk = next_pos(cmd, &a, &pv);
-    if (r == 0 && a.npos < cmd->maxpos) {
-        switch (pk) {
-        case REPL_POS_WORDS:
-            r = add_table(&l, pv, frag, "");
-            break;
-        case REPL_POS_COMMAND:
-            r = add_table(&l, repl_command_names(), frag, "");
-            break;
-        case REPL_POS_LAYER:
-            if (cstart_w > 0 && l.n == 0) {   /* concat a,b: after the comma */
-                frag = word + cstart_w;
-                fl = strlen(frag);
-                c->start = cstart;
-            }
-            if (s && s->model)
-                for (int i = 0; i < s->model->n && r == 0; i++) {
-                    const char *nm = s->model->nodes[i].name;
-                    if (strncmp(nm, frag, fl) == 0)
-                        r = add(&l, nm, strlen(nm), "");
-                }
-            break;
-        case REPL_POS_FILE:
-            c->files = 1;
-            break;
-        case REPL_POS_NONE:
-        case REPL_POS_FORMS:      /* resolved by next_pos */
-            break;
+    repl_pos_kind pk = next_pos(cmd, a, &pv);
+    if (a->npos >= cmd->maxpos)
+        return 0;
+    switch (pk) {
+    case REPL_POS_WORDS:
+        return add_table(l, pv, frag, "");
+    case REPL_POS_COMMAND:
+        return add_table(l, repl_command_names(), frag, "");
+    case REPL_POS_LAYER:
+        if (w->cstart_w > 0 && l->n == 0) {   /* concat a,b: after the comma */
+            frag = w->word + w->cstart_w;
+            c->start = w->cstart;
         }
+        for (int i = 0; s && s->model && i < s->model->n; i++) {
+            const char *nm = s->model->nodes[i].name;
+            if (strncmp(nm, frag, strlen(frag)) == 0 && add(l, nm, strlen(nm), "") < 0)
+                return -1;
+        }
+        return 0;
+    case REPL_POS_FILE:
+        c->files = 1;
+        return 0;
+    case REPL_POS_NONE:
+    case REPL_POS_FORMS:      /* resolved by next_pos */
+        return 0;
     }
-done:
+    return 0;
+}
+
+/* What may stand at the word of w, after the words before it (a). */
+static int candidates(list *l, const repl_session *s, const repl_args *a,
+                      cur *w, repl_comp *c)
+{
+    const char *frag = w->word + w->fstart_w;
+    if (!a->cmd)                           /* the first word: a command */
+        return add_table(l, repl_command_names(), frag, "");
+    const repl_cmd *cmd = repl_find(a->cmd);
+    if (!cmd)
+        return 0;
+    if (w->eq >= 0) {                      /* key=value: the keyword's values */
+        w->word[w->eq] = 0;
+        const repl_opt *o = opt_of(cmd, a, w->word);   /* dense.activation= too */
+        if (o && o->type == REPL_T_FILE) {
+            c->files = 1;
+            return 0;
+        }
+        return add_table(l, repl_opt_values(o), frag, "");
+    }
+    if (add_keys(l, s, cmd, a, frag) < 0)
+        return -1;
+    return add_positional(l, s, cmd, a, w, c);
+}
+
+int repl_complete(const repl_session *s, const char *line, int point,
+                  repl_comp *c)
+{
+    memset(c, 0, sizeof *c);
+    int len = (int)strlen(line);
+    if (point < 0 || point > len)
+        point = len;
+    int ws = word_start(line, point);
+    if (ws < 0)
+        return 0;                          /* inside a comment */
+    cur w;
+    if (read_word(line, ws, point, &w) < 0)
+        return -1;
+    c->start = w.fstart;
+    /* what came before the current word */
+    char *head = strndup(line, (size_t)ws);
+    repl_args a;
+    char msg[160];
+    if (!head || repl_split(head, &a, msg, sizeof msg) != 0) {
+        int oom = !head;
+        free(head);
+        free(w.word);
+        return oom ? -1 : 0;
+    }
+    free(head);
+    list l = {0};
+    int r = candidates(&l, s, &a, &w, c);
     repl_args_free(&a);
-    free(word);
+    free(w.word);
     if (r < 0) {
         for (int i = 0; i < l.n; i++)
             free(l.v[i]);
