@@ -1,7 +1,6 @@
 /* opts.c - what is generated from a command's declaration (command.h):
  * its usage line, its keyword list, the lookup of one keyword's
  * declaration, and its forms' words. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "buf.h"
