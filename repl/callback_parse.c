@@ -141,8 +141,8 @@ static int parse_earlystop(repl_session *s, const repl_args *a, cb *c)
         repl_opt_int(s, a, "patience", &l) < 0)
         return -1;
     c->patience = (int)l;
-    if (repl_opt_enum_or(s, a, "mode", 0, &c->mode) < 0 ||
-        repl_opt_bool_or(s, a, "restore_best_weights", 0, &c->restore) < 0 ||
+    if (repl_opt_enum(s, a, "mode", &c->mode) < 0 ||
+        repl_opt_bool(s, a, "restore_best_weights", &c->restore) < 0 ||
         repl_opt_int(s, a, "start_from_epoch", &l) < 0)
         return -1;
     c->start_from_epoch = (int)l;
@@ -156,9 +156,9 @@ static int parse_checkpoint(repl_session *s, const repl_args *a, cb *c)
     if (file_arg(s, a, "filepath", cb_kind_names[CB_CHECKPOINT], "best.nnlab",
                  c->path) != 0 ||
         parse_monitor(s, a, c) != 0 ||
-        repl_opt_bool_or(s, a, "save_best_only", 0, &c->save_best_only) < 0 ||
-        repl_opt_bool_or(s, a, "save_weights_only", 0, &c->save_weights_only) < 0 ||
-        repl_opt_enum_or(s, a, "mode", 0, &c->mode) < 0)
+        repl_opt_bool(s, a, "save_best_only", &c->save_best_only) < 0 ||
+        repl_opt_bool(s, a, "save_weights_only", &c->save_weights_only) < 0 ||
+        repl_opt_enum(s, a, "mode", &c->mode) < 0)
         return -1;
     char out[PATHLEN], msg[256];
     if (cb_format_path(c->path, 1, NULL, 0, out, sizeof out, msg, sizeof msg) != 0)
@@ -188,7 +188,7 @@ static int parse_reduce_lr(repl_session *s, const repl_args *a, cb *c)
         return -1;
     c->cooldown = (int)l;
     if (repl_opt_num(s, a, "min_lr", &c->min_lr) < 0 ||
-        repl_opt_enum_or(s, a, "mode", 0, &c->mode) < 0)
+        repl_opt_enum(s, a, "mode", &c->mode) < 0)
         return -1;
     return 0;
 }
@@ -197,9 +197,9 @@ static int parse_reduce_lr(repl_session *s, const repl_args *a, cb *c)
 static int parse_exponential(repl_session *s, const repl_args *a, cb *c)
 {
     if (repl_opt_num_or(s, a, "initial_learning_rate", 0, &c->lr0) < 0 ||
-        repl_opt_num_or(s, a, "decay_steps", 1000, &c->decay_steps) < 0 ||
-        repl_opt_num_or(s, a, "decay_rate", 0.1, &c->decay_rate) < 0 ||
-        repl_opt_bool_or(s, a, "staircase", 0, &c->staircase) < 0)
+        repl_opt_num(s, a, "decay_steps", &c->decay_steps) < 0 ||
+        repl_opt_num(s, a, "decay_rate", &c->decay_rate) < 0 ||
+        repl_opt_bool(s, a, "staircase", &c->staircase) < 0)
         return -1;
     if (c->lr0 > 1000)
         return repl_error(s, "callback", "initial_learning_rate must be at "
@@ -242,7 +242,7 @@ static int parse_onecycle(repl_session *s, const repl_args *a, cb *c)
     if (repl_opt_num_or(s, a, "max_lr", 0, &c->max_lr) < 0 ||
         repl_opt_num_or(s, a, "start_lr", 0, &c->start_lr) < 0 ||
         repl_opt_num_or(s, a, "last_lr", 0, &c->last_lr) < 0 ||
-        repl_opt_bool_or(s, a, "cycle_momentum", 0, &c->cycle_momentum) < 0)
+        repl_opt_bool(s, a, "cycle_momentum", &c->cycle_momentum) < 0)
         return -1;
     if (c->max_lr > 1000)
         return repl_error(s, "callback", "max_lr must be at most 1000 (got %g)",
@@ -256,7 +256,7 @@ static int parse_onecycle(repl_session *s, const repl_args *a, cb *c)
 static int parse_csv(repl_session *s, const repl_args *a, cb *c)
 {
     if (file_arg(s, a, "filename", cb_kind_names[CB_CSV], "log.csv", c->path) != 0 ||
-        repl_opt_bool_or(s, a, "append", 0, &c->append) < 0)
+        repl_opt_bool(s, a, "append", &c->append) < 0)
         return -1;
     const char *sep = repl_arg_str(a, "separator");
     if (sep) {

@@ -23,7 +23,7 @@ static int cmd_activations(repl_session *s, const repl_args *a)
         return -1;
     int which;
     long n;
-    if (repl_opt_enum_or(s, a, "split", 0, &which) < 0 ||
+    if (repl_opt_enum(s, a, "split", &which) < 0 ||
         repl_opt_int(s, a, "n", &n) < 0)
         return -1;
     if (repl_need_data(s, "activations") < 0)
@@ -122,6 +122,7 @@ static int cmd_activations(repl_session *s, const repl_args *a)
 static const repl_opt activations_opts[] = {
     {.name = "split", .type = REPL_T_ENUM, .values = repl_split_names,
      .shown = "train|valid|test",
+     .def = "train",
      .help = "train, valid or test"},
     {.name = "n", .type = REPL_T_INT, .min = 1, .max = 1000000, .shown = "500",
      .def = "500",

@@ -305,8 +305,10 @@ static const repl_opt callback_earlystopping_opts[] = {
      .def = "0",
      .help = "epochs without improvement before acting"},
     {.name = "mode", .type = REPL_T_ENUM, .values = cb_mode_names, .shown = NULL,
+     .def = "auto",
      .help = "min, max, or auto (from the monitored name)"},
     {.name = "restore_best_weights", .type = REPL_T_BOOL, .shown = NULL,
+     .def = "false",
      .help = "go back to the best epoch's weights when stopping"},
     {.name = "start_from_epoch", .type = REPL_T_INT, .min = 0, .max = 100000,
      .shown = NULL, .def = "0",
@@ -327,10 +329,13 @@ static const repl_opt callback_checkpoint_opts[] = {
      .shown = NULL,
      .help = "the logged value to watch"},
     {.name = "save_best_only", .type = REPL_T_BOOL, .shown = NULL,
+     .def = "false",
      .help = "save only when the monitored value improves"},
     {.name = "save_weights_only", .type = REPL_T_BOOL, .shown = NULL,
+     .def = "false",
      .help = "save the weights, not the whole model"},
     {.name = "mode", .type = REPL_T_ENUM, .values = cb_mode_names, .shown = NULL,
+     .def = "auto",
      .help = "min, max, or auto (from the monitored name)"},
     {.name = "verbose", .type = REPL_T_INT, .min = 0, .max = 1,
      .values = repl_verbose01_values, .shown = NULL, .def = "1",
@@ -357,6 +362,7 @@ static const repl_opt callback_reduce_lr_on_plateau_opts[] = {
      .def = "0",
      .help = "the learning rate is never reduced below this"},
     {.name = "mode", .type = REPL_T_ENUM, .values = cb_mode_names, .shown = NULL,
+     .def = "auto",
      .help = "min, max, or auto (from the monitored name)"},
     {.name = "verbose", .type = REPL_T_INT, .min = 0, .max = 1,
      .values = repl_verbose01_values, .shown = NULL, .def = "1",
@@ -368,10 +374,13 @@ static const repl_opt callback_lr_schedule_exponential_opts[] = {
     {.name = "initial_learning_rate", .type = REPL_T_POS, .shown = NULL,
      .help = "the learning rate at step 0"},
     {.name = "decay_steps", .type = REPL_T_POS, .shown = NULL,
+     .def = "1000",
      .help = "steps over which the rate decays by decay_rate"},
     {.name = "decay_rate", .type = REPL_T_POS, .shown = NULL,
+     .def = "0.1",
      .help = "factor the learning rate is multiplied by every decay_steps"},
     {.name = "staircase", .type = REPL_T_BOOL, .shown = NULL,
+     .def = "false",
      .help = "decay in whole steps of decay_steps"},
     REPL_END
 };
@@ -392,6 +401,7 @@ static const repl_opt callback_lr_schedule_onecycle_opts[] = {
     {.name = "last_lr", .type = REPL_T_POS, .shown = NULL,
      .help = "the learning rate at the end of the cycle"},
     {.name = "cycle_momentum", .type = REPL_T_BOOL, .shown = NULL,
+     .def = "false",
      .help = "move the momentum against the learning rate"},
     REPL_END
 };
@@ -402,6 +412,7 @@ static const repl_opt callback_csvlogger_opts[] = {
     {.name = "separator", .type = REPL_T_TEXT, .shown = NULL,
      .help = "the character between values"},
     {.name = "append", .type = REPL_T_BOOL, .shown = NULL,
+     .def = "false",
      .help = "add to an existing file instead of starting it anew"},
     REPL_END
 };

@@ -67,8 +67,8 @@ static int parse_loss_settings(repl_session *s, const repl_args *a,
                                nn_compile_cfg *c, int *from_logits)
 {
     double delta;
-    if (repl_opt_bool_or(s, a, "from_logits", 0, from_logits) < 0 ||
-        repl_opt_num_or(s, a, "delta", 1.0, &delta) < 0)
+    if (repl_opt_bool(s, a, "from_logits", from_logits) < 0 ||
+        repl_opt_num(s, a, "delta", &delta) < 0)
         return -1;
     int huber = 0;
     for (int k = 0; k < nl; k++)
@@ -208,7 +208,7 @@ static int cmd_compile(repl_session *s, const repl_args *a)
     }
     int opt, from_logits;
     /* Keras's compile() defaults to rmsprop */
-    if (repl_opt_enum_or(s, a, "optimizer", NN_OPT_RMSPROP, &opt) < 0 ||
+    if (repl_opt_enum(s, a, "optimizer", &opt) < 0 ||
         parse_loss_settings(s, a, lks, nl, nout, &c, &from_logits) != 0 ||
         parse_opt_settings(s, a, opt, &c.opt) != 0 ||
         parse_metrics(s, a, &c) != 0)
@@ -228,6 +228,7 @@ static const repl_opt compile_opts[] = {
     {.name = "loss_weights", .type = REPL_T_TEXT, .shown = "W,...",
      .help = "weight of each output's loss in the total"},
     {.name = "optimizer", .type = REPL_T_ENUM, .values = nn_opt_names, .shown = "NAME",
+     .def = "rmsprop",
      .help = "how the weights follow the gradient"},
     {.name = "learning_rate", .type = REPL_T_POS, .shown = "X",
      .help = "the step size of the optimizer"},
@@ -250,8 +251,10 @@ static const repl_opt compile_opts[] = {
      .shown = "NAME,...",
      .help = "what fit and evaluate report besides the loss"},
     {.name = "from_logits", .type = REPL_T_BOOL, .shown = "BOOL",
+     .def = "false",
      .help = "the last layer gives raw scores, not probabilities"},
     {.name = "delta", .type = REPL_T_POS, .shown = "X",
+     .def = "1",
      .help = "Huber's threshold between squared and absolute error"},
     REPL_END
 };

@@ -283,8 +283,6 @@ static int load_fashion(repl_session *s, const char *dir, nn_dataset *tr,
     return 0;
 }
 
-static const char *const tasks[] = {"auto", "classification",
-"regression", NULL};
 
 static int cmd_data(repl_session *s, const repl_args *a)
 {
@@ -322,7 +320,7 @@ static int cmd_data(repl_session *s, const repl_args *a)
         (has_seed = repl_opt_int_or(s, a, "seed", 0, &seed)) < 0 ||
         repl_opt_num(s, a, "test_split", &test_split) < 0 ||
         repl_opt_bool(s, a, "header", &header) < 0 ||
-        repl_opt_enum_or(s, a, "task", 0, &task) < 0)
+        repl_opt_enum(s, a, "task", &task) < 0)
         return -1;
     const char *ts = repl_arg_str(a, "test_split");
     const char *target = repl_arg_str(a, "target");
@@ -430,8 +428,9 @@ static const repl_opt data_csv_opts[] = {
      .help = "the column holding the labels"},
     {.name = "header", .type = REPL_T_BOOL, .shown = "true", .def = "true",
      .help = "the first line names the columns"},
-    {.name = "task", .type = REPL_T_ENUM, .values = tasks,
+    {.name = "task", .type = REPL_T_ENUM, .values = repl_task_values,
      .shown = "auto|classification|regression",
+     .def = "auto",
      .help = "classification or regression (auto: text labels are classes)"},
     REPL_END
 };

@@ -23,12 +23,11 @@ static int write_history_csv(FILE *f, const nn_history *h)
     return ferror(f) ? -1 : 0;
 }
 
-static const char *const fmts[] = {"table", "csv", NULL};
 
 static int cmd_history(repl_session *s, const repl_args *a)
 {
     int fmt;
-    if (repl_opt_enum_or(s, a, "format", 0, &fmt) < 0)
+    if (repl_opt_enum(s, a, "format", &fmt) < 0)
         return -1;
     const char *file = repl_arg_str(a, "file");
     const nn_history *h = &s->hist;
@@ -75,7 +74,8 @@ static int cmd_history(repl_session *s, const repl_args *a)
 }
 
 static const repl_opt history_opts[] = {
-    {.name = "format", .type = REPL_T_ENUM, .values = fmts, .shown = "table|csv",
+    {.name = "format", .type = REPL_T_ENUM, .values = repl_format_values, .shown = "table|csv",
+     .def = "table",
      .help = "table, or csv"},
     {.name = "file", .type = REPL_T_FILE, .shown = "FILE.csv",
      .help = "write the history to this CSV file"},

@@ -8,7 +8,6 @@
 #include "repl.h"
 #include "progress.h"
 
-static const char *const api_names[] = {"sequential", "functional", NULL};
 
 /* "28x28", "28,28" or "784" into shape; 0 or -1. */
 static int parse_shape(const char *w, int *shape, int *ndim)
@@ -61,7 +60,7 @@ static int pick_input(repl_session *s, const repl_args *a, const char *cmd, int 
 static int cmd_model(repl_session *s, const repl_args *a)
 {
     int api;
-    if (repl_opt_enum_or(s, a, "api", 0, &api) < 0)
+    if (repl_opt_enum(s, a, "api", &api) < 0)
         return -1;
     const char *name = repl_arg_str(a, "name");
     nn_err e;
@@ -228,9 +227,9 @@ static int cmd_dense(repl_session *s, const repl_args *a)
     nn_dense_defaults(&c, (int)units);
     int act, ki, bi, use_bias, trainable;
     double kval, bval;
-    if (repl_opt_enum_or(s, a, "activation", NN_ACT_LINEAR, &act) < 0 ||
-        repl_opt_enum_or(s, a, "kernel_initializer", NN_INIT_GLOROT_UNIFORM, &ki) < 0 ||
-        repl_opt_enum_or(s, a, "bias_initializer", NN_INIT_ZEROS, &bi) < 0 ||
+    if (repl_opt_enum(s, a, "activation", &act) < 0 ||
+        repl_opt_enum(s, a, "kernel_initializer", &ki) < 0 ||
+        repl_opt_enum(s, a, "bias_initializer", &bi) < 0 ||
         repl_opt_bool(s, a, "use_bias", &use_bias) < 0 ||
         repl_opt_bool(s, a, "trainable", &trainable) < 0 ||
         repl_opt_num(s, a, "kernel_value", &kval) < 0 ||
@@ -456,8 +455,9 @@ static int cmd_summary(repl_session *s, const repl_args *a)
 static const repl_opt model_opts[] = {
     {.name = "name", .type = REPL_T_TEXT, .shown = "NAME",
      .help = "the name to give it"},
-    {.name = "api", .type = REPL_T_ENUM, .values = api_names,
+    {.name = "api", .type = REPL_T_ENUM, .values = repl_api_values,
      .shown = "sequential|functional",
+     .def = "sequential",
      .help = "sequential: a chain of layers; functional: layers name their input="},
     REPL_END
 };
@@ -480,12 +480,15 @@ static const repl_opt flatten_opts[] = {
 
 static const repl_opt dense_opts[] = {
     {.name = "activation", .type = REPL_T_ENUM, .values = nn_act_names, .shown = "NAME",
+     .def = "linear",
      .help = "the activation function f in a = f(x W + b)"},
     {.name = "kernel_initializer", .type = REPL_T_ENUM, .values = nn_init_names,
      .shown = "NAME",
+     .def = "glorot_uniform",
      .help = "how the weights W start"},
     {.name = "bias_initializer", .type = REPL_T_ENUM, .values = nn_init_names,
      .shown = "NAME",
+     .def = "zeros",
      .help = "how the biases start"},
     {.name = "kernel_value", .type = REPL_T_NUM, .min = -1e6, .max = 1e6,
      .shown = NULL, .def = "0",

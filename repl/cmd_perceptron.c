@@ -24,7 +24,7 @@ static int perc_train(repl_session *s, const repl_args *a)
     const char *tv = repl_arg_str(a, "tol");
     if (repl_opt_num_or(s, a, "eta0", o.eta0, &eta0) < 0 ||
         repl_opt_int_or(s, a, "max_iter", o.max_iter, &max_iter) < 0 ||
-        repl_opt_enum_or(s, a, "penalty", 0, &pen) < 0 ||
+        repl_opt_enum(s, a, "penalty", &pen) < 0 ||
         repl_opt_num_or(s, a, "alpha", o.alpha, &alpha) < 0 ||
         repl_opt_num_or(s, a, "l1_ratio", o.l1_ratio, &l1) < 0 ||
         repl_opt_bool(s, a, "shuffle", &shuffle) < 0 ||
@@ -224,6 +224,7 @@ static const repl_opt perceptron_base_opts[] = {
      .help = "stop when the loss improves by less than this"},
     {.name = "penalty", .type = REPL_T_ENUM, .values = nn_penalty_names,
      .shown = "none|l2|l1|elasticnet",
+     .def = "none",
      .help = "the regularization term"},
     {.name = "alpha", .type = REPL_T_NUM, .min = 0.0, .max = DBL_MAX, .shown = "0.0001",
      .help = "the regularization strength (scikit-learn's alpha)"},

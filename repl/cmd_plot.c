@@ -80,7 +80,6 @@ static const repl_form plot_forms[] = {
     {0}
 };
 
-static const char *const terminal_words[] = {"auto", "window", "text", "sixel", NULL};
 
 /* The figures that take keyword k, for a hint: "activation, boundary". */
 static void who_takes(const repl_cmd *c, const char *k, char *buf, size_t len)
@@ -175,7 +174,7 @@ static int parse_where(repl_session *s, const repl_args *a, where *wh)
                           "script=loss.gp");
     wh->to = to;
     wh->script = script;
-    wh->want = tw ? terminal_words[term] : s->plot_terminal;
+    wh->want = tw ? repl_terminal_values[term] : s->plot_terminal;
     wh->w = s->plot_w;
     wh->h = s->plot_h;
     wh->size_given = 0;
@@ -299,7 +298,7 @@ static const repl_opt plot_opts[] = {
      .help = "also save the gnuplot script to this file"},
     {.name = "size", .type = REPL_T_TEXT, .shown = "WxH",
      .help = "the size: WxH, characters for text or pixels for images"},
-    {.name = "terminal", .type = REPL_T_ENUM, .values = terminal_words,
+    {.name = "terminal", .type = REPL_T_ENUM, .values = repl_terminal_values,
      .shown = "auto|window|text|sixel",
      .help = "where plots go: auto, window, text or sixel"},
 REPL_END

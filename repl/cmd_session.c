@@ -115,8 +115,6 @@ static int cmd_record(repl_session *s, const repl_args *a)
 
 /* ---- set ---- */
 
-static const char *const terminal_names[] = {"auto", "window", "text",
-                                             "sixel", NULL};
 
 /* "512M", "4G", "1.5GiB", "100000": bytes, binary multiples. */
 static int parse_bytes(const char *w, size_t *out)
@@ -179,7 +177,7 @@ static int cmd_set(repl_session *s, const repl_args *a)
     long verbose;
     if (repl_opt_int_or(s, a, "verbose", s->verbose, &verbose) < 0)
         return -1;
-    int term = nn_lookup(terminal_names, s->plot_terminal);
+    int term = nn_lookup(repl_terminal_values, s->plot_terminal);
     if (repl_opt_enum_or(s, a, "terminal", term, &term) < 0)
         return -1;
     int w = s->plot_w, h = s->plot_h;
@@ -222,7 +220,7 @@ static int cmd_set(repl_session *s, const repl_args *a)
     nn_set_memcap(cap);
     s->verbose = (int)verbose;
     snprintf(s->plot_terminal, sizeof s->plot_terminal, "%s",
-             terminal_names[term]);
+             repl_terminal_values[term]);
     s->plot_w = w;
     s->plot_h = h;
     return 0;
@@ -245,7 +243,7 @@ static const repl_opt set_opts[] = {
     {.name = "verbose", .type = REPL_T_INT, .min = 0, .max = 2,
      .values = repl_verbose_values, .shown = "0|1|2",
      .help = "fit's default verbose"},
-    {.name = "terminal", .type = REPL_T_ENUM, .values = terminal_names,
+    {.name = "terminal", .type = REPL_T_ENUM, .values = repl_terminal_values,
      .shown = "auto|window|text|sixel",
      .help = "where plots go: auto, window, text or sixel"},
     {.name = "size", .type = REPL_T_TEXT, .shown = "WxH|auto",

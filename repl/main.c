@@ -122,6 +122,87 @@ static void print_commands(void)
                    t[i]->topic);
 }
 
+/* Markdown text: '|' escaped, as a table cell needs. */
+static void md(const char *t)
+{
+    for (; t && *t; t++)
+        fputs(*t == '|' ? "\\|" : (char[2]){*t, 0}, stdout);
+}
+
+/* What a keyword's value may be, in words. */
+static void value_of(const repl_opt *o)
+{
+    const char *const *v = repl_opt_values(o);
+    int nv = 0;
+    while (v && v[nv])
+        nv++;
+    switch (o->type) {
+    case REPL_T_INT:
+    case REPL_T_NUM:
+        if (o->max >= (double)LONG_MAX || o->max >= DBL_MAX)
+            printf(o->min <= -DBL_MAX ? "any number" : ">= %g", o->min);
+        else
+            printf("%g to %g", o->min, o->max);
+        if (o->type == REPL_T_INT)
+            fputs(", whole", stdout);
+        return;
+    case REPL_T_POS:
+        fputs("> 0", stdout);
+        return;
+    case REPL_T_FRAC:
+        fputs("between 0 and 1", stdout);
+        return;
+    case REPL_T_BOOL:
+        fputs("true, false", stdout);
+        return;
+    case REPL_T_FILE:
+        fputs("a file", stdout);
+        return;
+    case REPL_T_LAYER:
+        fputs("a layer", stdout);
+        return;
+    default:
+        break;
+    }
+    if (nv > 0 && nv <= 6) {
+        for (int i = 0; i < nv; i++)
+            printf("%s%s", i ? ", " : "", v[i]);
+        if (o->type == REPL_T_LIST)
+            fputs(" (a list)", stdout);
+    } else if (nv > 6) {
+        printf("%d names (Tab lists them)", nv);
+    } else {
+        md(o->shown ? o->shown : "text");
+    }
+}
+
+static void keyword_rows(const repl_cmd *c, const repl_form *f, const repl_opt *o)
+{
+    for (; o && o->name; o++) {
+        printf("| `%s%s%s` | `%s` | ", c->name, f && f->word ? " " : "",
+               f && f->word ? f->word : "", o->name);
+        value_of(o);
+        printf(" | %s | ", o->def ? o->def : "");
+        md(o->help);
+        printf(" |\n");
+    }
+}
+
+/* The README's keyword reference, from the declarations: every keyword
+ * of every command (and form), with its values, default and help line.
+ * tests/check_readme.sh checks that README.md holds exactly this. */
+static void print_keywords(void)
+{
+    const repl_cmd *const *t = repl_commands();
+    printf("| command | keyword | value | default | what it does |\n"
+           "|---|---|---|---|---|\n");
+    for (int i = 0; t[i]; i++) {
+        keyword_rows(t[i], NULL, t[i]->opts);
+        for (const repl_form *f = t[i]->forms; f && (f->word || f->args || f->opts); f++)
+            keyword_rows(t[i], f, f->opts);
+    }
+}
+
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -143,6 +224,10 @@ int main(int argc, char **argv)
         }
         if (strcmp(arg, "--commands") == 0) {
             print_commands();
+            return 0;
+        }
+        if (strcmp(arg, "--keywords") == 0) {
+            print_keywords();
             return 0;
         }
         if (strcmp(arg, "--version") == 0) {
