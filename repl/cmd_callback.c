@@ -295,7 +295,7 @@ static const char *const callback_help =
     "  fit epochs=100 validation_split=0.1";
 
 static const repl_opt callback_earlystopping_opts[] = {
-    {.name = "monitor", .type = REPL_T_LIST, .values = repl_monitor_values,
+    {.name = "monitor", .type = REPL_T_TEXT, .values = repl_monitor_values,
      .shown = NULL,
      .help = "the logged value to watch"},
     {.name = "min_delta", .type = REPL_T_NUM, .min = 0, .max = DBL_MAX, .shown = NULL,
@@ -314,8 +314,7 @@ static const repl_opt callback_earlystopping_opts[] = {
      .shown = NULL, .def = "0",
      .help = "epochs to wait before watching"},
     {.name = "baseline", .type = REPL_T_NUM, .min = -DBL_MAX, .max = DBL_MAX,
-     .shown = NULL, .def = "0",
-     .help = "stop unless the monitored value beats this"},
+     .shown = NULL, .help = "stop unless the monitored value beats this"},
     {.name = "verbose", .type = REPL_T_INT, .min = 0, .max = 1,
      .values = repl_verbose01_values, .shown = NULL, .def = "1",
      .help = "1: say what the callback does"},
@@ -325,7 +324,7 @@ static const repl_opt callback_earlystopping_opts[] = {
 static const repl_opt callback_checkpoint_opts[] = {
     {.name = "filepath", .type = REPL_T_FILE, .shown = NULL,
      .help = "the file to save the model to ({epoch} and {val_loss:.2f} filled in)"},
-    {.name = "monitor", .type = REPL_T_LIST, .values = repl_monitor_values,
+    {.name = "monitor", .type = REPL_T_TEXT, .values = repl_monitor_values,
      .shown = NULL,
      .help = "the logged value to watch"},
     {.name = "save_best_only", .type = REPL_T_BOOL, .shown = NULL,
@@ -344,7 +343,7 @@ static const repl_opt callback_checkpoint_opts[] = {
 };
 
 static const repl_opt callback_reduce_lr_on_plateau_opts[] = {
-    {.name = "monitor", .type = REPL_T_LIST, .values = repl_monitor_values,
+    {.name = "monitor", .type = REPL_T_TEXT, .values = repl_monitor_values,
      .shown = NULL,
      .help = "the logged value to watch"},
     {.name = "factor", .type = REPL_T_TEXT, .shown = NULL,
@@ -423,7 +422,7 @@ static const repl_opt callback_tensorboard_opts[] = {
     {.name = "histogram_freq", .type = REPL_T_INT, .min = 0, .max = 100000,
      .shown = NULL, .def = "0",
      .help = "write weight histograms every N epochs (0: never)"},
-    {.name = "update_freq", .type = REPL_T_LIST, .values = repl_update_freq_values,
+    {.name = "update_freq", .type = REPL_T_TEXT, .values = repl_update_freq_values,
      .shown = NULL,
      .help = "write logs every epoch or every batch"},
     REPL_END

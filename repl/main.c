@@ -129,6 +129,15 @@ static void md(const char *t)
         fputs(*t == '|' ? "\\|" : (char[2]){*t, 0}, stdout);
 }
 
+/* A bound as a person reads it: whole numbers in full (1048576). */
+static void bound(double v)
+{
+    if (v == (double)(long long)v && v > -1e15 && v < 1e15)
+        printf("%lld", (long long)v);
+    else
+        printf("%g", v);
+}
+
 /* What a keyword's value may be, in words. */
 static void value_of(const repl_opt *o)
 {
@@ -138,14 +147,22 @@ static void value_of(const repl_opt *o)
         nv++;
     switch (o->type) {
     case REPL_T_INT:
-    case REPL_T_NUM:
-        if (o->max >= (double)LONG_MAX || o->max >= DBL_MAX)
-            printf(o->min <= -DBL_MAX ? "any number" : ">= %g", o->min);
-        else
-            printf("%g to %g", o->min, o->max);
+    case REPL_T_NUM: {
+        double top = o->type == REPL_T_INT ? (double)LONG_MAX : DBL_MAX;
+        if (o->max >= top && o->min <= -top) {
+            fputs("any number", stdout);
+        } else if (o->max >= top) {
+            fputs(">= ", stdout);
+            bound(o->min);
+        } else {
+            bound(o->min);
+            fputs(" to ", stdout);
+            bound(o->max);
+        }
         if (o->type == REPL_T_INT)
             fputs(", whole", stdout);
         return;
+    }
     case REPL_T_POS:
         fputs("> 0", stdout);
         return;
@@ -164,16 +181,28 @@ static void value_of(const repl_opt *o)
     default:
         break;
     }
-    if (nv > 0 && nv <= 6) {
+    if (nv > 6)
+        printf("%d names (Tab lists them)", nv);
+    else
         for (int i = 0; i < nv; i++)
             printf("%s%s", i ? ", " : "", v[i]);
-        if (o->type == REPL_T_LIST)
-            fputs(" (a list)", stdout);
-    } else if (nv > 6) {
-        printf("%d names (Tab lists them)", nv);
-    } else {
+    if (nv && o->type == REPL_T_LIST)
+        fputs(" (comma-separated)", stdout);
+    else if (nv && o->type == REPL_T_TEXT)
+        fputs(", ...", stdout);
+    else if (!nv)
         md(o->shown ? o->shown : "text");
-    }
+}
+
+/* The default as declared, else the value the usage line shows when it
+ * is a value (not a placeholder such as NAME or WxH). */
+static const char *default_of(const repl_opt *o)
+{
+    if (o->def)
+        return o->def;
+    if (!o->shown || strpbrk(o->shown, "ABCDEFGHIJKLMNOPQRSTUVWXYZ|"))
+        return "";
+    return o->shown;
 }
 
 static void keyword_rows(const repl_cmd *c, const repl_form *f, const repl_opt *o)
@@ -182,7 +211,7 @@ static void keyword_rows(const repl_cmd *c, const repl_form *f, const repl_opt *
         printf("| `%s%s%s` | `%s` | ", c->name, f && f->word ? " " : "",
                f && f->word ? f->word : "", o->name);
         value_of(o);
-        printf(" | %s | ", o->def ? o->def : "");
+        printf(" | %s | ", default_of(o));
         md(o->help);
         printf(" |\n");
     }
