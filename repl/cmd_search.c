@@ -16,11 +16,6 @@
 enum { MODE_GRID, MODE_RANDOM, MODE_HYPERBAND };
 static const char *const mode_names[] = {"grid", "random", "hyperband", NULL};
 
-/* The command's own settings; every other key is a hyperparameter. */
-static const char *const option_keys[] = {
-    "cv", "n_iter", "scoring", "max_epochs", "factor", "validation_split",
-    "refit", "seed", "verbose", "file", NULL
-};
 
 static int is_classification(const nn_model *m)
 {
@@ -214,7 +209,7 @@ static int read_settings(repl_session *s, const repl_args *a, search_job *j)
     return 0;
 }
 
-/* The hyperparameters (every other key), the fixed epochs and
+/* The hyperparameters (the keywords declared tuned), the fixed epochs and
  * batch_size, and the checks of the space against the model and data. */
 static int read_space(repl_session *s, const repl_args *a, search_job *j)
 {
@@ -223,7 +218,8 @@ static int read_space(repl_session *s, const repl_args *a, search_job *j)
     memset(sp, 0, sizeof *sp);
     j->epochs_fixed = 0, j->epochs = 10, j->bs_fixed = 0, j->bs = 32;
     for (int i = 0; i < a->nkv; i++) {
-        if (nn_lookup(option_keys, a->key[i]) >= 0)
+        const repl_opt *o = repl_opt_find(repl_find("search"), a->key[i]);
+        if (!o || !o->tuned)       /* the search's own settings */
             continue;
         if (nn_space_add(sp, a->key[i], a->val[i], j->tmpl, &e) != NN_OK)
             return repl_error(s, "search", "%s", e.msg);
@@ -536,9 +532,9 @@ static const repl_opt search_opts[] = {
     {.name = "n_iter", .type = REPL_T_INT, .min = 1, .max = NN_SEARCH_MAXITER,
      .shown = "10", .def = "10",
      .help = "number of random candidates"},
-    {.name = "epochs", .type = REPL_T_TEXT, .shown = "10",
+    {.name = "epochs", .tuned = 1, .type = REPL_T_TEXT, .shown = "10",
      .help = "epochs each candidate trains"},
-    {.name = "batch_size", .type = REPL_T_TEXT, .shown = "32",
+    {.name = "batch_size", .tuned = 1, .type = REPL_T_TEXT, .shown = "32",
      .help = "samples per mini-batch (one optimizer step each)"},
     {.name = "scoring", .type = REPL_T_ENUM, .values = nn_scoring_names,
      .shown = "accuracy|r2|loss|mse|mae",
@@ -561,34 +557,34 @@ static const repl_opt search_opts[] = {
      .help = "0 silent, 1 a line per candidate"},
     {.name = "file", .type = REPL_T_FILE, .shown = "FILE.csv",
      .help = "write every candidate's scores to this CSV file"},
-    {.name = "optimizer", .type = REPL_T_LIST, .values = nn_opt_names, .shown = NULL,
+    {.name = "optimizer", .tuned = 1, .type = REPL_T_LIST, .values = nn_opt_names, .shown = NULL,
      .help = "how the weights follow the gradient"},
-    {.name = "learning_rate", .type = REPL_T_TEXT, .shown = NULL,
+    {.name = "learning_rate", .tuned = 1, .type = REPL_T_TEXT, .shown = NULL,
      .help = "the step size of the optimizer"},
-    {.name = "momentum", .type = REPL_T_TEXT, .shown = NULL,
+    {.name = "momentum", .tuned = 1, .type = REPL_T_TEXT, .shown = NULL,
      .help = "fraction of the last update kept in the next"},
-    {.name = "nesterov", .type = REPL_T_BOOL, .shown = NULL,
+    {.name = "nesterov", .tuned = 1, .type = REPL_T_BOOL, .shown = NULL,
      .help = "Nesterov's momentum: the gradient after the momentum step"},
-    {.name = "rho", .type = REPL_T_TEXT, .shown = NULL,
+    {.name = "rho", .tuned = 1, .type = REPL_T_TEXT, .shown = NULL,
      .help = "decay of the running mean of squared gradients"},
-    {.name = "beta_1", .type = REPL_T_TEXT, .shown = NULL,
+    {.name = "beta_1", .tuned = 1, .type = REPL_T_TEXT, .shown = NULL,
      .help = "decay of the first-moment (mean) estimate"},
-    {.name = "beta_2", .type = REPL_T_TEXT, .shown = NULL,
+    {.name = "beta_2", .tuned = 1, .type = REPL_T_TEXT, .shown = NULL,
      .help = "decay of the second-moment (variance) estimate"},
-    {.name = "epsilon", .type = REPL_T_TEXT, .shown = NULL,
+    {.name = "epsilon", .tuned = 1, .type = REPL_T_TEXT, .shown = NULL,
      .help = "small number added to the denominator for stability"},
-    {.name = "initial_accumulator_value", .type = REPL_T_TEXT, .shown = NULL,
+    {.name = "initial_accumulator_value", .tuned = 1, .type = REPL_T_TEXT, .shown = NULL,
      .help = "Adagrad's starting sum of squared gradients"},
-    {.name = "n_hidden", .type = REPL_T_TEXT, .shown = NULL,
+    {.name = "n_hidden", .tuned = 1, .type = REPL_T_TEXT, .shown = NULL,
      .help = "numbers of hidden layers to try"},
-    {.name = "n_neurons", .type = REPL_T_TEXT, .shown = NULL,
+    {.name = "n_neurons", .tuned = 1, .type = REPL_T_TEXT, .shown = NULL,
      .help = "unit counts to try for every hidden layer"},
-    {.name = "LAYER.units", .type = REPL_T_TEXT, .shown = NULL,
+    {.name = "LAYER.units", .tuned = 1, .type = REPL_T_TEXT, .shown = NULL,
      .help = "unit counts to try for layer LAYER (search)"},
-    {.name = "LAYER.activation", .type = REPL_T_LIST, .values = nn_act_names,
+    {.name = "LAYER.activation", .tuned = 1, .type = REPL_T_LIST, .values = nn_act_names,
      .shown = NULL,
      .help = "activations to try for layer LAYER (search)"},
-    {.name = "LAYER.kernel_initializer", .type = REPL_T_LIST, .values = nn_init_names,
+    {.name = "LAYER.kernel_initializer", .tuned = 1, .type = REPL_T_LIST, .values = nn_init_names,
      .shown = NULL,
      .help = "initializers to try for layer LAYER (search)"},
     REPL_END

@@ -52,6 +52,8 @@ typedef struct repl_opt {
     const char *const *values;   /* ENUM and LIST: the words allowed */
     const char *help;            /* one line */
     int required;                /* usage shows key=X, not [key=X] */
+    int tuned;                   /* search tries a list of its values (a
+                                    hyperparameter: learning_rate=0.01,0.1) */
     const char *join;            /* shown inside the brackets of the keyword
                                     before it, after this: " | " (one or the
                                     other), " " (together) */

@@ -145,6 +145,15 @@ static void value_of(const repl_opt *o)
     int nv = 0;
     while (v && v[nv])
         nv++;
+    if (o->tuned) {
+        fputs("values to try, comma-separated", stdout);
+        if (nv && nv <= 6) {
+            fputs(": ", stdout);
+            for (int i = 0; i < nv; i++)
+                printf("%s%s", i ? ", " : "", v[i]);
+        }
+        return;
+    }
     switch (o->type) {
     case REPL_T_INT:
     case REPL_T_NUM: {
