@@ -432,25 +432,32 @@ static int word_eq(const char *a, const char *b)
     return *a == 0 && *b == 0;
 }
 
-int repl_arg_bool(repl_session *s, const repl_args *a, const char *key,
-                  int def, int *out)
+int repl_parse_bool(const char *w, int *out)
 {
     static const char *const yes[] = {"true", "yes", "1", "on", NULL};
     static const char *const no[] = {"false", "no", "0", "off", NULL};
+    for (int i = 0; yes[i]; i++) {
+        if (word_eq(w, yes[i])) {
+            *out = 1;
+            return 0;
+        }
+        if (word_eq(w, no[i])) {
+            *out = 0;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int repl_arg_bool(repl_session *s, const repl_args *a, const char *key,
+                  int def, int *out)
+{
     *out = def;
     const char *v = repl_arg_str(a, key);
     if (!v)
         return 0;
-    for (int i = 0; yes[i]; i++) {
-        if (word_eq(v, yes[i])) {
-            *out = 1;
-            return 1;
-        }
-        if (word_eq(v, no[i])) {
-            *out = 0;
-            return 1;
-        }
-    }
+    if (repl_parse_bool(v, out) == 0)
+        return 1;
     return repl_error(s, a->cmd, "%s must be true or false (got '%s')", key,
                       v);
 }

@@ -67,6 +67,8 @@ int repl_word_in(const char *list, const char *w);
 /* Parses a number word the same way (for positionals): 0 ok, -1 bad. */
 int repl_parse_long(const char *w, long *out);
 int repl_parse_double(const char *w, double *out);
+/* true/false, yes/no, 1/0, on/off (any case) into 1 or 0: 0 ok, -1 bad. */
+int repl_parse_bool(const char *w, int *out);
 
 /* Prints "[FILE:LINE: ]error: CMD: MESSAGE" on stderr (stdout flushed
  * first), counts it, returns -1.  Handlers return its value. */

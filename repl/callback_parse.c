@@ -27,7 +27,7 @@ static int check_keys(repl_session *s, const repl_args *a, const char *what,
 int cb_check_form_keys(repl_session *s, const repl_args *a, const char *what)
 {
     const repl_cmd *cmd = repl_find("callback");
-    char *keys = repl_form_keys(cmd ? repl_form_named(cmd, what) : NULL);
+    char *keys = cmd ? repl_form_keys(cmd, repl_form_named(cmd, what)) : NULL;
     if (!keys)
         return repl_error(s, "callback", "out of memory");
     int r = check_keys(s, a, what, keys);

@@ -128,9 +128,11 @@ const repl_form *repl_form_named(const repl_cmd *c, const char *w);
 const repl_opt *repl_form_opt(const repl_cmd *c, const repl_form *f, const char *key);
 /* 1 when form f (or the command itself) declares key. */
 int repl_form_takes(const repl_cmd *c, const repl_form *f, const char *key);
-/* The keywords of form f, space-separated, in declaration order
- * (malloc'd; "" when none). */
-char *repl_form_keys(const repl_form *f);
+/* The keywords of c's own options and of form f (NULL: none), once each,
+ * space-separated, in declaration order (malloc'd; "" when none). */
+char *repl_form_keys(const repl_cmd *c, const repl_form *f);
+/* 1 at the all-zero entry that ends a command's forms. */
+int repl_form_end(const repl_form *f);
 /* The usage line of form f alone: "plot hist weights|grads|activations
  * [LAYER] [split=train|valid|test] [n=500]" (malloc'd). */
 char *repl_form_usage(const repl_cmd *c, const repl_form *f);

@@ -201,15 +201,7 @@ static char *keys_left(const repl_cmd *cmd, const repl_args *a)
     const repl_form *form = a->npos > 0 ? repl_form_of(cmd, a->npos, a->pos) : NULL;
     if (!form)
         return strdup(cmd->keys ? cmd->keys : "");
-    char *fk = repl_form_keys(form);
-    char *ck = repl_form_keys(&(repl_form){.opts = cmd->opts});
-    size_t n = (fk ? strlen(fk) : 0) + (ck ? strlen(ck) : 0) + 2;
-    char *keys = fk && ck ? malloc(n) : NULL;
-    if (keys)
-        snprintf(keys, n, "%s%s%s", ck, *ck && *fk ? " " : "", fk);
-    free(fk);
-    free(ck);
-    return keys;
+    return repl_form_keys(cmd, form);
 }
 
 static int given(const repl_args *a, const char *k, size_t kl)

@@ -236,7 +236,7 @@ static void print_keywords(void)
            "|---|---|---|---|---|\n");
     for (int i = 0; t[i]; i++) {
         keyword_rows(t[i], NULL, t[i]->opts);
-        for (const repl_form *f = t[i]->forms; f && (f->word || f->args || f->opts); f++)
+        for (const repl_form *f = t[i]->forms; f && !repl_form_end(f); f++)
             keyword_rows(t[i], f, f->opts);
     }
 }

@@ -25,8 +25,7 @@ static const repl_opt *find_in(const repl_opt *o, const char *key)
     return NULL;
 }
 
-/* Forms end with an all-zero entry. */
-static int form_end(const repl_form *f)
+int repl_form_end(const repl_form *f)
 {
     return !f->word && !f->args && !f->opts;
 }
@@ -34,7 +33,7 @@ static int form_end(const repl_form *f)
 const repl_opt *repl_opt_find(const repl_cmd *c, const char *key)
 {
     const repl_opt *o = find_in(c->opts, key);
-    for (const repl_form *f = c->forms; !o && f && !form_end(f); f++)
+    for (const repl_form *f = c->forms; !o && f && !repl_form_end(f); f++)
         o = find_in(f->opts, key);
     return o;
 }
@@ -42,7 +41,7 @@ const repl_opt *repl_opt_find(const repl_cmd *c, const char *key)
 const repl_form *repl_form_of(const repl_cmd *c, int npos, char *const *pos)
 {
     const repl_form *fallback = NULL;
-    for (const repl_form *f = c->forms; f && !form_end(f); f++) {
+    for (const repl_form *f = c->forms; f && !repl_form_end(f); f++) {
         if (!f->word) {
             if (!fallback)
                 fallback = f;
@@ -68,14 +67,20 @@ static size_t first_len(const char *w)
     return sp ? (size_t)(sp - w) : strlen(w);
 }
 
-int repl_form_index(const repl_cmd *c, const char *w)
+/* The first form whose first word is w[0, len), or -1. */
+static int first_form(const repl_cmd *c, const char *w, size_t len)
 {
-    for (int i = 0; c->forms && !form_end(&c->forms[i]); i++) {
+    for (int i = 0; c->forms && !repl_form_end(&c->forms[i]); i++) {
         const char *fw = c->forms[i].word;
-        if (fw && first_len(fw) == strlen(w) && strncmp(fw, w, strlen(w)) == 0)
+        if (fw && first_len(fw) == len && strncmp(fw, w, len) == 0)
             return i;
     }
     return -1;
+}
+
+int repl_form_index(const repl_cmd *c, const char *w)
+{
+    return first_form(c, w, strlen(w));
 }
 
 /* One list per command (or form word) that asked, kept for the session:
@@ -90,7 +95,7 @@ const char *const *repl_form_words(const repl_cmd *c)
         if (cache[i].c == c)
             return (const char *const *)cache[i].words;
     int nf = 0;
-    while (c->forms && !form_end(&c->forms[nf]))
+    while (c->forms && !repl_form_end(&c->forms[nf]))
         nf++;
     char **w = calloc((size_t)nf + 1, sizeof *w);
     if (!w)
@@ -98,13 +103,7 @@ const char *const *repl_form_words(const repl_cmd *c)
     int k = 0;
     for (int i = 0; i < nf; i++) {
         const char *fw = c->forms[i].word;
-        int seen = !fw;                 /* a word's first form only */
-        for (int j = 0; j < i && !seen; j++) {
-            const char *pw = c->forms[j].word;
-            seen = pw && first_len(pw) == first_len(fw) &&
-                   strncmp(pw, fw, first_len(fw)) == 0;
-        }
-        if (seen)
+        if (!fw || first_form(c, fw, first_len(fw)) != i)   /* a word once */
             continue;
         w[k] = strndup(fw, first_len(fw));
         if (!w[k])
@@ -124,7 +123,7 @@ const char *const *repl_form_words(const repl_cmd *c)
 
 const repl_form *repl_form_named(const repl_cmd *c, const char *w)
 {
-    for (const repl_form *f = c->forms; f && !form_end(f); f++)
+    for (const repl_form *f = c->forms; f && !repl_form_end(f); f++)
         if (f->word && strcmp(f->word, w) == 0)
             return f;
     return NULL;
@@ -149,7 +148,7 @@ const char *const *repl_form_next_words(const repl_cmd *c, const char *w)
     nn_buf b;                  /* the words, blank-separated */
     nn_buf_init(&b);
     size_t wl = strlen(w);
-    for (const repl_form *f = c->forms; f && !form_end(f); f++) {
+    for (const repl_form *f = c->forms; f && !repl_form_end(f); f++) {
         if (f->word && strncmp(f->word, w, wl) == 0 && f->word[wl] == ' ')
             nn_buf_printf(&b, "%s%s", b.len ? " " : "", f->word + wl + 1);
     }
@@ -243,7 +242,7 @@ char *repl_usage_of(const repl_cmd *c)
     nn_buf b;
     nn_buf_init(&b);
     int pieces = 0;
-    for (const repl_form *f = c->forms; f && !form_end(f); f++) {
+    for (const repl_form *f = c->forms; f && !repl_form_end(f); f++) {
         if (f->hidden)
             continue;
         if (pieces)
@@ -261,15 +260,10 @@ char *repl_usage_of(const repl_cmd *c)
     return nn_buf_take(&b);
 }
 
-static int listed(const char *list, const char *w)
-{
-    return repl_word_in(list, w);
-}
-
 static void add_names(nn_buf *b, const repl_opt *o)
 {
     for (; o && o->name; o++)
-        if (!listed(nn_buf_str(b), o->name))
+        if (!repl_word_in(nn_buf_str(b), o->name))
             nn_buf_printf(b, "%s%s", b->len ? " " : "", o->name);
 }
 
@@ -278,15 +272,16 @@ char *repl_keys_of(const repl_cmd *c)
     nn_buf b;
     nn_buf_init(&b);
     add_names(&b, c->opts);
-    for (const repl_form *f = c->forms; f && !form_end(f); f++)
+    for (const repl_form *f = c->forms; f && !repl_form_end(f); f++)
         add_names(&b, f->opts);
     return nn_buf_take(&b);
 }
 
-char *repl_form_keys(const repl_form *f)
+char *repl_form_keys(const repl_cmd *c, const repl_form *f)
 {
     nn_buf b;
     nn_buf_init(&b);
+    add_names(&b, c->opts);
     if (f)
         add_names(&b, f->opts);
     return nn_buf_take(&b);

@@ -166,7 +166,7 @@ START_TEST(test_every_keyword_shows)
         check_opts(c, NULL, c->opts, help);
         for (const repl_opt *o = c->opts; o && o->name; o++)
             nopts++;
-        for (const repl_form *f = c->forms; f && (f->word || f->args || f->opts); f++) {
+        for (const repl_form *f = c->forms; f && !repl_form_end(f); f++) {
             check_opts(c, f, f->opts, help);
             for (const repl_opt *o = f->opts; o && o->name; o++)
                 nopts++;
@@ -219,7 +219,7 @@ START_TEST(test_form_completion)
     int words = 0;
     const repl_cmd *const *t = repl_commands();
     for (int i = 0; t[i]; i++)
-        for (const repl_form *f = t[i]->forms; f && (f->word || f->args || f->opts); f++)
+        for (const repl_form *f = t[i]->forms; f && !repl_form_end(f); f++)
             words++;
     ck_assert_int_lt(words, 64);
 }
