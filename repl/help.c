@@ -6,10 +6,6 @@
 
 /* ---- the list ---- */
 
-static const char *const topic_order[] = {
-    "data", "model", "train", "inspect", "plot", "files", "session", NULL
-};
-
 static int name_width(const repl_cmd *const *t)
 {
     int w = 0;
@@ -52,12 +48,12 @@ static int print_topic(const repl_cmd *const *t, const char *topic,
 static void print_list(const repl_cmd *const *t, int width)
 {
     int first = 1;
-    for (int k = 0; topic_order[k]; k++)
-        if (print_topic(t, topic_order[k], width, first))
+    for (int k = 0; repl_topic_names[k]; k++)
+        if (print_topic(t, repl_topic_names[k], width, first))
             first = 0;
     for (int i = 0; t[i]; i++) {
         const char *topic = topic_of(t[i]);
-        int seen = nn_lookup(topic_order, topic) >= 0;
+        int seen = nn_lookup(repl_topic_names, topic) >= 0;
         for (int j = 0; j < i && !seen; j++)
             seen = strcmp(topic_of(t[j]), topic) == 0;
         if (!seen && print_topic(t, topic, width, first))

@@ -96,10 +96,16 @@ static int run_commands(repl_session *s, const char *text)
 /* The README's command reference, from the command table (the single
  * source of truth): one Markdown table per topic.  tests/check_readme.sh
  * checks that README.md holds exactly this. */
+/* Markdown text: '|' escaped, as a table cell needs. */
+static void md(const char *t)
+{
+    for (; t && *t; t++)
+        fputs(*t == '|' ? "\\|" : (char[2]){*t, 0}, stdout);
+}
+
 static void print_commands(void)
 {
-    static const char *const topics[] = {"data", "model", "train", "inspect",
-                                         "plot", "files", "session", NULL};
+    const char *const *topics = repl_topic_names;
     const repl_cmd *const *t = repl_commands();
     for (int k = 0; topics[k]; k++) {
         int any = 0;
@@ -111,8 +117,7 @@ static void print_commands(void)
                        k ? "\n" : "", topics[k]);
             any = 1;
             printf("| `");
-            for (const char *c = t[i]->usage; *c; c++)
-                fputs(*c == '|' ? "\\|" : (char[2]){*c, 0}, stdout);
+            md(t[i]->usage);
             printf("` | %s |\n", t[i]->summary);
         }
     }
@@ -120,13 +125,6 @@ static void print_commands(void)
         if (nn_lookup(topics, t[i]->topic) < 0)
             printf("\n| `%s` | %s (topic %s) |\n", t[i]->usage, t[i]->summary,
                    t[i]->topic);
-}
-
-/* Markdown text: '|' escaped, as a table cell needs. */
-static void md(const char *t)
-{
-    for (; t && *t; t++)
-        fputs(*t == '|' ? "\\|" : (char[2]){*t, 0}, stdout);
 }
 
 /* A bound as a person reads it: whole numbers in full (1048576). */

@@ -15,3 +15,5 @@ const char *const repl_monitor_values[] = {"val_loss", "loss", "val_accuracy",
 const char *const repl_format_values[] = {"table", "csv", NULL};
 const char *const repl_api_values[] = {"sequential", "functional", NULL};
 const char *const repl_valdata_values[] = {"valid", "test", "none", NULL};
+const char *const repl_topic_names[] = {"data", "model", "train", "inspect",
+                                        "plot", "files", "session", NULL};

@@ -17,5 +17,6 @@ extern const char *const repl_monitor_values[];  /* val_loss loss val_accuracy a
 extern const char *const repl_format_values[];   /* table csv */
 extern const char *const repl_api_values[];      /* sequential functional */
 extern const char *const repl_valdata_values[];  /* valid test none */
+extern const char *const repl_topic_names[];   /* the topics, in help's order */
 
 #endif
