@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "buf.h"
 #include "repl.h"
 
 static int is_blank(int c)
@@ -462,6 +463,15 @@ int repl_arg_bool(repl_session *s, const repl_args *a, const char *key,
                       v);
 }
 
+char *repl_join(const char *const *words, const char *sep)
+{
+    nn_buf b;
+    nn_buf_init(&b);
+    for (int i = 0; words && words[i]; i++)
+        nn_buf_printf(&b, "%s%s", i ? sep : "", words[i]);
+    return nn_buf_take(&b);
+}
+
 int repl_arg_enum(repl_session *s, const repl_args *a, const char *key,
                   const char *const *table, int def, int *out)
 {
@@ -477,18 +487,9 @@ int repl_arg_enum(repl_session *s, const repl_args *a, const char *key,
             return 1;
         }
     /* "KEY must be one of a, b, c (got 'x'); did you mean y?" */
-    size_t len = 1;
-    for (int i = 0; table[i]; i++)
-        len += strlen(table[i]) + 2;
-    char *list = malloc(len);
+    char *list = repl_join(table, ", ");
     if (!list)
         return repl_error(s, a->cmd, "%s: unknown value '%s'", key, v);
-    list[0] = 0;
-    for (int i = 0; table[i]; i++) {
-        if (i)
-            strcat(list, ", ");
-        strcat(list, table[i]);
-    }
     const char *hint = repl_suggest(v, table);
     int r = repl_error(s, a->cmd, "%s must be one of %s (got '%s')%s%s", key,
                        list, v, *hint ? "; " : "", hint);

@@ -62,6 +62,9 @@ int repl_opt_bool_or(repl_session *s, const repl_args *a, const char *key, int d
 int repl_opt_enum(repl_session *s, const repl_args *a, const char *key, int *out);
 int repl_opt_enum_or(repl_session *s, const repl_args *a, const char *key, int def,
                      int *out);
+/* The words of a NULL-terminated table joined by sep ("a, b, c"),
+ * malloc'd; NULL when out of memory. */
+char *repl_join(const char *const *words, const char *sep);
 /* 1 when w is one of the space-separated words of list. */
 int repl_word_in(const char *list, const char *w);
 /* Parses a number word the same way (for positionals): 0 ok, -1 bad. */

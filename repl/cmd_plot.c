@@ -80,6 +80,9 @@ static const repl_form plot_forms[] = {
     {0}
 };
 
+/* the base form, one form per F_*, the end */
+_Static_assert(sizeof plot_forms / sizeof plot_forms[0] == F_COUNT + 2,
+               "plot_forms holds one form per figure, in F_* order");
 
 /* The figures that take keyword k, for a hint: "activation, boundary". */
 static void who_takes(const repl_cmd *c, const char *k, char *buf, size_t len)
@@ -123,10 +126,12 @@ static int pick_figure(repl_session *s, const repl_args *a)
     int f = repl_form_index(c, a->pos[0]) - 1;
     if (f < 0) {
         const char *hint = repl_suggest(a->pos[0], subjects);
-        return repl_error(s, "plot", "unknown figure '%s'%s%s%s; figures: "
-                          "history, activation, lr, boundary, regression, "
-                          "grads, hist, confusion, images", a->pos[0],
-                          *hint ? " (" : "", hint, *hint ? ")" : "");
+        char *list = repl_join(subjects, ", ");
+        int r = repl_error(s, "plot", "unknown figure '%s'%s%s%s; figures: %s",
+                           a->pos[0], *hint ? " (" : "", hint, *hint ? ")" : "",
+                           list ? list : "");
+        free(list);
+        return r;
     }
     /* the words this figure takes */
     const repl_form *fig = &plot_forms[1 + f];
