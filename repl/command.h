@@ -124,6 +124,12 @@ const repl_form *repl_form_of(const repl_cmd *c, int npos, char *const *pos);
 /* The form of c whose word is exactly w ("csv", "lr_schedule onecycle"),
  * or NULL. */
 const repl_form *repl_form_named(const repl_cmd *c, const char *w);
+/* The declaration of key for the positional words pos: the command's
+ * own, then the form the words pick (plot hist's n=500, not images'
+ * n=16), then any form's (data reads n= for a CSV file too, and gets the
+ * generated sets' declaration); NULL when c does not declare key. */
+const repl_opt *repl_opt_for(const repl_cmd *c, int npos, char *const *pos,
+                            const char *key);
 /* The declaration of key in c's own options or form f's, or NULL. */
 const repl_opt *repl_form_opt(const repl_cmd *c, const repl_form *f, const char *key);
 /* 1 when form f (or the command itself) declares key. */

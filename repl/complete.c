@@ -23,16 +23,6 @@ const char *const *repl_key_values(const char *key)
     return NULL;
 }
 
-/* The declaration of key for the words typed so far: the command's own,
- * or the form they picked (plot hist split= is train|valid|test, plot
- * boundary split= also all), else any form's. */
-static const repl_opt *opt_of(const repl_cmd *cmd, const repl_args *a, const char *key)
-{
-    const repl_form *f = a->npos > 0 ? repl_form_of(cmd, a->npos, a->pos) : NULL;
-    const repl_opt *o = f ? repl_form_opt(cmd, f, key) : NULL;
-    return o ? o : repl_opt_find(cmd, key);
-}
-
 /* What the next positional word of a is: after a form's word, what
  * that form's declaration says (the FILE of data csv and callback
  * checkpoint, the DIR of export keras, the schedule of lr_schedule, the
@@ -296,7 +286,7 @@ static int candidates(list *l, const repl_session *s, const repl_args *a,
         return 0;
     if (w->eq >= 0) {                      /* key=value: the keyword's values */
         w->word[w->eq] = 0;
-        const repl_opt *o = opt_of(cmd, a, w->word);   /* dense.activation= too */
+        const repl_opt *o = repl_opt_for(cmd, a->npos, a->pos, w->word);   /* dense.activation= too */
         if (o && o->type == REPL_T_FILE) {
             c->files = 1;
             return 0;

@@ -7,22 +7,6 @@
 #include <string.h>
 #include "repl.h"
 
-/* The declaration of key for a's words: the command's own, then the
- * form its positional words select, then any form's (a handler may read
- * a keyword its form leaves undeclared: data reads n= for a CSV file too,
- * and gets the generated sets' declaration, default and range; the
- * dispatcher and the form's own check keep such a keyword from being
- * typed where it does not belong). */
-static const repl_opt *opt_for(const repl_args *a, const char *key)
-{
-    const repl_cmd *c = a->cmd ? repl_find(a->cmd) : NULL;
-    if (!c)
-        return NULL;
-    const repl_form *f = repl_form_of(c, a->npos, a->pos);
-    const repl_opt *o = f ? repl_form_opt(c, f, key) : NULL;
-    return o ? o : repl_opt_find(c, key);
-}
-
 #define T(type) (1u << (type))
 
 /* The declaration of key in a's command, of one of the types in mask, or
@@ -31,7 +15,8 @@ static const repl_opt *opt_for(const repl_args *a, const char *key)
 static const repl_opt *decl(repl_session *s, const repl_args *a, const char *key,
                             unsigned mask)
 {
-    const repl_opt *o = opt_for(a, key);
+    const repl_cmd *c = a->cmd ? repl_find(a->cmd) : NULL;
+    const repl_opt *o = c ? repl_opt_for(c, a->npos, a->pos, key) : NULL;
     if (!o || !(mask & T(o->type))) {
         repl_error(s, a->cmd, "internal error: %s= is not declared as read here",
                    key);

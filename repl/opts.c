@@ -188,6 +188,14 @@ const repl_opt *repl_form_opt(const repl_cmd *c, const repl_form *f, const char 
     return o ? o : f ? find_in(f->opts, key) : NULL;
 }
 
+const repl_opt *repl_opt_for(const repl_cmd *c, int npos, char *const *pos,
+                            const char *key)
+{
+    const repl_form *f = npos > 0 ? repl_form_of(c, npos, pos) : NULL;
+    const repl_opt *o = f ? repl_form_opt(c, f, key) : NULL;
+    return o ? o : repl_opt_find(c, key);
+}
+
 int repl_form_takes(const repl_cmd *c, const repl_form *f, const char *key)
 {
     return repl_form_opt(c, f, key) != NULL;
