@@ -67,6 +67,28 @@ static char **key_table(const repl_cmd *cmd)
     return t;
 }
 
+/* The error for a->key[i], which c does not declare: the keywords it
+ * takes, and the nearest one. */
+static int unknown_key(repl_session *s, const repl_cmd *c, const repl_args *a,
+                       int i, const char *usage)
+{
+    char **keys = key_table(c);
+    if (!keys)
+        return repl_error(s, c->name, "out of memory");
+    int r;
+    if (!keys[0]) {
+        r = repl_error(s, c->name, "takes no keywords (got '%s=%s'); usage: %s",
+                       a->key[i], a->val[i], usage);
+    } else {
+        const char *hint = repl_suggest(a->key[i], (const char *const *)keys);
+        r = repl_error(s, c->name, "unknown keyword '%s'%s%s%s; keywords: %s",
+                       a->key[i], *hint ? " (" : "", hint, *hint ? ")" : "",
+                       c->keys);
+    }
+    free(keys);
+    return r;
+}
+
 static int blank(const char *w)
 {
     while (*w == ' ' || *w == '\t')
@@ -97,37 +119,17 @@ static int check_words(repl_session *s, const repl_cmd *c, const repl_args *a)
         return repl_error(s, c->name, "missing argument (needs %s%d, got %d);"
                           " usage: %s", c->maxpos > c->minpos ? "at least " : "",
                           c->minpos, a->npos, usage);
-    if (a->nkv == 0)
-        return 0;
-    char **keys = key_table(c);
-    if (!keys)
-        return repl_error(s, c->name, "out of memory");
-    int r = 0;
-    for (int i = 0; i < a->nkv && r == 0; i++) {
+    for (int i = 0; i < a->nkv; i++) {
         /* declared by the command or one of its forms; "LAYER.units"
          * stands for NAME.units, the handler checks that the layer exists */
-        if (!repl_opt_find(c, a->key[i])) {
-            if (!keys[0])
-                r = repl_error(s, c->name, "takes no keywords (got '%s=%s'); "
-                               "usage: %s", a->key[i], a->val[i], usage);
-            else {
-                const char *hint = repl_suggest(a->key[i],
-                                                (const char *const *)keys);
-                r = repl_error(s, c->name, "unknown keyword '%s'%s%s%s; "
-                               "keywords: %s", a->key[i], *hint ? " (" : "",
-                               hint, *hint ? ")" : "", c->keys);
-            }
-            break;
-        }
+        if (!repl_opt_find(c, a->key[i]))
+            return unknown_key(s, c, a, i, usage);
         for (int j = 0; j < i; j++)
-            if (strcmp(a->key[j], a->key[i]) == 0) {
-                r = repl_error(s, c->name, "%s given twice; give it once",
-                               a->key[i]);
-                break;
-            }
+            if (strcmp(a->key[j], a->key[i]) == 0)
+                return repl_error(s, c->name, "%s given twice; give it once",
+                                  a->key[i]);
     }
-    free(keys);
-    return r;
+    return 0;
 }
 
 int repl_run_line(repl_session *s, const char *line)
