@@ -226,10 +226,27 @@ static int cmd_keras(repl_session *s, const repl_args *a)
         nn_buf_free(&b);
         return repl_error(s, "keras", "out of memory");
     }
-    fputs(nn_buf_str(&b), stdout);
+    const char *to = repl_arg_str(a, "to");
+    nn_err e;
+    int rc = 0;
+    if (!to)
+        fputs(nn_buf_str(&b), stdout);
+    else if (!*to)
+        rc = repl_error(s, "keras", "to= needs a file name, e.g. keras to=model_code.py");
+    else if (write_text(to, nn_buf_str(&b), b.len, &e) != NN_OK)
+        rc = repl_error(s, "keras", "%s", e.msg);
+    else
+        printf("wrote the session's Keras code to %s; run it: python3 %s\n", to, to);
     nn_buf_free(&b);
-    return 0;
+    return rc;
 }
+
+static const repl_opt keras_opts[] = {
+    {.name = "to", .type = REPL_T_FILE, .shown = "FILE.py",
+     .help = "write the code to this file (written whole, then renamed) instead of "
+             "printing it"},
+    REPL_END
+};
 
 /* ---- the table ---- */
 
@@ -263,17 +280,21 @@ const repl_cmd repl_cmds_export[] = {
      "Keras: model.get_layer(\"dense\").set_weights([np.load(\"dense_kernel.npy\"),\n"
      "                                             np.load(\"dense_bias.npy\")])",
      .minpos = 2, .maxpos = 2, .pos_kind = REPL_POS_FORMS},
-    {.name = "keras", .topic = "files", .run = cmd_keras,
+    {.name = "keras", .topic = "files", .run = cmd_keras, .opts = keras_opts,
      .summary = "print the session as Keras code: data, model, compile, fit",
      .help =
      "Prints the Python code that does in Keras what this session did: the\n"
-     "data's shapes (Fashion-MNIST loaded as the book does), the model\n"
-     "(keras.Sequential or the Functional API), compile with the same loss,\n"
-     "optimizer and metrics, and the last fit with its settings and\n"
-     "callbacks.  Weights are not in it: export keras DIR writes them too.\n"
+     "data made as the session made it (Fashion-MNIST loaded as the book does\n"
+     "and divided by 255; iris from scikit-learn; a CSV file read with its\n"
+     "target; nnlab's generated sets in NumPy with the same formulas; the\n"
+     "same split with train_test_split and the same scaler fitted on\n"
+     "X_train), the model (keras.Sequential or the Functional API), compile\n"
+     "with the same loss, optimizer and metrics, and the last fit with its\n"
+     "settings and callbacks.  Weights are not in it: export keras DIR\n"
+     "writes them too.  With to=FILE.py the code goes to that file.\n"
      "\n"
      "Example:\n"
-     "  keras\n"
+     "  keras to=session.py\n"
      "\n"
      "Keras: the code it prints, e.g. model = keras.Sequential([...]);\n"
      "       model.compile(...); history = model.fit(X_train, y_train, ...)",

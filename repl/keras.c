@@ -541,65 +541,6 @@ void repl_callbacks_keras(const repl_session *s, char *buf, size_t len, int *n)
     snprintf(buf, len, "%s", nn_buf_str(&b));
     nn_buf_free(&b);
 }
-static void data_shape(char *buf, size_t len, const nn_dataset *d)
-{
-    size_t k = (size_t)snprintf(buf, len, "(%d", d->n);
-    if (d->ndim > 0)
-        for (int i = 0; i < d->ndim && k < len; i++)
-            k += (size_t)snprintf(buf + k, len - k, ", %d", d->shape[i]);
-    else if (k < len)
-        k += (size_t)snprintf(buf + k, len - k, ", %d", d->d);
-    if (k < len)
-        snprintf(buf + k, len - k, ")");
-}
-
-static void y_shape(char *buf, size_t len, const nn_dataset *d)
-{
-    if (d->ycols == 1)
-        snprintf(buf, len, "(%d,)", d->n);
-    else
-        snprintf(buf, len, "(%d, %d)", d->n, d->ycols);
-}
-
-static void keras_data(nn_buf *b, const repl_session *s)
-{
-    if (!s->have_data) {
-        nn_buf_printf(b, "# no data loaded yet: X_train, y_train are yours\n");
-        return;
-    }
-    if (strcmp(s->data_name, "fashion_mnist") == 0) {
-        nn_buf_printf(b, "fashion_mnist = keras.datasets.fashion_mnist.load_data()\n"
-                         "(X_train_full, y_train_full), (X_test, y_test) = fashion_mnist\n"
-                         "X_train, y_train = X_train_full[:-5000], y_train_full[:-5000]\n"
-                         "X_valid, y_valid = X_train_full[-5000:], y_train_full[-5000:]\n");
-    } else {
-        const nn_dataset *sets[] = {&s->train, &s->valid, &s->test};
-        char xs[96], ys[64];
-        nn_buf_printf(b, "# data: %s, made or read by nnlab; load yours in arrays of these "
-                         "shapes:\n", s->data_name);
-        for (int k = 0; k < 3; k++) {
-            if (sets[k]->n == 0)
-                continue;
-            data_shape(xs, sizeof xs, sets[k]);
-            y_shape(ys, sizeof ys, sets[k]);
-            nn_buf_printf(b, "#   X_%s %s, y_%s %s%s\n", repl_split_names[k], xs, repl_split_names[k], ys,
-                          sets[k]->nclasses > 0 && k == 0 ? "  (class numbers)" : "");
-        }
-    }
-    const nn_model *m = s->model;
-    int in = m ? nn_model_input(m) : -1;
-    nn_err ce;
-    if (in >= 0 && nn_model_check_columns(m, s->train.d, &ce) != NN_OK)
-        nn_buf_printf(b, "# note: %s\n", ce.msg);
-    if (s->scaled)
-        nn_buf_printf(b, "# scaled in nnlab as scikit-learn's %s does (fitted on "
-                         "X_train):\n# scaler = %s(); "
-                         "X_train = scaler.fit_transform(X_train)"
-                         "; X_valid = scaler.transform(X_valid), ...\n",
-                      s->scaled == 2 ? "MinMaxScaler" : "StandardScaler",
-                      s->scaled == 2 ? "MinMaxScaler" : "StandardScaler");
-}
-
 /* "X_split, y_split" as Keras is given them: X as repl_keras_x, y itself
  * or one per output, all the same (Keras: fit(X, (y_train, y_train)) for
  * the book's auxiliary output). */
@@ -691,16 +632,28 @@ static void keras_fit(nn_buf *b, const repl_session *s)
 void repl_keras_session(nn_buf *b, const repl_session *s)
 {
     const nn_model *m = s->model;
-    nn_buf_printf(b, "import keras  # or: from tensorflow import keras\n\n");
-    keras_data(b, s);
-    nn_buf_printf(b, "\n");
-    keras_model(b, m);
-    nn_buf_printf(b, "\n");
-    keras_compile(b, m);
+    nn_buf body;
+    nn_buf_init(&body);
+    repl_keras_data(&body, s);
+    int in = m ? nn_model_input(m) : -1;
+    nn_err ce;
+    if (s->have_data && in >= 0 && nn_model_check_columns(m, s->train.d, &ce) != NN_OK)
+        nn_buf_printf(&body, "# note: %s\n", ce.msg);
+    nn_buf_printf(&body, "\n");
+    keras_model(&body, m);
+    nn_buf_printf(&body, "\n");
+    keras_compile(&body, m);
     if (m->compiled) {
-        nn_buf_printf(b, "\n");
-        keras_fit(b, s);
+        nn_buf_printf(&body, "\n");
+        keras_fit(&body, s);
     }
+    /* the imports the code needs, then the code */
+    repl_keras_imports(b, nn_buf_str(&body));
+    nn_buf_printf(b, "import keras  # or: from tensorflow import keras\n\n");
+    nn_buf_puts(b, nn_buf_str(&body));
+    if (body.oom)
+        b->oom = 1;
+    nn_buf_free(&body);
 }
 
 /* ---- model.py of export keras DIR ---- */

@@ -12,6 +12,13 @@
 /* import, the data's shapes, the model, compile and (once compiled) the
  * last fit; s->model must hold a layer. */
 void repl_keras_session(nn_buf *b, const repl_session *s);
+/* The data part of the session's code (keras_data.c): Python that makes
+ * X_train, y_train (X_valid, X_test where the session has them) as the
+ * session did, from the record's data, split and scale lines. */
+void repl_keras_data(nn_buf *b, const repl_session *s);
+/* The import lines the code needs (csv, numpy, scikit-learn), by the
+ * names it uses outside comments; "import keras" is the caller's. */
+void repl_keras_imports(nn_buf *b, const char *code);
 /* model.py: the model with its weights set from LAYER_kernel.npy and
  * LAYER_bias.npy, compiled; with check, its main block compares Keras's
  * predictions on check_x.npy (rows samples) with check_y.npy. */
