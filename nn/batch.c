@@ -28,6 +28,8 @@ static size_t floats_per_row(const nn_model *m)
             f += (size_t)nd->size * 2;
             break;
         default:
+            if (NN_NODE_IS_MERGE(nd->kind))   /* a and da, as concatenate */
+                f += (size_t)nd->size * 2;
             break;
         }
     }
@@ -88,6 +90,10 @@ int nn_batch_grow(nn_model *m, int rows, nn_err *e)
             nd->da = p, p += w;
             break;
         default:
+            if (NN_NODE_IS_MERGE(nd->kind)) {
+                nd->a = p, p += w;
+                nd->da = p, p += w;
+            }
             break;
         }
     }

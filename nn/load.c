@@ -182,8 +182,8 @@ static int node_ok(const nn_node *saved, int i, int sequential, size_t nparams,
     int lo = 1, hi = 1;
     if (nd->kind == NN_NODE_INPUT)
         lo = hi = 0;
-    else if (nd->kind == NN_NODE_CONCAT)
-        lo = 2, hi = NN_MAXIN;
+    else if (nd->kind == NN_NODE_CONCAT || NN_NODE_IS_MERGE(nd->kind))
+        lo = 2, hi = nd->kind == NN_NODE_SUBTRACT ? 2 : NN_MAXIN;
     if (nd->nin < lo || nd->nin > hi)
         return nn_fail(e, "layer '%s' has %d inputs", nd->name, nd->nin);
     for (int k = 0; k < NN_MAXIN; k++) {
@@ -267,6 +267,17 @@ static int node_ok(const nn_node *saved, int i, int sequential, size_t nparams,
         shape[0] = (int)size;
         break;
     default:
+        if (NN_NODE_IS_MERGE(nd->kind)) {   /* inputs of one shape, kept */
+            for (int k = 1; k < nd->nin; k++) {
+                const nn_node *x = &saved[nd->in[k]];
+                if (x->ndim != in->ndim || memcmp(x->shape, in->shape, sizeof x->shape))
+                    return nn_fail(e, "merging layer '%s' has inputs of different "
+                                      "shapes", nd->name);
+            }
+            ndim = in->ndim;
+            memcpy(shape, in->shape, sizeof shape);
+            size = in->size;
+        }
         break;
     }
     if (nd->ndim != ndim || nd->size != size ||
@@ -314,21 +325,11 @@ static int add_node(nn_model *m, const nn_node *nd, nn_rng *rng, nn_err *e)
     case NN_NODE_DENSE:
         if (nd->shared != i) {
             /* a shared layer: the owner's weights, no parameters of its own */
-            const nn_node *own = &m->nodes[nd->shared];
-            size_t np = m->nparams;
-            if (own->fan_in != m->nodes[nd->in[0]].size)
-                return nn_fail(e, "shared layer '%s' gets %d inputs, its "
-                                  "weights take %d", nd->name,
-                               m->nodes[nd->in[0]].size, own->fan_in);
-            k = nn_model_add_dense(m, nd->in[0], &own->dense, nd->name, rng, e);
+            k = nn_model_add_call(m, nd->shared, nd->in[0], nd->name, e);
             if (k >= 0) {
                 nn_node *x = &m->nodes[k];
-                x->shared = nd->shared;
-                x->w_off = own->w_off;
-                x->b_off = own->b_off;
                 x->dense = nd->dense;
                 x->act = nd->act;
-                m->nparams = np;   /* the buffers keep their room, unused */
             }
         } else
             k = nn_model_add_dense(m, nd->in[0], &nd->dense, nd->name, rng, e);
@@ -340,7 +341,10 @@ static int add_node(nn_model *m, const nn_node *nd, nn_rng *rng, nn_err *e)
         k = nn_model_add_concat(m, nd->in, nd->nin, nd->name, e);
         break;
     default:
-        return nn_fail(e, "unknown layer kind");
+        if (!NN_NODE_IS_MERGE(nd->kind))
+            return nn_fail(e, "unknown layer kind");
+        k = nn_model_add_merge(m, nd->kind, nd->in, nd->nin, nd->name, e);
+        break;
     }
     if (k < 0) {
         char msg[NN_ERRMAX];

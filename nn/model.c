@@ -10,12 +10,18 @@
 #include "model.h"
 
 const char *const nn_node_class[] = {
-    "InputLayer", "Flatten", "Dense", "Activation", "Concatenate", NULL,
+    "InputLayer", "Flatten", "Dense", "Activation", "Concatenate",
+    "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", NULL,
 };
+_Static_assert(sizeof nn_node_class / sizeof *nn_node_class == NN_NODE_KIND_COUNT + 1,
+               "a class name per node kind");
 
 static const char *const auto_base[] = {
     "input_layer", "flatten", "dense", "activation", "concatenate",
+    "add", "subtract", "multiply", "average", "maximum", "minimum",
 };
+_Static_assert(sizeof auto_base / sizeof *auto_base == NN_NODE_KIND_COUNT,
+               "an automatic name per node kind");
 
 void nn_dense_defaults(nn_dense_cfg *c, int units)
 {
@@ -358,6 +364,81 @@ int nn_model_add_concat(nn_model *m, const int *inputs, int n,
     memcpy(nd->in, inputs, (size_t)n * sizeof *inputs);
     nd->ndim = 1;
     nd->shape[0] = nd->size = size;
+    structure_changed(m);
+    return m->n++;
+}
+
+int nn_model_add_merge(nn_model *m, nn_node_kind kind, const int *inputs, int n,
+                       const char *name, nn_err *e)
+{
+    if (!NN_NODE_IS_MERGE(kind))
+        return nn_fail(e, "not a merging layer");
+    const char *what = auto_base[kind];
+    if (kind == NN_NODE_SUBTRACT && n != 2)
+        return nn_fail(e, "subtract takes exactly 2 inputs (got %d): a - b", n);
+    if (n < 2 || n > NN_MAXIN)
+        return nn_fail(e, "%s takes 2 to %d inputs (got %d)", what, NN_MAXIN, n);
+    for (int i = 0; i < n; i++)
+        if (check_input_index(m, inputs[i], e) != NN_OK)
+            return NN_FAIL;
+    const nn_node *first = &m->nodes[inputs[0]];
+    for (int i = 1; i < n; i++) {
+        const nn_node *x = &m->nodes[inputs[i]];
+        if (x->ndim != first->ndim ||
+            memcmp(x->shape, first->shape, (size_t)x->ndim * sizeof *x->shape) != 0) {
+            char a[64], b[64];
+            nn_node_shape_str(first, a, sizeof a);
+            nn_node_shape_str(x, b, sizeof b);
+            return nn_fail(e, "%s needs inputs of one shape: '%s' is %s, '%s' is %s",
+                           what, first->name, a, x->name, b);
+        }
+    }
+    nn_node *nd = new_node(m, kind, e);
+    if (!nd || set_name(m, nd, name, e) != NN_OK)
+        return NN_FAIL;
+    nd->nin = n;
+    memcpy(nd->in, inputs, (size_t)n * sizeof *inputs);
+    nd->ndim = first->ndim;
+    memcpy(nd->shape, first->shape, sizeof nd->shape);
+    nd->size = first->size;
+    structure_changed(m);
+    return m->n++;
+}
+
+int nn_model_add_call(nn_model *m, int layer, int input, const char *name,
+                      nn_err *e)
+{
+    if (check_input_index(m, layer, e) != NN_OK ||
+        check_input_index(m, input, e) != NN_OK)
+        return NN_FAIL;
+    if (m->nodes[layer].kind != NN_NODE_DENSE)
+        return nn_fail(e, "'%s' (%s) has no weights to share; call takes a Dense "
+                          "layer", m->nodes[layer].name, nn_node_class[m->nodes[layer].kind]);
+    int owner = m->nodes[layer].shared;
+    const nn_node *x = &m->nodes[input];
+    if (x->ndim != 1)
+        return nn_fail(e, "'%s' is not flat (add flatten first)", x->name);
+    if (x->size != m->nodes[owner].fan_in)
+        return nn_fail(e, "'%s' gives %d values per sample but the weights of '%s' "
+                          "take %d", x->name, x->size, m->nodes[owner].name,
+                       m->nodes[owner].fan_in);
+    nn_node *nd = new_node(m, NN_NODE_DENSE, e);
+    if (!nd)
+        return NN_FAIL;
+    const nn_node *own = &m->nodes[owner];   /* after new_node: nodes may move */
+    nd->kind = NN_NODE_DENSE;
+    if (set_name(m, nd, name, e) != NN_OK)
+        return NN_FAIL;
+    nd->dense = own->dense;
+    nd->act = own->act;
+    nd->fan_in = own->fan_in;
+    nd->shared = owner;
+    nd->w_off = own->w_off;
+    nd->b_off = own->b_off;
+    nd->nin = 1;
+    nd->in[0] = input;
+    nd->ndim = 1;
+    nd->shape[0] = nd->size = own->dense.units;
     structure_changed(m);
     return m->n++;
 }

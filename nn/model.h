@@ -42,11 +42,22 @@ typedef enum nn_node_kind {
     NN_NODE_DENSE,
     NN_NODE_ACTIVATION,
     NN_NODE_CONCAT,
+    /* Keras's merging layers: inputs of one shape, merged element-wise
+     * (merge.c); subtract takes exactly two */
+    NN_NODE_ADD,
+    NN_NODE_SUBTRACT,
+    NN_NODE_MULTIPLY,
+    NN_NODE_AVERAGE,
+    NN_NODE_MAXIMUM,
+    NN_NODE_MINIMUM,
     NN_NODE_KIND_COUNT
 } nn_node_kind;
 
+#define NN_NODE_IS_MERGE(k) ((k) >= NN_NODE_ADD && (k) <= NN_NODE_MINIMUM)
+
 /* Keras class names: "InputLayer", "Flatten", "Dense", "Activation",
- * "Concatenate". */
+ * "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum",
+ * "Minimum". */
 extern const char *const nn_node_class[];
 
 typedef struct nn_dense_cfg {
@@ -141,6 +152,17 @@ int nn_model_add_activation(nn_model *m, int input, nn_act a,
                             const char *name, nn_err *e);
 int nn_model_add_concat(nn_model *m, const int *inputs, int n,
                         const char *name, nn_err *e);
+/* A merging layer (kind NN_NODE_ADD .. NN_NODE_MINIMUM) of n inputs of
+ * one shape (subtract: exactly 2). */
+int nn_model_add_merge(nn_model *m, nn_node_kind kind, const int *inputs, int n,
+                       const char *name, nn_err *e);
+/* Applies Dense layer `layer` again, with the same weights, to `input`
+ * (Keras: shared = Dense(30); a = shared(x1); b = shared(x2)): a new node
+ * whose weights are its owner's (nd->shared), no parameters of its own;
+ * backward adds both uses' gradients into the owner's.  input's size
+ * must be the layer's fan_in.  Draws no random number. */
+int nn_model_add_call(nn_model *m, int layer, int input, const char *name,
+                      nn_err *e);
 /* Sets the outputs (Functional API); Sequential models use their last node. */
 int nn_model_set_outputs(nn_model *m, const int *outs, int n, nn_err *e);
 /* Removes the last node (Sequential pop); fails on an empty model or when
@@ -181,6 +203,13 @@ void nn_node_shape_str(const nn_node *n, char *buf, size_t len);
  * optimizer state (resetting it). */
 void nn_compile_defaults(nn_compile_cfg *c);
 int nn_model_compile(nn_model *m, const nn_compile_cfg *c, nn_err *e);
+
+/* Merging layers (merge.c), for pass.c: forward writes nd->a from its
+ * inputs' a; backward adds nd->da's share into each input's da (the first
+ * write of a batch overwrites: *set flags, as pass.c's put). */
+void nn_merge_forward(const nn_model *m, nn_node *nd, int rows);
+void nn_merge_backward(nn_model *m, const nn_node *nd, int rows, float *const *dx,
+                       int *const *dx_set);
 
 /* Forward for rows samples.  x[i] is (rows, size) for the i-th input node
  * (in node order).  Grows the per-batch buffers when rows > batch_cap.

@@ -97,6 +97,8 @@ int nn_model_forward(nn_model *m, const float *const *x, int rows,
             break;
         }
         default:
+            if (NN_NODE_IS_MERGE(nd->kind))
+                nn_merge_forward(m, nd, rows);
             break;
         }
     }
@@ -335,6 +337,15 @@ void nn_backward(nn_model *m, const nn_fold *fold)
             break;
         }
         default:
+            if (NN_NODE_IS_MERGE(nd->kind)) {
+                float *dx[NN_MAXIN];
+                int *dx_set[NN_MAXIN];
+                for (int j = 0; j < nd->nin; j++) {
+                    dx[j] = m->nodes[nd->in[j]].da;
+                    dx_set[j] = &m->nodes[da_owner(m, nd->in[j])].da_set;
+                }
+                nn_merge_backward(m, nd, rows, dx, dx_set);
+            }
             break;
         }
     }

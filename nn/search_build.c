@@ -258,8 +258,14 @@ static int add_copy(nn_model *m, const nn_model *tmpl, int src, const int *map,
             ins[j] = map[nd->in[j]];
         return nn_model_add_concat(m, ins, nd->nin, name, e);
     }
-    default:
-        return nn_fail(e, "unknown layer kind");
+    default: {
+        if (!NN_NODE_IS_MERGE(nd->kind))
+            return nn_fail(e, "unknown layer kind");
+        int ins[NN_MAXIN];
+        for (int j = 0; j < nd->nin; j++)
+            ins[j] = map[nd->in[j]];
+        return nn_model_add_merge(m, nd->kind, ins, nd->nin, name, e);
+    }
     }
 }
 

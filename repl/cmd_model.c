@@ -7,6 +7,7 @@
 #include <string.h>
 #include "repl.h"
 #include "progress.h"
+#include "model_common.h"
 
 
 /* "28x28", "28,28" or "784" into shape; 0 or -1. */
@@ -29,34 +30,6 @@ static int parse_shape(const char *w, int *shape, int *ndim)
     return *ndim > 0 ? 0 : -1;
 }
 
-static void model_changed(repl_session *s)
-{
-    /* a new structure trains from scratch: its history starts again */
-    nn_history_clear(&s->hist);
-}
-
-/* The node a new layer connects to: input=NAME, or the last one. */
-static int pick_input(repl_session *s, const repl_args *a, const char *cmd, int *in)
-{
-    const char *name = repl_arg_str(a, "input");
-    if (!s->model || s->model->n == 0)
-        return repl_error(s, cmd, "the model has no input yet; start with: input %s",
-                          s->have_data ? "SHAPE (or just: input, for the data's shape)"
-                                       : "SHAPE, e.g. input 2");
-    if (!name) {
-        *in = s->model->n - 1;
-        return 0;
-    }
-    int i = nn_model_find(s->model, name);
-    if (i < 0)
-        return repl_error(s, cmd, "no layer named '%s'; see summary", name);
-    if (s->model->sequential && i != s->model->n - 1)
-        return repl_error(s, cmd, "a Sequential model is a chain; to wire '%s' "
-                          "elsewhere start with: model api=functional", name);
-    *in = i;
-    return 0;
-}
-
 static int cmd_model(repl_session *s, const repl_args *a)
 {
     int api;
@@ -74,7 +47,7 @@ static int cmd_model(repl_session *s, const repl_args *a)
     }
     nn_model_free(s->model);
     s->model = m;
-    model_changed(s);
+    repl_model_changed(s);
     printf("new %s model \"%s\"\n", api == 0 ? "Sequential" : "Functional", m->name);
     return 0;
 }
@@ -182,7 +155,7 @@ static int cmd_input(repl_session *s, const repl_args *a)
         }
         return repl_error(s, "input", "%s", e.msg);
     }
-    model_changed(s);
+    repl_model_changed(s);
     char sh[96];
     nn_node_shape_str(&s->model->nodes[i], sh, sizeof sh);
     if (fw)
@@ -194,26 +167,17 @@ static int cmd_input(repl_session *s, const repl_args *a)
 }
 
 /* Prints the line every layer command ends with. */
-static void added(const repl_session *s, int i)
-{
-    const nn_node *nd = &s->model->nodes[i];
-    char sh[96];
-    nn_node_shape_str(nd, sh, sizeof sh);
-    printf("%s (%s): output %s, %zu parameters\n", nd->name,
-           nn_node_class[nd->kind], sh, nn_node_params(s->model, i));
-}
-
 static int cmd_flatten(repl_session *s, const repl_args *a)
 {
     int in;
-    if (pick_input(s, a, "flatten", &in) != 0)
+    if (repl_pick_input(s, a, "flatten", &in) != 0)
         return -1;
     nn_err e;
     int i = nn_model_add_flatten(s->model, in, repl_arg_str(a, "name"), &e);
     if (i < 0)
         return repl_error(s, "flatten", "%s", e.msg);
-    model_changed(s);
-    added(s, i);
+    repl_model_changed(s);
+    repl_layer_added(s, i);
     return 0;
 }
 
@@ -243,14 +207,14 @@ static int cmd_dense(repl_session *s, const repl_args *a)
     c.use_bias = use_bias;
     c.trainable = trainable;
     int in;
-    if (pick_input(s, a, "dense", &in) != 0)
+    if (repl_pick_input(s, a, "dense", &in) != 0)
         return -1;
     nn_err e;
     int i = nn_model_add_dense(s->model, in, &c, repl_arg_str(a, "name"), &s->rng, &e);
     if (i < 0)
         return repl_error(s, "dense", "%s", e.msg);
-    model_changed(s);
-    added(s, i);
+    repl_model_changed(s);
+    repl_layer_added(s, i);
     return 0;
 }
 
@@ -271,35 +235,14 @@ static int cmd_activation(repl_session *s, const repl_args *a)
     if (parse_act(s, "activation", a->pos[0], &act) != 0)
         return -1;
     int in;
-    if (pick_input(s, a, "activation", &in) != 0)
+    if (repl_pick_input(s, a, "activation", &in) != 0)
         return -1;
     nn_err e;
     int i = nn_model_add_activation(s->model, in, act, repl_arg_str(a, "name"), &e);
     if (i < 0)
         return repl_error(s, "activation", "%s", e.msg);
-    model_changed(s);
-    added(s, i);
-    return 0;
-}
-
-/* "a,b,c" into the indices of those layers (at most max); 0, or -1 after
- * saying what is wrong. */
-static int layer_list(repl_session *s, const char *cmd, const char *word,
-                      int *idx, int max, int *n)
-{
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", word);
-    char *save = NULL;
-    *n = 0;
-    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        if (*n == max)
-            return repl_error(s, cmd, "at most %d %s", max,
-                              strcmp(cmd, "outputs") == 0 ? "outputs" : "inputs");
-        int i = nn_model_find(s->model, t);
-        if (i < 0)
-            return repl_error(s, cmd, "no layer named '%s'; see summary", t);
-        idx[(*n)++] = i;
-    }
+    repl_model_changed(s);
+    repl_layer_added(s, i);
     return 0;
 }
 
@@ -311,14 +254,14 @@ static int cmd_concat(repl_session *s, const repl_args *a)
         return repl_error(s, "concat", "a Sequential model is a chain; for "
                           "branches start with: model api=functional");
     int ins[NN_MAXIN], n = 0;
-    if (layer_list(s, "concat", a->pos[0], ins, NN_MAXIN, &n) != 0)
+    if (repl_layer_list(s, "concat", a->pos[0], ins, NN_MAXIN, &n) != 0)
         return -1;
     nn_err e;
     int i = nn_model_add_concat(s->model, ins, n, repl_arg_str(a, "name"), &e);
     if (i < 0)
         return repl_error(s, "concat", "%s", e.msg);
-    model_changed(s);
-    added(s, i);
+    repl_model_changed(s);
+    repl_layer_added(s, i);
     return 0;
 }
 
@@ -330,14 +273,14 @@ static int cmd_outputs(repl_session *s, const repl_args *a)
         return repl_error(s, "outputs", "a Sequential model's output is its last "
                           "layer; for several outputs start with: model api=functional");
     int outs[NN_MAXOUT], n = 0;
-    if (layer_list(s, "outputs", a->pos[0], outs, NN_MAXOUT, &n) != 0)
+    if (repl_layer_list(s, "outputs", a->pos[0], outs, NN_MAXOUT, &n) != 0)
         return -1;
     nn_model *m = s->model;
     int was_compiled = m->compiled;
     nn_err e;
     if (nn_model_set_outputs(m, outs, n, &e) != NN_OK)
         return repl_error(s, "outputs", "%s", e.msg);
-    model_changed(s);
+    repl_model_changed(s);
     m->compiled = 0;          /* a loss per output: compile again */
     printf("outputs:");
     for (int k = 0; k < n; k++)
@@ -356,7 +299,7 @@ static int cmd_pop(repl_session *s, const repl_args *a)
     nn_err e;
     if (nn_model_pop(s->model, &e) != NN_OK)
         return repl_error(s, "pop", "%s", e.msg);
-    model_changed(s);
+    repl_model_changed(s);
     printf("removed %s\n", name);
     return 0;
 }
@@ -371,7 +314,11 @@ static int set_trainable(repl_session *s, const repl_args *a, const char *cmd, i
     nn_node *nd = &s->model->nodes[i];
     if (nd->kind != NN_NODE_DENSE)
         return repl_error(s, cmd, "'%s' has no weights to %s", nd->name, cmd);
-    nd->dense.trainable = on;
+    /* a shared layer's weights are one: its owner and every use */
+    for (int j = 0; j < s->model->n; j++)
+        if (s->model->nodes[j].kind == NN_NODE_DENSE &&
+            s->model->nodes[j].shared == nd->shared)
+            s->model->nodes[j].dense.trainable = on;
     size_t total, tr;
     nn_model_count(s->model, &total, &tr);
     printf("%s: trainable=%s; trainable params %zu of %zu\n", nd->name,
@@ -427,6 +374,14 @@ static int cmd_summary(repl_session *s, const repl_args *a)
             for (int j = 0; j < nd->nin && k < sizeof conn; j++)
                 k += (size_t)snprintf(conn + k, sizeof conn - k, "%s%s", j ? ", " : "",
                                       m->nodes[nd->in[j]].name);
+            for (int j = i + 1; j < m->n && nd->kind == NN_NODE_DENSE; j++)
+                if (m->nodes[j].shared == i && j != i && k < sizeof conn)
+                    k += (size_t)snprintf(conn + k, sizeof conn - k, "; %s as %s",
+                                          m->nodes[m->nodes[j].in[0]].name,
+                                          m->nodes[j].name);
+            if (nd->kind == NN_NODE_DENSE && nd->shared != i)   /* a shared layer */
+                snprintf(conn + k, k < sizeof conn ? sizeof conn - k : 0,
+                         " (the weights of %s)", m->nodes[nd->shared].name);
             if (nd->kind == NN_NODE_INPUT && nd->col_from > 0)   /* nnlab's own */
                 snprintf(conn, sizeof conn, "data columns %d:%d", nd->col_from - 1,
                          nd->col_from - 1 + nd->size);

@@ -168,6 +168,7 @@ extern const repl_cmd repl_cmds_split[];
 extern const repl_cmd repl_cmds_scale[];
 extern const repl_cmd repl_cmds_show[];
 extern const repl_cmd repl_cmds_model[];
+extern const repl_cmd repl_cmds_merge[];
 extern const repl_cmd repl_cmds_compile[];
 extern const repl_cmd repl_cmds_fit[];
 extern const repl_cmd repl_cmds_step[];

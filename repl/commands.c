@@ -12,6 +12,7 @@ const repl_cmd *const repl_cmd_tables[] = {
     repl_cmds_scale,
     repl_cmds_show,
     repl_cmds_model,
+    repl_cmds_merge,
     repl_cmds_compile,
     repl_cmds_fit,
     repl_cmds_step,

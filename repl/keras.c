@@ -199,10 +199,6 @@ static void layer_args(nn_buf *b, const nn_node *nd)
     nn_buf_printf(b, "name=%s)", repl_py_str(q, sizeof q, nd->name));
 }
 
-static const char *const layer_class[NN_NODE_KIND_COUNT] = {
-    "InputLayer", "Flatten", "Dense", "Activation", "Concatenate"
-};
-
 static void shape_tuple(char *buf, size_t len, const nn_node *nd)
 {
     size_t k = (size_t)snprintf(buf, len, "(");
@@ -260,7 +256,7 @@ static void keras_model(nn_buf *b, const nn_model *m)
                 nn_buf_printf(b, "    keras.Input(shape=%s),\n", sh);
                 continue;
             }
-            nn_buf_printf(b, "    keras.layers.%s(", layer_class[nd->kind]);
+            nn_buf_printf(b, "    keras.layers.%s(", nn_node_class[nd->kind]);
             layer_args(b, nd);
             nn_buf_printf(b, ",\n");
         }
@@ -286,17 +282,17 @@ static void keras_model(nn_buf *b, const nn_model *m)
             continue;
         }
         if (shared) {
-            nn_buf_printf(b, "%s_layer = keras.layers.%s(", var[i], layer_class[nd->kind]);
+            nn_buf_printf(b, "%s_layer = keras.layers.%s(", var[i], nn_node_class[nd->kind]);
             layer_args(b, nd);
             nn_buf_printf(b, "\n%s = %s_layer(", var[i], var[i]);
         } else if (nd->shared != i) {
             nn_buf_printf(b, "%s = %s_layer(", var[i], var[nd->shared]);
         } else {
-            nn_buf_printf(b, "%s = keras.layers.%s(", var[i], layer_class[nd->kind]);
+            nn_buf_printf(b, "%s = keras.layers.%s(", var[i], nn_node_class[nd->kind]);
             layer_args(b, nd);
             nn_buf_printf(b, "(");
         }
-        if (nd->kind == NN_NODE_CONCAT) {
+        if (nd->kind == NN_NODE_CONCAT || NN_NODE_IS_MERGE(nd->kind)) {
             nn_buf_printf(b, "[");
             for (int k = 0; k < nd->nin; k++)
                 nn_buf_printf(b, "%s%s", k ? ", " : "", var[nd->in[k]]);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <check.h>
 #include "check_util.h"
+#include "gradcheck.h"
 
 int main(void)
 {
@@ -16,6 +17,7 @@ int main(void)
     srunner_add_suite(sr, suite_metrics());
     srunner_add_suite(sr, suite_optim());
     srunner_add_suite(sr, suite_model());
+    srunner_add_suite(sr, suite_merge());
     srunner_add_suite(sr, suite_fit());
     srunner_add_suite(sr, suite_dataset());
     srunner_add_suite(sr, suite_csv());
@@ -27,6 +29,23 @@ int main(void)
     srunner_free(sr);
     printf("check_nn: %d passed, %d failed\n", run - failed, failed);
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+void ck_assert_gradcheck(nn_model *m, const float *x, int d, const float *y, int rows,
+                         double tol, const char *what)
+{
+    nn_err e;
+    nn_gradcheck_report rep;
+    if (d <= 0)
+        d = m->nodes[nn_model_input(m)].size;
+    ck_assert_msg(nn_gradcheck(m, x, d, y, rows, 1e-3, 0, &rep, &e) == NN_OK,
+                  "%s: %s", what, e.msg);
+    ck_assert_int_gt(rep.nrows, 0);
+    for (int t = 0; t < rep.nrows; t++)
+        ck_assert_msg(rep.rows[t].max_rel < tol || rep.rows[t].max_abs < 1e-4,
+                      "%s: %s worst relative error %g (abs %g) at %zu",
+                      what, rep.rows[t].tensor, rep.rows[t].max_rel,
+                      rep.rows[t].max_abs, rep.rows[t].worst);
 }
 
 const char *ck_srcpath(const char *rel)

@@ -15,6 +15,7 @@ Suite *suite_loss(void);
 Suite *suite_metrics(void);
 Suite *suite_optim(void);
 Suite *suite_model(void);
+Suite *suite_merge(void);
 Suite *suite_fit(void);
 Suite *suite_dataset(void);
 Suite *suite_csv(void);
@@ -30,5 +31,13 @@ static inline double ck_rel_err(double a, double b)
 
 /* Source-tree path of a test data file: $NNLAB_SRCDIR/rel. */
 const char *ck_srcpath(const char *rel);
+
+/* Backprop of m on rows samples (x: rows of d values, or of the first
+ * input's size when d <= 0) against finite differences (nn_gradcheck, h
+ * 1e-3): every tensor's worst relative error under tol, or its absolute
+ * error under 1e-4 (float32 rounding). */
+struct nn_model;
+void ck_assert_gradcheck(struct nn_model *m, const float *x, int d, const float *y,
+                         int rows, double tol, const char *what);
 
 #endif

@@ -31,6 +31,11 @@ static const char *const models[][12] = {
      "input features=0:2 name=d", "dense 3 input=d name=h", "concat w,h name=c",
      "dense 1 name=out", "compile loss=mse optimizer=sgd", "fit epochs=1 verbose=0",
      NULL},
+    /* a shared layer and the merging layers */
+    {"data plane n=40", "model api=functional", "input features=0:1 name=a",
+     "input features=1:2 name=b", "dense 3 input=a name=s", "call s input=b name=t",
+     "add s,t", "subtract s,t", "multiply s,t,s", "maximum s,t", "concat add,subtract,"
+     "multiply,maximum", "dense 1", "compile loss=mse", "fit epochs=1 verbose=0", NULL},
 };
 
 int main(int argc, char **argv)
