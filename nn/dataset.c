@@ -4,7 +4,9 @@
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "dataset.h"
 
 /* A copy of s through nn_calloc (the cap applies to names too). */
@@ -52,6 +54,23 @@ static int copy_names(char ***out, const char *const *names, int count,
     return NN_OK;
 }
 
+void nn_advise_huge(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+    /* the whole 2 MiB pages inside [p, p + len): a set of tens of MB is
+     * then faulted in a few dozen times instead of thousands (Linux's
+     * transparent huge pages in their default "madvise" mode) */
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t b = ((uintptr_t)p + len) & ~(huge - 1);
+    if (len >= 4 * huge && b > a)
+        madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)len;
+#endif
+}
+
 int nn_dataset_alloc(nn_dataset *ds, int n, int d, int ycols, nn_err *e)
 {
     memset(ds, 0, sizeof *ds);
@@ -74,6 +93,7 @@ int nn_dataset_alloc(nn_dataset *ds, int n, int d, int ycols, nn_err *e)
     ds->x = nn_calloc((size_t)n * (size_t)d, sizeof(float), e);
     if (!ds->x)
         return NN_FAIL;
+    nn_advise_huge(ds->x, xb);
     if (ycols) {
         ds->y = nn_calloc((size_t)n * (size_t)ycols, sizeof(float), e);
         if (!ds->y) {
@@ -113,6 +133,7 @@ int nn_dataset_alloc_u8(nn_dataset *ds, int n, int d, int ycols, float div,
     ds->x8 = nn_calloc(xb, 1, e);
     if (!ds->x8)
         return NN_FAIL;
+    nn_advise_huge(ds->x8, xb);
     if (ycols) {
         ds->y = nn_calloc((size_t)n * (size_t)ycols, sizeof(float), e);
         if (!ds->y) {

@@ -34,6 +34,9 @@ typedef struct nn_dataset {
     int owns;              /* frees x, y and names */
 } nn_dataset;
 
+/* Asks the kernel for huge pages on a large buffer (p, len bytes), so
+ * filling it faults a few dozen times, not thousands; a hint only. */
+void nn_advise_huge(void *p, size_t len);
 /* Allocates an owning data set of n samples of d features (shape (d)) and
  * ycols targets, zeroed; checked against the memory cap. */
 int nn_dataset_alloc(nn_dataset *ds, int n, int d, int ycols, nn_err *e);
