@@ -27,6 +27,7 @@
 #include <limits.h>
 #include <locale.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,7 @@ static int read_file(csv *c, const char *path, nn_err *e)
         fclose(f);
         return with_path(e, c->path);
     }
+    nn_advise_huge(buf, cap + 1);
     for (;;) {
         if (len == cap) {
             if (cap > (SIZE_MAX - 1) / 2) {
@@ -139,6 +141,11 @@ static void eat_newline(const char **p, const char *end)
     } else
         (*p)++;
 }
+
+/* The bytes that end an unquoted field (a NUL is refused there). */
+static const unsigned char field_end[256] = {
+    [','] = 1, ['\n'] = 1, ['\r'] = 1, ['\0'] = 1
+};
 
 /* One pass over the file: splits it into fields in place, counts records,
  * and checks that every record has the first one's number of fields. */
@@ -212,12 +219,17 @@ static int tokenize(csv *c, nn_err *e)
                                       "(inside quotes write a quote as \"\")",
                                    P, line);
             } else {
-                while (rp < end && *rp != ',' && *rp != '\n' && *rp != '\r') {
-                    if (*rp == '\0')
-                        return nn_fail(e, "%s:%d: NUL byte: this is not a text "
-                                          "CSV file", P, line);
-                    *wp++ = *rp++;
-                }
+                /* to the field's end; copied only once a quoted field has
+                 * put the write pointer behind */
+                const char *f0 = rp;
+                while (rp < end && !field_end[(unsigned char)*rp])
+                    rp++;
+                if (wp != f0)
+                    memmove(wp, f0, (size_t)(rp - f0));
+                wp += rp - f0;
+                if (rp < end && *rp == '\0')
+                    return nn_fail(e, "%s:%d: NUL byte: this is not a text "
+                                      "CSV file", P, line);
                 while (wp > fs && is_blank(wp[-1]))
                     wp--;
             }
@@ -257,35 +269,68 @@ static const char *next_field(const char **p)
     return s;
 }
 
+/* 10^k for k in 0..22: exact in double (5^22 < 2^53). */
+static const double pow10_exact[23] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+    1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
+
 /* A C-locale decimal number, the whole field: [+-]d[.d][e[+-]d].  Returns
- * 1 and *v when the syntax is a number (possibly out of range), else 0. */
+ * 1 and *v when the syntax is a number (possibly out of range), else 0.
+ * The value is strtod's, correctly rounded: computed here when the digits
+ * (leading zeros aside) fit in 2^53 and the power of ten is at most 22,
+ * where m * 10^k or m / 10^k is one correctly rounded operation on exact
+ * operands (Clinger's fast path, as in every fast strtod); strtod
+ * otherwise. */
 static int parse_num(const char *s, double *v)
 {
     const char *p = s;
-    int digits = 0;
+    int digits = 0, neg = 0, sig = 0, exp10 = 0;
+    uint64_t m = 0;
     if (*p == '+' || *p == '-')
-        p++;
-    while (*p >= '0' && *p <= '9')
-        p++, digits++;
+        neg = *p++ == '-';
+    for (; *p >= '0' && *p <= '9'; p++, digits++)
+        if (m || *p != '0') {
+            if (sig < 19)
+                m = m * 10 + (uint64_t)(*p - '0');
+            else
+                exp10++;   /* a digit past 19: the fast path gives up below */
+            sig++;
+        }
     if (*p == '.') {
         p++;
-        while (*p >= '0' && *p <= '9')
-            p++, digits++;
+        for (; *p >= '0' && *p <= '9'; p++, digits++)
+            if (m || *p != '0') {
+                if (sig < 19) {
+                    m = m * 10 + (uint64_t)(*p - '0');
+                    exp10--;
+                }
+                sig++;
+            } else
+                exp10--;
     }
     if (!digits)
         return 0;
     if (*p == 'e' || *p == 'E') {
-        int ed = 0;
+        int ed = 0, eneg = 0, ev = 0;
         p++;
         if (*p == '+' || *p == '-')
-            p++;
-        while (*p >= '0' && *p <= '9')
-            p++, ed++;
+            eneg = *p++ == '-';
+        for (; *p >= '0' && *p <= '9'; p++, ed++)
+            if (ev < 100000)
+                ev = ev * 10 + (*p - '0');
         if (!ed)
             return 0;
+        exp10 += eneg ? -ev : ev;
     }
     if (*p)
         return 0;
+    if (sig <= 19 && m <= (UINT64_C(1) << 53) && exp10 >= -22 && exp10 <= 22) {
+        double x = (double)m;
+        x = exp10 < 0 ? x / pow10_exact[-exp10] : x * pow10_exact[exp10];
+        *v = neg ? -x : x;
+        return 1;
+    }
     *v = strtod(s, NULL);
     return 1;
 }
@@ -304,16 +349,18 @@ static int field_num(const csv *c, int line, const char *col, const char *s,
                      int is_target, double *v, nn_err *e)
 {
     const char *what = is_target ? "target column" : "column";
+    if (parse_num(s, v))   /* first: no mark of a missing value is a number */
+        goto range;
     if (is_missing(s))
         return nn_fail(e, "%s:%d: missing value%s%.20s%s in %s '%.40s' "
                           "(fill it in or delete the row)", c->path, line,
                        *s ? " '" : "", s, *s ? "'" : "", what, col);
-    if (!parse_num(s, v))
-        return nn_fail(e, "%s:%d: %s '%.40s' has '%.30s', not a number "
-                          "(%s)", c->path, line, what, col, s,
-                       is_target ? "a text target needs classification"
-                                 : "feature columns must be numeric; "
-                                   "choose another target= or drop the column");
+    return nn_fail(e, "%s:%d: %s '%.40s' has '%.30s', not a number "
+                      "(%s)", c->path, line, what, col, s,
+                   is_target ? "a text target needs classification"
+                             : "feature columns must be numeric; "
+                               "choose another target= or drop the column");
+range:
     if (!isfinite(*v) || fabs(*v) > FLT_MAX)
         return nn_fail(e, "%s:%d: %s '%.40s' has '%.30s', out of float range",
                        c->path, line, what, col, s);

@@ -4,7 +4,9 @@
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "dataset.h"
 
 /* A copy of s through nn_calloc (the cap applies to names too). */
@@ -52,6 +54,23 @@ static int copy_names(char ***out, const char *const *names, int count,
     return NN_OK;
 }
 
+void nn_advise_huge(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+    /* the whole 2 MiB pages inside [p, p + len): a set of tens of MB is
+     * then faulted in a few dozen times instead of thousands (Linux's
+     * transparent huge pages in their default "madvise" mode) */
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t b = ((uintptr_t)p + len) & ~(huge - 1);
+    if (len >= 4 * huge && b > a)
+        madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)len;
+#endif
+}
+
 int nn_dataset_alloc(nn_dataset *ds, int n, int d, int ycols, nn_err *e)
 {
     memset(ds, 0, sizeof *ds);
@@ -74,6 +93,7 @@ int nn_dataset_alloc(nn_dataset *ds, int n, int d, int ycols, nn_err *e)
     ds->x = nn_calloc((size_t)n * (size_t)d, sizeof(float), e);
     if (!ds->x)
         return NN_FAIL;
+    nn_advise_huge(ds->x, xb);
     if (ycols) {
         ds->y = nn_calloc((size_t)n * (size_t)ycols, sizeof(float), e);
         if (!ds->y) {
@@ -91,12 +111,54 @@ int nn_dataset_alloc(nn_dataset *ds, int n, int d, int ycols, nn_err *e)
     return NN_OK;
 }
 
+int nn_dataset_alloc_u8(nn_dataset *ds, int n, int d, int ycols, float div,
+                        nn_err *e)
+{
+    memset(ds, 0, sizeof *ds);
+    if (n <= 0 || d <= 0 || ycols < 0 || !(div > 0))
+        return nn_fail(e, "a data set needs n > 0 samples and d > 0 features "
+                          "(got n=%d, d=%d, ycols=%d)", n, d, ycols);
+    /* bytes = n*d + n*ycols*4, checked whole before anything is allocated */
+    size_t xb = nn_mul3((size_t)n, (size_t)d, 1);
+    size_t yb = ycols ? nn_mul3((size_t)n, (size_t)ycols, sizeof(float)) : 0;
+    if (xb == 0 || (ycols && yb == 0) || xb > SIZE_MAX - yb)
+        return nn_fail(e, "data set of %d x %d overflows memory", n, d);
+    if (xb + yb > nn_memcap()) {
+        char b1[NN_SIZETEXT], b2[NN_SIZETEXT];
+        return nn_fail(e, "data set of %d x %d needs %s, over the memory "
+                          "cap of %s (raise it with: set memory_cap=BYTES)",
+                       n, d, nn_size_text((double)(xb + yb), b1),
+                       nn_size_text((double)nn_memcap(), b2));
+    }
+    ds->x8 = nn_calloc(xb, 1, e);
+    if (!ds->x8)
+        return NN_FAIL;
+    nn_advise_huge(ds->x8, xb);
+    if (ycols) {
+        ds->y = nn_calloc((size_t)n * (size_t)ycols, sizeof(float), e);
+        if (!ds->y) {
+            free(ds->x8);
+            ds->x8 = NULL;
+            return NN_FAIL;
+        }
+    }
+    ds->x8_div = div;
+    ds->n = n;
+    ds->d = d;
+    ds->ndim = 1;
+    ds->shape[0] = d;
+    ds->ycols = ycols;
+    ds->owns = 1;
+    return NN_OK;
+}
+
 void nn_dataset_free(nn_dataset *ds)
 {
     if (!ds)
         return;
     if (ds->owns) {
         free(ds->x);
+        free(ds->x8);
         free(ds->y);
         free_names(ds->class_names, ds->nclasses);
         free_names(ds->feature_names, ds->d);
@@ -161,7 +223,10 @@ int nn_dataset_take(nn_dataset *dst, const nn_dataset *src, const int *idx,
         if (idx[i] < 0 || idx[i] >= src->n)
             return nn_fail(e, "row %d is out of range (the set has %d rows)",
                            idx[i], src->n);
-    if (nn_dataset_alloc(&t, count, src->d, src->ycols, e) != NN_OK)
+    int rc = src->x8 ? nn_dataset_alloc_u8(&t, count, src->d, src->ycols,
+                                           src->x8_div, e)
+                     : nn_dataset_alloc(&t, count, src->d, src->ycols, e);
+    if (rc != NN_OK)
         return NN_FAIL;
     if (copy_meta(&t, src, e) != NN_OK) {
         nn_dataset_free(&t);
@@ -170,7 +235,10 @@ int nn_dataset_take(nn_dataset *dst, const nn_dataset *src, const int *idx,
     size_t d = (size_t)src->d, yc = (size_t)src->ycols;
     for (int i = 0; i < count; i++) {
         size_t r = (size_t)(idx ? idx[i] : i);
-        memcpy(t.x + (size_t)i * d, src->x + r * d, d * sizeof(float));
+        if (src->x8)
+            memcpy(t.x8 + (size_t)i * d, src->x8 + r * d, d);
+        else
+            memcpy(t.x + (size_t)i * d, src->x + r * d, d * sizeof(float));
         if (yc)
             memcpy(t.y + (size_t)i * yc, src->y + r * yc, yc * sizeof(float));
     }
@@ -198,6 +266,7 @@ void nn_dataset_view(nn_dataset *view, const nn_dataset *src, int from,
     *view = *src;
     view->n = count;
     view->x = src->x ? src->x + (size_t)from * (size_t)src->d : NULL;
+    view->x8 = src->x8 ? src->x8 + (size_t)from * (size_t)src->d : NULL;
     view->y = src->y ? src->y + (size_t)from * (size_t)src->ycols : NULL;
     view->owns = 0;
 }
@@ -318,7 +387,7 @@ int nn_scaler_fit(nn_scaler *s, nn_scale_kind kind, const nn_dataset *ds,
     memset(s, 0, sizeof *s);
     if (kind != NN_SCALE_STANDARD && kind != NN_SCALE_MINMAX)
         return nn_fail(e, "unknown scaler kind %d (standard or minmax)", (int)kind);
-    if (ds->n < 1 || ds->d < 1 || !ds->x)
+    if (ds->n < 1 || ds->d < 1 || (!ds->x && !ds->x8))
         return nn_fail(e, "cannot fit a scaler on an empty data set");
     int n = ds->n, d = ds->d;
     float *a = nn_calloc((size_t)d, sizeof *a, e);
@@ -328,22 +397,21 @@ int nn_scaler_fit(nn_scaler *s, nn_scale_kind kind, const nn_dataset *ds,
         return NN_FAIL;
     }
     for (int j = 0; j < d; j++) {
-        const float *col = ds->x + j;
         double lo, hi;
         if (kind == NN_SCALE_STANDARD) {
             double sum = 0, ss = 0;
             for (int i = 0; i < n; i++)
-                sum += col[(size_t)i * (size_t)d];
+                sum += nn_dataset_at(ds, (size_t)i * (size_t)d + (size_t)j);
             lo = sum / n;
             for (int i = 0; i < n; i++) {
-                double t = col[(size_t)i * (size_t)d] - lo;
+                double t = nn_dataset_at(ds, (size_t)i * (size_t)d + (size_t)j) - lo;
                 ss += t * t;
             }
             hi = sqrt(ss / n);
         } else {
-            double mn = col[0], mx = col[0];
+            double mn = nn_dataset_at(ds, (size_t)j), mx = mn;
             for (int i = 1; i < n; i++) {
-                double v = col[(size_t)i * (size_t)d];
+                double v = nn_dataset_at(ds, (size_t)i * (size_t)d + (size_t)j);
                 if (v < mn)
                     mn = v;
                 if (v > mx)

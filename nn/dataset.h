@@ -1,6 +1,10 @@
 /* dataset.h - a data set in memory, and what makes or reads one.
  *
  * x is (n, d) row-major float, one sample per row, d = product of shape.
+ * Images may be stored as bytes instead (x8, x NULL): sample i's feature
+ * j is then x8[i * d + j] / x8_div (x8_div = 255 for pixels), computed in
+ * float when rows are read (nn_dataset_rows, _gather, _at), the same
+ * floats bit for bit as p / 255.0f stored; a quarter of the memory.
  * y is (n, ycols): for classification ycols = 1 and y holds the class index
  * as a float (0 .. nclasses-1); for regression ycols targets.  A data set
  * owns its buffers unless it is a view (owns = 0), which points into
@@ -19,7 +23,9 @@ typedef struct nn_dataset {
     int d;                 /* features per sample */
     int ndim;              /* per-sample shape, e.g. (28, 28) or (2) */
     int shape[NN_MAXDIMS];
-    float *x;              /* (n, d) */
+    float *x;              /* (n, d), or NULL when stored as bytes */
+    unsigned char *x8;     /* (n, d) bytes when x is NULL: x = x8 / x8_div */
+    float x8_div;
     int ycols;
     float *y;              /* (n, ycols) */
     int nclasses;          /* 0 for regression */
@@ -28,6 +34,9 @@ typedef struct nn_dataset {
     int owns;              /* frees x, y and names */
 } nn_dataset;
 
+/* Asks the kernel for huge pages on a large buffer (p, len bytes), so
+ * filling it faults a few dozen times, not thousands; a hint only. */
+void nn_advise_huge(void *p, size_t len);
 /* Allocates an owning data set of n samples of d features (shape (d)) and
  * ycols targets, zeroed; checked against the memory cap. */
 int nn_dataset_alloc(nn_dataset *ds, int n, int d, int ycols, nn_err *e);
@@ -41,7 +50,30 @@ int nn_dataset_set_classes(nn_dataset *ds, int nclasses,
 /* Sets feature_names from a list of d names (copied). */
 int nn_dataset_set_features(nn_dataset *ds, const char *const *names,
                             nn_err *e);
-/* Copies rows idx[0..count) of src into a new owning data set. */
+/* An owning set of n samples of d features stored as bytes (x8, value =
+ * byte / div, div > 0) and ycols float targets, zeroed; checked against
+ * the memory cap (n*d + n*ycols*4 bytes). */
+int nn_dataset_alloc_u8(nn_dataset *ds, int n, int d, int ycols, float div,
+                        nn_err *e);
+/* Rows [from, from+count) as floats: ds->x itself when stored as float,
+ * else decoded into buf (count * d floats) and buf returned. */
+const float *nn_dataset_rows(const nn_dataset *ds, int from, int count,
+                             float *buf);
+/* Rows idx[0..count) (or 0..count when idx is NULL) into out (count, d). */
+void nn_dataset_gather(const nn_dataset *ds, const int *idx, int count,
+                       float *out);
+/* Feature value k of the flat (n * d) array, whatever the storage. */
+float nn_dataset_at(const nn_dataset *ds, size_t k);
+/* Stores a byte set as float in place (for what rewrites the features:
+ * scaling); nothing to do for a float set. */
+int nn_dataset_to_float(nn_dataset *ds, nn_err *e);
+/* How the features are stored, for show data: "float32" or
+ * "uint8 (x / 255 when a batch is read)". */
+const char *nn_dataset_storage(const nn_dataset *ds, char *buf, size_t len);
+/* Bytes the features and targets take. */
+size_t nn_dataset_bytes(const nn_dataset *ds);
+/* Copies rows idx[0..count) of src into a new owning data set (stored as
+ * src is). */
 int nn_dataset_take(nn_dataset *dst, const nn_dataset *src, const int *idx,
                     int count, nn_err *e);
 /* Shuffled split: the first (1 - test_fraction) of a seeded permutation
@@ -96,5 +128,12 @@ int nn_csv_load(nn_dataset *ds, const char *path, const char *target,
  * label count equals the image count. */
 int nn_idx_load(nn_dataset *ds, const char *images_path,
                 const char *labels_path, nn_err *e);
+/* The same, pixels kept as bytes (x8, x8_div 255: the same floats when
+ * read), decoded straight into place; count pairs of files (images[k],
+ * labels[k]) into ds[k], each pair on its own thread (zlib inflates one
+ * stream on one core).  On failure every ds[k] is empty and e names the
+ * first pair that failed. */
+int nn_idx_load_u8(nn_dataset *ds, const char *const *images_path,
+                   const char *const *labels_path, int count, nn_err *e);
 
 #endif

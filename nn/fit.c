@@ -180,19 +180,53 @@ static int eval_logs(nn_model *m, const nn_dataset *ds, int batch_size,
     meter_init(&t, m);
     if (batch_size < 256)
         batch_size = 256;   /* the same numbers, fewer calls */
+    if (batch_size > ds->n)
+        batch_size = ds->n;
+    /* a byte set is decoded a batch at a time into buf */
+    float *buf = ds->x8 ? nn_calloc((size_t)batch_size * (size_t)ds->d,
+                                    sizeof(float), e) : NULL;
+    if (ds->x8 && !buf)
+        return NN_FAIL;
     for (int s = 0; s < ds->n; s += batch_size) {
         int rows = ds->n - s < batch_size ? ds->n - s : batch_size;
-        const float *x = ds->x + (size_t)s * ds->d;
+        const float *x = nn_dataset_rows(ds, s, rows, buf);
         const float *y = ds->y + (size_t)s * ds->ycols;
-        if (nn_model_forward_data(m, x, ds->d, rows, 0, e) != NN_OK)
+        if (nn_model_forward_data(m, x, ds->d, rows, 0, e) != NN_OK) {
+            free(buf);
             return NN_FAIL;
+        }
         const float *ys[NN_MAXOUT] = {y, y, y, y};
         double per[NN_MAXOUT];
         double loss = nn_model_loss(m, ys, NULL, per, 0);
         meter_add(&t, m, loss, per, y, NULL, rows);
     }
+    free(buf);
     meter_logs(&t, m, logs, prefix);
     return NN_OK;
+}
+
+int nn_predict_set(nn_model *m, const nn_dataset *ds, int from, int count,
+                   float *out, nn_err *e)
+{
+    if (!ds->x8)
+        return nn_model_predict(m, ds->x + (size_t)from * ds->d, ds->d, count,
+                                out, e);
+    int on = nn_model_output(m);
+    if (on < 0)
+        return nn_fail(e, "the model has no layers to predict with");
+    size_t od = (size_t)m->nodes[on].size;
+    const int chunk = 256;   /* nn_model_predict's: the same numbers */
+    float *buf = nn_calloc((size_t)chunk * (size_t)ds->d, sizeof(float), e);
+    if (!buf)
+        return NN_FAIL;
+    int rc = NN_OK;
+    for (int s = 0; s < count && rc == NN_OK; s += chunk) {
+        int rows = count - s < chunk ? count - s : chunk;
+        const float *x = nn_dataset_rows(ds, from + s, rows, buf);
+        rc = nn_model_predict(m, x, ds->d, rows, out + (size_t)s * od, e);
+    }
+    free(buf);
+    return rc;
 }
 
 int nn_evaluate(nn_model *m, const nn_dataset *ds, int batch_size,
@@ -325,10 +359,9 @@ static int run_alloc(fit_run *f, nn_err *e)
 static void gather_batch(fit_run *f, int s, int rows)
 {
     const nn_dataset *tr = &f->tr;
+    nn_dataset_gather(tr, f->idx + s, rows, f->x);
     for (int k = 0; k < rows; k++) {
         int i = f->idx[s + k];
-        memcpy(f->x + (size_t)k * tr->d, tr->x + (size_t)i * tr->d,
-               (size_t)tr->d * sizeof(float));
         memcpy(f->y + (size_t)k * tr->ycols, tr->y + (size_t)i * tr->ycols,
                (size_t)tr->ycols * sizeof(float));
         if (f->sw)

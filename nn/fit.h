@@ -92,6 +92,11 @@ int nn_train_batch(nn_model *m, const float *x, int d, const float *y,
 int nn_evaluate(nn_model *m, const nn_dataset *ds, int batch_size,
                 nn_logs *logs, nn_err *e);
 
+/* nn_model_predict on rows [from, from+count) of ds, whatever its storage
+ * (a byte set decoded 256 rows at a time): out (count, output units). */
+int nn_predict_set(nn_model *m, const nn_dataset *ds, int from, int count,
+                   float *out, nn_err *e);
+
 /* Names of the metrics after resolution, as the logs show them:
  * "accuracy" stays "accuracy" when the user said so (Keras 3). */
 const char *nn_metric_key(nn_metric_kind k);

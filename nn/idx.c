@@ -9,9 +9,12 @@
  * alike.  Pixels become x = p / 255 in [0, 1]; labels the class index,
  * nclasses = largest label + 1 (10 for MNIST and Fashion-MNIST).  The
  * class names are the caller's to set.  Sizes are checked against the
- * memory cap from the headers, before any data is read. */
+ * memory cap from the headers, before any data is read.  nn_idx_load_u8
+ * keeps the bytes (x = byte / 255 when read) and reads several pairs of
+ * files at once, one thread each. */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,8 +137,35 @@ static int check_end(gzFile gz, const char *path, const char *what,
     return NN_OK;
 }
 
+/* Pixels: total bytes into t->x8 (read in place: zlib inflates straight
+ * into a buffer this large) or, for a float set, x = p / 255 through a
+ * chunk. */
+static int read_pixels(gzFile gi, nn_dataset *t, size_t total,
+                       const char *ipath, nn_err *e)
+{
+    unsigned char chunk[65536];
+    size_t done = 0;
+    while (done < total) {
+        size_t want = total - done;
+        unsigned char *to = t->x8 ? t->x8 + done : chunk;
+        if (!t->x8 && want > sizeof chunk)
+            want = sizeof chunk;
+        long long got = read_all(gi, to, want, ipath, e);
+        if (got < 0)
+            return NN_FAIL;
+        for (long long i = 0; !t->x8 && i < got; i++)
+            t->x[done + (size_t)i] = chunk[i] / 255.0f;
+        done += (size_t)got;
+        if ((size_t)got < want)
+            return nn_fail(e, "%s: truncated: %zu of %zu pixel bytes (%d images "
+                              "of %d x %d); download the file again",
+                           ipath, done, total, t->n, t->shape[0], t->shape[1]);
+    }
+    return NN_OK;
+}
+
 static int load(gzFile gi, gzFile gl, nn_dataset *t, const char *ipath,
-                const char *lpath, nn_err *e)
+                const char *lpath, int as_u8, nn_err *e)
 {
     uint32_t idim[3], ldim[1];
     unsigned char chunk[65536];
@@ -150,35 +180,23 @@ static int load(gzFile gi, gzFile gl, nn_dataset *t, const char *ipath,
     size_t d = (size_t)rows * (size_t)cols;
     if (d > INT_MAX)
         return nn_fail(e, "%s: images of %d x %d are too large", ipath, rows, cols);
-    /* the cap is checked here, from the header, before reading pixels */
-    if (nn_dataset_alloc(t, n, (int)d, 1, e) != NN_OK)
+    /* the cap is checked here, from the header, before reading pixels;
+     * the set is allocated once, at its final size */
+    if ((as_u8 ? nn_dataset_alloc_u8(t, n, (int)d, 1, 255.0f, e)
+               : nn_dataset_alloc(t, n, (int)d, 1, e)) != NN_OK)
         return NN_FAIL;
     t->ndim = 2;
     t->shape[0] = rows;
     t->shape[1] = cols;
     t->shape[2] = t->shape[3] = 0;
-
-    /* pixels: n * d bytes, x = p / 255 */
-    size_t total = (size_t)n * d, done = 0;
-    while (done < total) {
-        size_t want = total - done < sizeof chunk ? total - done : sizeof chunk;
-        long long got = read_all(gi, chunk, want, ipath, e);
-        if (got < 0)
-            return NN_FAIL;
-        for (long long i = 0; i < got; i++)
-            t->x[done + (size_t)i] = chunk[i] / 255.0f;
-        done += (size_t)got;
-        if ((size_t)got < want)
-            return nn_fail(e, "%s: truncated: %zu of %zu pixel bytes (%d images "
-                              "of %d x %d); download the file again",
-                           ipath, done, total, n, rows, cols);
-    }
+    if (read_pixels(gi, t, (size_t)n * d, ipath, e) != NN_OK)
+        return NN_FAIL;
     if (check_end(gi, ipath, "images", e) != NN_OK)
         return NN_FAIL;
 
     /* labels: n bytes */
     int maxl = 0;
-    done = 0;
+    size_t done = 0;
     while (done < (size_t)n) {
         size_t want = (size_t)n - done < sizeof chunk ? (size_t)n - done : sizeof chunk;
         long long got = read_all(gl, chunk, want, lpath, e);
@@ -201,8 +219,9 @@ static int load(gzFile gi, gzFile gl, nn_dataset *t, const char *ipath,
     return NN_OK;
 }
 
-int nn_idx_load(nn_dataset *ds, const char *images_path,
-                const char *labels_path, nn_err *e)
+/* One pair of files into ds (float or bytes). */
+static int load_pair(nn_dataset *ds, const char *images_path,
+                     const char *labels_path, int as_u8, nn_err *e)
 {
     memset(ds, 0, sizeof *ds);
     if (!images_path || !labels_path)
@@ -217,7 +236,7 @@ int nn_idx_load(nn_dataset *ds, const char *images_path,
     }
     gzbuffer(gi, 1u << 17);
     nn_dataset t = {0};
-    int rc = load(gi, gl, &t, images_path, labels_path, e);
+    int rc = load(gi, gl, &t, images_path, labels_path, as_u8, e);
     gzclose(gi);
     gzclose(gl);
     if (rc != NN_OK) {
@@ -226,4 +245,63 @@ int nn_idx_load(nn_dataset *ds, const char *images_path,
     }
     *ds = t;
     return NN_OK;
+}
+
+int nn_idx_load(nn_dataset *ds, const char *images_path,
+                const char *labels_path, nn_err *e)
+{
+    return load_pair(ds, images_path, labels_path, 0, e);
+}
+
+/* One pair's job for a thread. */
+typedef struct pair_job {
+    nn_dataset *ds;
+    const char *img, *lab;
+    int rc;
+    nn_err e;
+} pair_job;
+
+static void *pair_thread(void *arg)
+{
+    pair_job *j = arg;
+    j->rc = load_pair(j->ds, j->img, j->lab, 1, &j->e);
+    return NULL;
+}
+
+int nn_idx_load_u8(nn_dataset *ds, const char *const *images_path,
+                   const char *const *labels_path, int count, nn_err *e)
+{
+    enum { MAXPAIRS = 8 };
+    if (count < 1 || count > MAXPAIRS)
+        return nn_fail(e, "give 1 to %d pairs of IDX files (got %d)", MAXPAIRS,
+                       count);
+    pair_job job[MAXPAIRS];
+    pthread_t th[MAXPAIRS];
+    int started[MAXPAIRS] = {0};
+    for (int k = 0; k < count; k++) {
+        job[k] = (pair_job){ds + k, images_path[k], labels_path[k], NN_FAIL, {{0}}};
+        memset(ds + k, 0, sizeof *ds);
+    }
+    /* pairs 1.. on threads, pair 0 (the largest, the training set) here;
+     * a thread that cannot start runs its pair here after */
+    for (int k = 1; k < count; k++)
+        started[k] = pthread_create(&th[k], NULL, pair_thread, &job[k]) == 0;
+    pair_thread(&job[0]);
+    for (int k = 1; k < count; k++) {
+        if (started[k])
+            pthread_join(th[k], NULL);
+        else
+            pair_thread(&job[k]);
+    }
+    int bad = -1;
+    for (int k = 0; k < count && bad < 0; k++)
+        if (job[k].rc != NN_OK)
+            bad = k;
+    if (bad < 0)
+        return NN_OK;
+    for (int k = 0; k < count; k++)
+        nn_dataset_free(ds + k);
+    if (e)
+        *e = job[bad].e;
+    return NN_FAIL;
 }

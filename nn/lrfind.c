@@ -107,10 +107,9 @@ int nn_lrfind(const nn_model *m, const nn_dataset *train,
             nn_rng_shuffle(&rr, idx, n);
             pos = 0;
         }
+        nn_dataset_gather(train, idx + pos, bs, x);
         for (int k = 0; k < bs; k++) {
             int s = idx[pos + k];
-            memcpy(x + (size_t)k * train->d, train->x + (size_t)s * train->d,
-                   (size_t)train->d * sizeof *x);
             memcpy(y + (size_t)k * train->ycols, train->y + (size_t)s * train->ycols,
                    (size_t)train->ycols * sizeof *y);
         }

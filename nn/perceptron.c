@@ -115,6 +115,7 @@ static int check_data(const nn_dataset *ds, nn_err *e)
 typedef struct work {
     double *w, *q;
     int *idx;
+    float *row;   /* one sample decoded, for a byte set (d) */
 } work;
 
 /* One binary problem, samples of class pos against the rest
@@ -149,7 +150,7 @@ static int fit_binary(const nn_dataset *ds, int pos, const nn_perceptron_opts *o
         if (o->shuffle)
             nn_rng_shuffle(r, idx, n);
         for (int k = 0; k < n; k++) {
-            const float *x = ds->x + (size_t)idx[k] * d;
+            const float *x = nn_dataset_rows(ds, idx[k], 1, wk->row);
             const double y = (int)ds->y[idx[k]] == pos ? 1.0 : -1.0;
             double p = b;
             for (int j = 0; j < d; j++)
@@ -220,7 +221,8 @@ int nn_perceptron_fit(nn_perceptron *p, const nn_dataset *ds,
     out.b = out.w ? nn_calloc((size_t)out.nw, sizeof(float), e) : NULL;
     wk.w = out.b ? nn_calloc((size_t)ds->d * 2, sizeof(double), e) : NULL;
     wk.idx = wk.w ? nn_calloc((size_t)ds->n, sizeof(int), e) : NULL;
-    if (!wk.idx)
+    wk.row = wk.idx ? nn_calloc((size_t)ds->d, sizeof(float), e) : NULL;
+    if (!wk.row)
         goto done;
     wk.q = wk.w + ds->d;
     for (int c = 0; c < out.nw; c++) {
@@ -237,6 +239,7 @@ int nn_perceptron_fit(nn_perceptron *p, const nn_dataset *ds,
 done:
     free(wk.w);
     free(wk.idx);
+    free(wk.row);
     if (rc != NN_OK)
         nn_perceptron_free(&out);
     return rc;
@@ -274,9 +277,13 @@ double nn_perceptron_score(const nn_perceptron *p, const nn_dataset *ds)
     if (ds->n <= 0)
         return 0.0;
     int right = 0;
+    float *row = ds->x8 ? malloc((size_t)ds->d * sizeof *row) : NULL;
+    if (ds->x8 && !row)
+        return NAN;
     for (int i = 0; i < ds->n; i++)
-        right += predict_row(p, ds->x + (size_t)i * ds->d) ==
+        right += predict_row(p, nn_dataset_rows(ds, i, 1, row)) ==
                  (int)ds->y[(size_t)i * ds->ycols];
+    free(row);
     return (double)right / ds->n;
 }
 

@@ -453,7 +453,7 @@ static int score_r2(nn_model *m, const nn_dataset *ds, double *score, nn_err *e)
     float *out = nn_calloc((size_t)ds->n * k + 1, sizeof *out, e);
     if (!out)
         return NN_FAIL;
-    if (nn_model_predict(m, ds->x, ds->d, ds->n, out, e) != NN_OK) {
+    if (nn_predict_set(m, ds, 0, ds->n, out, e) != NN_OK) {
         free(out);
         return NN_FAIL;
     }

@@ -38,7 +38,8 @@ void plot_boundary_box(const nn_dataset *train, const nn_dataset *test,
     const nn_dataset *sets[2] = {train, test};
     for (int k = 0; k < 2; k++)
         for (int i = 0; sets[k] && i < sets[k]->n; i++) {
-            double a = sets[k]->x[(size_t)i * 2], b = sets[k]->x[(size_t)i * 2 + 1];
+            double a = nn_dataset_at(sets[k], (size_t)i * 2);
+            double b = nn_dataset_at(sets[k], (size_t)i * 2 + 1);
             if (!isfinite(a) || !isfinite(b))
                 continue;
             x0 = fmin(x0, a);
@@ -170,9 +171,9 @@ static void points_block(plot_buf *b, const char *name, const nn_dataset *ds)
     plot_buf_puts(b, "# x1 x2 label\n");
     int step = ds->n > MAXPOINTS ? (ds->n + MAXPOINTS - 1) / MAXPOINTS : 1;
     for (int i = 0; i < ds->n; i += step) {
-        plot_buf_num(b, ds->x[(size_t)i * 2]);
+        plot_buf_num(b, nn_dataset_at(ds, (size_t)i * 2));
         plot_buf_putc(b, ' ');
-        plot_buf_num(b, ds->x[(size_t)i * 2 + 1]);
+        plot_buf_num(b, nn_dataset_at(ds, (size_t)i * 2 + 1));
         plot_buf_putc(b, ' ');
         plot_buf_num(b, ds->y[(size_t)i * ds->ycols]);
         plot_buf_putc(b, '\n');
@@ -589,7 +590,8 @@ static void text_cells(const bmap *c, char *cells)
     for (int k = 0; k < 2; k++) {
         const nn_dataset *s = c->sets[k];
         for (int i = 0; s && i < s->n; i++) {
-            double a = s->x[(size_t)i * 2], bb = s->x[(size_t)i * 2 + 1];
+            double a = nn_dataset_at(s, (size_t)i * 2);
+            double bb = nn_dataset_at(s, (size_t)i * 2 + 1);
             int col = (int)lround((a - g->box[0]) / (g->box[1] - g->box[0]) * (g->gx - 1));
             int r = (int)lround((g->box[3] - bb) / (g->box[3] - g->box[2]) * (g->gy - 1));
             if (col < 0 || col >= g->gx || r < 0 || r >= g->gy)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "plots.h"
+#include "fit.h"
 
 #define MAXCLASSES 100
 
@@ -31,7 +32,7 @@ static int count(nn_model *m, const nn_dataset *ds, int k, int kout, long *cm,
         return nn_fail(e, "out of memory");
     }
     nn_err pe = {{0}};
-    if (nn_model_predict(m, ds->x, ds->d, ds->n, out, &pe) != NN_OK) {
+    if (nn_predict_set(m, ds, 0, ds->n, out, &pe) != NN_OK) {
         free(out);
         free(pred);
         return nn_fail(e, "%s", pe.msg);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "plots.h"
+#include "fit.h"
 
 static const char ramp[] = " .:-=+*#%@";
 
@@ -46,7 +47,7 @@ static int predict(nn_model *m, const nn_dataset *ds, int n, int **pred,
     float *out = malloc((size_t)n * k * sizeof *out);
     int *p = malloc((size_t)n * sizeof *p);
     nn_err pe = {{0}};
-    if (!out || !p || nn_model_predict(m, ds->x, ds->d, n, out, &pe) != NN_OK) {
+    if (!out || !p || nn_predict_set(m, ds, 0, n, out, &pe) != NN_OK) {
         free(out);
         free(p);
         return nn_fail(e, "%s", pe.msg[0] ? pe.msg : "out of memory");
@@ -82,7 +83,7 @@ static void write_script(plot_buf *b, const nn_dataset *ds, const tiles *g)
             int i = tr * cols + tc;
             double v = 0;
             if (i < n && py >= 0 && px >= 0 && px < W)
-                v = ((double)ds->x[(size_t)i * ds->d + (size_t)py * W + px] - g->lo) /
+                v = ((double)nn_dataset_at(ds, (size_t)i * ds->d + (size_t)py * W + px) - g->lo) /
                     (g->hi - g->lo);
             if (x)
                 plot_buf_putc(b, ' ');
@@ -153,11 +154,11 @@ static void draw_text(plot_buf *t, const nn_dataset *ds, const tiles *g, int w)
         }
         for (int py = 0; py < H; py += 2) {
             for (int c = 0; c < cnt; c++) {
-                const float *img = ds->x + (size_t)(r0 + c) * ds->d;
+                size_t img = (size_t)(r0 + c) * ds->d;
                 for (int px = 0; px < W; px++) {
-                    double v = img[(size_t)py * W + px];
+                    double v = nn_dataset_at(ds, img + (size_t)py * W + px);
                     if (py + 1 < H)
-                        v = (v + img[(size_t)(py + 1) * W + px]) / 2;
+                        v = (v + nn_dataset_at(ds, img + (size_t)(py + 1) * W + px)) / 2;
                     v = (v - g->lo) / (g->hi - g->lo);
                     int k = (int)floor(v * 10);
                     plot_buf_putc(t, ramp[k < 0 ? 0 : k > 9 ? 9 : k]);
@@ -196,8 +197,9 @@ int plot_images(plot_job *job, nn_model *m, const nn_dataset *ds,
     g.lo = 0;
     g.hi = 1;
     for (size_t i = 0; i < (size_t)n * ds->d; i++) {
-        if (ds->x[i] < g.lo) g.lo = ds->x[i];
-        if (ds->x[i] > g.hi) g.hi = ds->x[i];
+        float v = nn_dataset_at(ds, i);
+        if (v < g.lo) g.lo = v;
+        if (v > g.hi) g.hi = v;
     }
     g.cols = (int)ceil(sqrt(n * 1.5));
     if (g.cols > n)

@@ -48,7 +48,7 @@ int plot_regression(plot_job *job, nn_model *m, const nn_dataset *train,
     const nn_dataset *sets[2] = {train, test};
     for (int k = 0; k < 2; k++)
         for (int i = 0; sets[k] && i < sets[k]->n; i++) {
-            double v = sets[k]->x[i];
+            double v = nn_dataset_at(sets[k], (size_t)i);
             lo = fmin(lo, v);
             hi = fmax(hi, v);
         }
@@ -73,7 +73,7 @@ int plot_regression(plot_job *job, nn_model *m, const nn_dataset *train,
         if (!x || !y)
             break;
         for (int i = 0; i < ds->n; i++) {
-            x[i] = ds->x[i];
+            x[i] = nn_dataset_at(ds, (size_t)i);
             y[i] = ds->y[i];
         }
         plot_series *s = plot_panel_series(p, k ? "test" : "train",

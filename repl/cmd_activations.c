@@ -4,6 +4,7 @@
  * near 0.  The forward pass overwrites the per-batch buffers only. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "repl.h"
 #include "inspect.h"
@@ -40,8 +41,15 @@ static int cmd_activations(repl_session *s, const repl_args *a)
     nn_model *m = s->model;
     int rows = n < ds->n ? (int)n : ds->n;
     nn_err e = {{0}};
-    if (nn_model_forward_data(m, ds->x, ds->d, rows, 0, &e) != NN_OK)
+    /* a byte set's rows as floats, kept while the layer's outputs are read */
+    float *buf = ds->x8 ? malloc((size_t)rows * ds->d * sizeof *buf) : NULL;
+    if (ds->x8 && !buf)
+        return repl_error(s, "activations", "out of memory");
+    if (nn_model_forward_data(m, nn_dataset_rows(ds, 0, rows, buf), ds->d, rows,
+                              0, &e) != NN_OK) {
+        free(buf);
         return repl_error(s, "activations", "%s", e.msg);
+    }
     const nn_node *nd = &m->nodes[li];
     int units = nd->size;
     const float *A = nd->a;
@@ -116,6 +124,7 @@ static int cmd_activations(repl_session *s, const repl_args *a)
     }
     if (rows <= 8 && units <= 8)
         repl_print_matrix(stdout, A, rows, units, 8, 8);
+    free(buf);
     return 0;
 }
 

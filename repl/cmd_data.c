@@ -237,13 +237,14 @@ static int load_fashion(repl_session *s, const char *dir, nn_dataset *tr,
                           "--reinstall dataset-fashion-mnist", dir,
                           files[missing]);
     nn_err e = {{0}};
-    nn_dataset full;
-    if (nn_idx_load(&full, path[0], path[1], &e) != NN_OK)
+    /* pixels kept as bytes (x / 255 when a batch is read); the training
+     * and test files inflated side by side */
+    nn_dataset pair[2], full;
+    const char *imgs[2] = {path[0], path[2]}, *labs[2] = {path[1], path[3]};
+    if (nn_idx_load_u8(pair, imgs, labs, 2, &e) != NN_OK)
         return repl_error(s, "data", "%s", e.msg);
-    if (nn_idx_load(te, path[2], path[3], &e) != NN_OK) {
-        nn_dataset_free(&full);
-        return repl_error(s, "data", "%s", e.msg);
-    }
+    full = pair[0];
+    *te = pair[1];
     if (full.n <= FASHION_VALID || full.nclasses > 10 || te->nclasses > 10 ||
         full.d != te->d) {
         int n = full.n;
@@ -266,9 +267,16 @@ static int load_fashion(repl_session *s, const char *dir, nn_dataset *tr,
     }
     *tr = full;
     tr->n = full.n - FASHION_VALID;
-    float *x = realloc(tr->x, (size_t)tr->n * (size_t)tr->d * sizeof(float));
-    if (x)
-        tr->x = x;
+    size_t cells = (size_t)tr->n * (size_t)tr->d;
+    if (tr->x8) {
+        unsigned char *x8 = realloc(tr->x8, cells);
+        if (x8)
+            tr->x8 = x8;
+    } else {
+        float *x = realloc(tr->x, cells * sizeof(float));
+        if (x)
+            tr->x = x;
+    }
     float *y = realloc(tr->y, (size_t)tr->n * (size_t)tr->ycols * sizeof(float));
     if (y)
         tr->y = y;

@@ -30,7 +30,7 @@ static int check_inputs(const repl_session *s, int d, float *x, int *rows)
 {
     if (s->have_data && s->train.d == d && s->train.n > 0) {
         *rows = s->train.n < 8 ? s->train.n : 8;
-        memcpy(x, s->train.x, (size_t)*rows * d * sizeof *x);
+        nn_dataset_gather(&s->train, NULL, *rows, x);
         return 1;
     }
     nn_rng r;

@@ -48,8 +48,11 @@ static int cmd_gradcheck(repl_session *s, const repl_args *a)
     memcpy(keep, m->grads, m->nparams * sizeof *keep);
     long keep_step = m->grads_step;
     nn_gradcheck_report rep;
-    int rc = nn_gradcheck(m, s->train.x, s->train.d, s->train.y, rows, h,
-                          GRADCHECK_PER_TENSOR, &rep, &e);
+    float *buf = s->train.x8 ? malloc((size_t)rows * s->train.d * sizeof *buf) : NULL;
+    int rc = s->train.x8 && !buf ? nn_fail(&e, "out of memory")
+             : nn_gradcheck(m, nn_dataset_rows(&s->train, 0, rows, buf), s->train.d,
+                            s->train.y, rows, h, GRADCHECK_PER_TENSOR, &rep, &e);
+    free(buf);
     memcpy(m->grads, keep, m->nparams * sizeof *keep);
     m->grads_step = keep_step;
     free(keep);

@@ -228,8 +228,14 @@ static int cmd_predict(repl_session *s, const repl_args *a)
         if (to - from > 1000)
             return repl_error(s, "predict", "at most 1000 rows at a time (asked %ld)",
                               to - from);
-        return predict_print(s, m, ds->x + (size_t)from * d, d, (int)(to - from),
-                             (int)from, ds->y + (size_t)from * ds->ycols, ds->ycols);
+        float *buf = ds->x8 ? malloc((size_t)(to - from) * d * sizeof *buf) : NULL;
+        if (ds->x8 && !buf)
+            return repl_error(s, "predict", "out of memory");
+        rc = predict_print(s, m, nn_dataset_rows(ds, (int)from, (int)(to - from), buf),
+                           d, (int)(to - from), (int)from,
+                           ds->y + (size_t)from * ds->ycols, ds->ycols);
+        free(buf);
+        return rc;
     }
     /* typed rows: each positional word is one sample, values comma-separated */
     if (d > 4096)

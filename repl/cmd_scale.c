@@ -29,6 +29,12 @@ static int cmd_scale(repl_session *s, const repl_args *a)
                           repl_reload_cmd(s, rb, sizeof rb));
     nn_scaler sc;
     nn_err e = {{0}};
+    /* scaled values are floats: images kept as bytes become float32 (the
+     * same values, so a failure half way changes nothing) */
+    if (nn_dataset_to_float(&s->train, &e) != NN_OK ||
+        nn_dataset_to_float(&s->valid, &e) != NN_OK ||
+        nn_dataset_to_float(&s->test, &e) != NN_OK)
+        return repl_error(s, "scale", "%s", e.msg);
     if (nn_scaler_fit(&sc, kind == 0 ? NN_SCALE_STANDARD : NN_SCALE_MINMAX,
                       &s->train, &e) != NN_OK)
         return repl_error(s, "scale", "%s", e.msg);

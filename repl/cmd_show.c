@@ -53,7 +53,7 @@ static void print_rows(const nn_dataset *ds, int rows)
             w[c] = 16;
         for (int i = 0; i < rows; i++) {
             int l = (int)strlen(repl_num(b, sizeof b,
-                                    ds->x[(size_t)i * d + cols[c]]));
+                                    nn_dataset_at(ds, (size_t)i * d + cols[c])));
             if (l > w[c])
                 w[c] = l;
         }
@@ -82,7 +82,7 @@ static void print_rows(const nn_dataset *ds, int rows)
             if (c == cut)
                 printf("  ...");
             printf("  %*s", w[c],
-                   repl_num(b, sizeof b, ds->x[(size_t)i * d + cols[c]]));
+                   repl_num(b, sizeof b, nn_dataset_at(ds, (size_t)i * d + cols[c])));
         }
         double y = ds->y[(size_t)i * ds->ycols];
         if (ds->nclasses > 0 && y >= 0 && y < ds->nclasses) {
@@ -112,15 +112,16 @@ static void print_image(const nn_dataset *ds, int rows)
            ds->shape[0], ds->shape[1]);
     float lo = 0, hi = 1;
     for (int j = 0; j < ds->d; j++) {
-        if (ds->x[j] < lo)
-            lo = ds->x[j];
-        if (ds->x[j] > hi)
-            hi = ds->x[j];
+        float v = nn_dataset_at(ds, (size_t)j);
+        if (v < lo)
+            lo = v;
+        if (v > hi)
+            hi = v;
     }
     for (int r = 0; r < ds->shape[0]; r++) {
         printf("  ");
         for (int c = 0; c < ds->shape[1]; c++) {
-            float v = (ds->x[(size_t)r * ds->shape[1] + c] - lo) / (hi - lo);
+            float v = (nn_dataset_at(ds, (size_t)r * ds->shape[1] + c) - lo) / (hi - lo);
             int k = (int)(v * (sizeof ramp - 1));
             if (k < 0)
                 k = 0;
@@ -157,6 +158,18 @@ static int cmd_show(repl_session *s, const repl_args *a)
         } else
             printf("  %-5s  none%s\n", repl_split_names[p],
                    p == 2 ? " (split makes one)" : "");
+    }
+    if (tr->x8) {
+        /* images as bytes; what float32 would take, for comparison */
+        size_t bytes = 0, cells = 0;
+        for (int p = 0; p < 3; p++) {
+            bytes += nn_dataset_bytes(parts[p]);
+            cells += (size_t)parts[p]->n * (size_t)parts[p]->d;
+        }
+        char st[64], b1[NN_SIZETEXT], b2[NN_SIZETEXT];
+        printf("stored: %s, %s in memory (float32 would take %s)\n",
+               nn_dataset_storage(tr, st, sizeof st), nn_size_text((double)bytes, b1),
+               nn_size_text((double)(bytes + 3 * cells), b2));
     }
     if (tr->ndim == 2)
         printf("features: %d (%d x %d images, row-major)\n", tr->d,

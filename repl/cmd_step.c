@@ -44,8 +44,7 @@ static int cmd_step(repl_session *s, const repl_args *a)
             int t = idx[j];
             idx[j] = idx[r];
             idx[r] = t;
-            memcpy(x + (size_t)j * d->d, d->x + (size_t)idx[j] * d->d,
-                   (size_t)d->d * sizeof *x);
+            nn_dataset_gather(d, idx + j, 1, x + (size_t)j * d->d);
             memcpy(y + (size_t)j * d->ycols, d->y + (size_t)idx[j] * d->ycols,
                    (size_t)d->ycols * sizeof *y);
         }

@@ -42,6 +42,7 @@ int repl_plot_hist(repl_session *s, const repl_args *a, plot_job *job,
         return repl_error(s, "plot", "n= and split= go with plot hist "
                           "activations (weights and grads need no data)");
     int rows = 0;
+    float *buf = NULL;   /* a byte set's rows as floats, read until the end */
     if (kind == 2) {
         if (repl_plot_need_data(s) < 0)
             return -1;
@@ -54,7 +55,11 @@ int repl_plot_hist(repl_session *s, const repl_args *a, plot_job *job,
         if (nn_model_check_columns(m, ds->d, e) != NN_OK)
             return repl_error(s, "plot", "%s", e->msg);
         rows = nsamp < ds->n ? (int)nsamp : ds->n;
-        if (nn_model_forward_data(m, ds->x, ds->d, rows, 0, e) != NN_OK) {
+        if (ds->x8 && !(buf = malloc((size_t)rows * ds->d * sizeof *buf)))
+            return repl_error(s, "plot", "out of memory");
+        if (nn_model_forward_data(m, nn_dataset_rows(ds, 0, rows, buf), ds->d,
+                                  rows, 0, e) != NN_OK) {
+            free(buf);
             repl_error(s, "plot", "%s", e->msg);
             return -2;         /* said */
         }
@@ -84,8 +89,10 @@ int repl_plot_hist(repl_session *s, const repl_args *a, plot_job *job,
         }
         ns++;
     }
-    if (ns == 0)
+    if (ns == 0) {
+        free(buf);
         return repl_error(s, "plot", "the model has no Dense layer yet");
+    }
     char title[160], xl[64], gwhat[64];
     if (m->grads_step == m->steps)
         snprintf(gwhat, sizeof gwhat, "Kernel gradients (last training batch)");
@@ -110,5 +117,7 @@ int repl_plot_hist(repl_session *s, const repl_args *a, plot_job *job,
                  only >= 0 ? "of " : "per layer", only >= 0 ? names[0] : "");
     snprintf(xl, sizeof xl, "%s", kind == 0 ? "weight" : kind == 1
              ? "gradient dL/dW" : "activation (layer output)");
-    return plot_hist(job, title, xl, names, vals, counts, ns, o, e);
+    int rc = plot_hist(job, title, xl, names, vals, counts, ns, o, e);
+    free(buf);
+    return rc;
 }

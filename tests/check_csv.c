@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "check_util.h"
 #include "dataset.h"
+#include "rng.h"
 
 static char tmpdir[64];
 static char paths[8][128];
@@ -423,6 +424,72 @@ START_TEST(test_iris)
 }
 END_TEST
 
+/* Numbers parse to (float)strtod of their text, bit for bit: the loader's
+ * fast path (m * 10^k in double) on the texts it takes and strtod's on the
+ * others.  Hand-picked edges (2^53 and past it, 19 and 20 digits, 10^22
+ * and 10^23, leading and trailing zeros, signs, subnormal floats, halfway
+ * cases of float rounding), then random texts of every shape. */
+START_TEST(test_numbers_exact)
+{
+    static const char *const edges[] = {
+        "0", "-0", "+0", "0.0", "-0.000", "00012", "1.", ".5", "-.5", "+.25e1",
+        "9007199254740992", "9007199254740993", "9007199254740994",
+        "18014398509481985", "1234567890123456789", "12345678901234567890",
+        "0.1234567890123456789", "0.12345678901234567891", "1e22", "1e23",
+        "1e-22", "1e-23", "4.5e-39", "1.4e-45", "3.4028234e38", "1e-46",
+        "0.000001", "1000000000000000000000", "1.00000005960464477539",
+        "16777217", "16777219", "0.30000000000000004", "2.5E+3", "7e0",
+        "123456.789e-3", "0e999", "000000000000000000000000001.5",
+        "1.0000000000000000000000000001", "-2.2250738585072014e-308",
+        /* halfway between two floats, through a division by 10^k: a double
+         * off by an ulp rounds to the other float */
+        "16777217.0", "16777217.00000", "16777219.0", "-16777221.000",
+        "33554434.000", "33554438.0", "50331650.0000", "16777217000e-3",
+    };
+    enum { NE = sizeof edges / sizeof edges[0], NR = 3000 };
+    static char text[(NE + NR) * 48 + 64];
+    static char nums[NE + NR][40];
+    for (int i = 0; i < NE; i++)
+        snprintf(nums[i], sizeof nums[i], "%s", edges[i]);
+    nn_rng r;
+    nn_rng_seed(&r, 99);
+    for (int i = NE; i < NE + NR; i++) {
+        /* [-]int[.frac][e[-]exp]: 0 to 11 digits each side, exponents -29..24 */
+        char *q = nums[i];
+        int ni = (int)nn_rng_below(&r, 12), nf = (int)nn_rng_below(&r, 12);
+        if (nn_rng_below(&r, 2))
+            *q++ = '-';
+        for (int k = 0; k < ni; k++)
+            *q++ = (char)('0' + nn_rng_below(&r, k == 0 && nn_rng_below(&r, 2) ? 1 : 10));
+        if (nf || !ni) {
+            *q++ = '.';
+            for (int k = 0; k < nf + !ni; k++)
+                *q++ = (char)('0' + nn_rng_below(&r, 10));
+        }
+        if (nn_rng_below(&r, 3) == 0) {   /* within float range: < 1e12 * 1e24 */
+            int neg = (int)nn_rng_below(&r, 2);
+            q += sprintf(q, "e%s%u", neg ? "-" : "",
+                         (unsigned)nn_rng_below(&r, neg ? 30 : 25));
+        }
+        *q = '\0';
+    }
+    size_t len = (size_t)sprintf(text, "x,y\n");
+    for (int i = 0; i < NE + NR; i++)
+        len += (size_t)sprintf(text + len, "%s,1\n", nums[i]);
+    nn_dataset ds;
+    nn_err e;
+    ck_assert_msg(nn_csv_load(&ds, write_file("num.csv", text, (long)len), "y", 1, 2,
+                              &e) == NN_OK, "%s", e.msg);
+    ck_assert_int_eq(ds.n, NE + NR);
+    for (int i = 0; i < NE + NR; i++) {
+        float want = (float)strtod(nums[i], NULL);
+        ck_assert_msg(memcmp(&ds.x[i], &want, sizeof want) == 0,
+                      "'%s' read as %.9g, strtod gives %.9g", nums[i], ds.x[i], want);
+    }
+    nn_dataset_free(&ds);
+}
+END_TEST
+
 Suite *suite_csv(void)
 {
     Suite *s = suite_create("csv");
@@ -437,6 +504,7 @@ Suite *suite_csv(void)
     tcase_add_test(tc, test_memcap);
     tcase_add_test(tc, test_locale);
     tcase_add_test(tc, test_iris);
+    tcase_add_test(tc, test_numbers_exact);
     suite_add_tcase(s, tc);
     return s;
 }

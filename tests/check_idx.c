@@ -21,7 +21,8 @@ static void setup(void)
     ck_assert_msg(mkdtemp(tmpdir) != NULL, "mkdtemp failed");
 }
 
-static const char *const names[] = {"img", "lab", "img.gz", "lab.gz", "x", NULL};
+static const char *const names[] = {"img", "lab", "img.gz", "lab.gz", "x",
+                                    "good-img", "good-lab", NULL};
 
 static void teardown(void)
 {
@@ -117,6 +118,22 @@ static void check_small(const nn_dataset *ds, const char *what)
         ck_assert_msg(ds->y[i] == labels[i], "%s: y[%d] = %g", what, i, ds->y[i]);
 }
 
+/* The same checks on a set kept as bytes: x NULL, x8 the file's pixels,
+ * read back as the float loader's values bit for bit. */
+static void check_small_u8(const nn_dataset *ds, const char *what)
+{
+    ck_assert_msg(ds->x == NULL && ds->x8 != NULL && ds->x8_div == 255.0f,
+                  "%s: not stored as bytes", what);
+    nn_dataset f = *ds;
+    float x[N * R * C];
+    nn_dataset_gather(ds, NULL, N, x);
+    f.x = x;
+    f.x8 = NULL;
+    check_small(&f, what);
+    for (int i = 0; i < N * R * C; i++)
+        ck_assert_msg(nn_dataset_at(ds, (size_t)i) == x[i], "%s: at(%d)", what, i);
+}
+
 /* Plain and gzip files, in every combination. */
 START_TEST(test_good)
 {
@@ -137,6 +154,18 @@ START_TEST(test_good)
         check_small(&ds, what);
         ck_assert_str_eq(ds.name, igz ? "img.gz" : "img");
         nn_dataset_free(&ds);
+        /* as bytes, one pair and the same pair twice on two threads */
+        nn_dataset two[2];
+        const char *ips[2] = {ip, ip}, *lps[2] = {lp, lp};
+        for (int count = 1; count <= 2; count++) {
+            ck_assert_msg(nn_idx_load_u8(two, ips, lps, count, &e) == NN_OK, "%s: %s",
+                          what, e.msg);
+            for (int k = 0; k < count; k++) {
+                check_small_u8(&two[k], what);
+                ck_assert_str_eq(two[k].name, igz ? "img.gz" : "img");
+                nn_dataset_free(&two[k]);
+            }
+        }
     }
 }
 END_TEST
@@ -152,6 +181,31 @@ static void expect_fail(const char *ip, const char *lp, const char *what,
     ck_assert_msg(is_zeroed(&ds), "%s: ds not zeroed", what);
     ck_assert_msg(!m1 || strstr(e.msg, m1), "%s: '%s' lacks '%s'", what, e.msg, m1);
     ck_assert_msg(!m2 || strstr(e.msg, m2), "%s: '%s' lacks '%s'", what, e.msg, m2);
+    /* the byte loader: the same message, alone or beside a good pair (in
+     * either place), and every set it was given left empty */
+    char ipc[128], lpc[128];   /* tpath's buffers are reused below */
+    snprintf(ipc, sizeof ipc, "%s", ip ? ip : "");
+    snprintf(lpc, sizeof lpc, "%s", lp ? lp : "");
+    unsigned char ib[64], lb[16];
+    write_bytes(tpath("good-img"), ib, image_file(ib, 0x803, N, R, C), 0);
+    write_bytes(tpath("good-lab"), lb, label_file(lb, 0x801, N), 0);
+    for (int bad = 0; bad < 3; bad++) {
+        nn_dataset two[2];
+        const char *ips[2], *lps[2];
+        for (int k = 0; k < 2; k++) {
+            int is_bad = bad == 2 || k == bad;
+            ips[k] = is_bad ? (ip ? ipc : NULL) : tpath("good-img");
+            lps[k] = is_bad ? (lp ? lpc : NULL) : tpath("good-lab");
+        }
+        nn_err e2 = {""};
+        memset(two, 0xab, sizeof two);
+        rc = nn_idx_load_u8(two, ips, lps, 2, &e2);
+        ck_assert_msg(rc == NN_FAIL, "%s (bytes, case %d): accepted", what, bad);
+        ck_assert_msg(is_zeroed(&two[0]) && is_zeroed(&two[1]),
+                      "%s (bytes, case %d): not zeroed", what, bad);
+        ck_assert_msg(strcmp(e2.msg, e.msg) == 0, "%s (bytes, case %d): '%s' is "
+                      "not '%s'", what, bad, e2.msg, e.msg);
+    }
 }
 
 typedef struct hdr_case {
@@ -319,6 +373,25 @@ START_TEST(test_fashion_mnist)
     }
     ck_assert_float_eq(lo, 0.0f);
     ck_assert_float_eq(hi, 1.0f);
+    /* kept as bytes (train and test on two threads): the same floats when
+     * read, bit for bit, and the same labels */
+    nn_dataset b[2];
+    const char *ips[2] = {sets[k].img, sets[1 - k].img};
+    const char *lps[2] = {sets[k].lab, sets[1 - k].lab};
+    ck_assert_msg(nn_idx_load_u8(b, ips, lps, 2, &e) == NN_OK, "%s", e.msg);
+    ck_assert_int_eq(b[0].n, ds.n);
+    ck_assert_int_eq(b[1].n, sets[1 - k].n);
+    float *x = malloc((size_t)ds.n * 784 * sizeof *x);
+    ck_assert_ptr_nonnull(x);
+    nn_dataset_gather(&b[0], NULL, ds.n, x);
+    ck_assert_msg(memcmp(x, ds.x, (size_t)ds.n * 784 * sizeof *x) == 0,
+                  "byte storage reads other floats");
+    ck_assert_msg(memcmp(b[0].y, ds.y, (size_t)ds.n * sizeof *ds.y) == 0, "labels");
+    ck_assert_int_eq(b[0].nclasses, 10);
+    ck_assert_uint_eq(nn_dataset_bytes(&b[0]), (size_t)ds.n * (784 + 4));
+    free(x);
+    nn_dataset_free(&b[0]);
+    nn_dataset_free(&b[1]);
     nn_dataset_free(&ds);
 }
 END_TEST

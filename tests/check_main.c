@@ -22,6 +22,7 @@ int main(void)
     srunner_add_suite(sr, suite_dataset());
     srunner_add_suite(sr, suite_csv());
     srunner_add_suite(sr, suite_idx());
+    srunner_add_suite(sr, suite_bytes());
     srunner_add_suite(sr, suite_perceptron());
     srunner_run_all(sr, CK_NORMAL);
     int run = srunner_ntests_run(sr);

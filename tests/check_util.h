@@ -20,6 +20,7 @@ Suite *suite_fit(void);
 Suite *suite_dataset(void);
 Suite *suite_csv(void);
 Suite *suite_idx(void);
+Suite *suite_bytes(void);
 Suite *suite_perceptron(void);
 
 /* Relative error as the gradient checks use it. */
