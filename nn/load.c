@@ -255,6 +255,12 @@ static int node_ok(const nn_node *saved, int i, int sequential, size_t nparams,
         ndim = in->ndim;
         memcpy(shape, in->shape, sizeof shape);
         size = in->size;
+        if (nd->act == NN_ACT_GLU) {   /* halves the last axis */
+            if (ndim < 1 || shape[ndim - 1] % 2)
+                return nn_fail(e, "glu '%s' has an odd input", nd->name);
+            shape[ndim - 1] /= 2;
+            size /= 2;
+        }
         break;
     case NN_NODE_CONCAT:
         for (int k = 0; k < nd->nin; k++) {

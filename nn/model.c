@@ -280,6 +280,10 @@ int nn_model_add_dense(nn_model *m, int input, const nn_dense_cfg *c,
         (unsigned)c->kernel_initializer >= NN_INIT_COUNT ||
         (unsigned)c->bias_initializer >= NN_INIT_COUNT)
         return nn_fail(e, "unknown activation or initializer");
+    if (c->activation == NN_ACT_GLU)   /* z and a would differ in width */
+        return nn_fail(e, "glu halves its input's last axis, which a Dense "
+                          "layer's activation= cannot do here; add the layer "
+                          "linear, then activation glu");
     int fan_in = in->size;
     size_t nw = nn_mul3((size_t)fan_in, (size_t)c->units, 1);
     size_t extra = nw + (c->use_bias ? (size_t)c->units : 0);
@@ -322,6 +326,14 @@ int nn_model_add_activation(nn_model *m, int input, nn_act a,
     int ndim = in->ndim, size = in->size;
     int shape[NN_MAXDIMS];
     memcpy(shape, in->shape, sizeof shape);
+    if (a == NN_ACT_GLU) {   /* Keras: glu splits the last axis in two */
+        if (shape[ndim - 1] % 2)
+            return nn_fail(e, "glu splits the last axis of its input in two "
+                              "halves, so it must be even (got %d)",
+                           shape[ndim - 1]);
+        shape[ndim - 1] /= 2;
+        size /= 2;
+    }
     nn_node *nd = new_node(m, NN_NODE_ACTIVATION, e);
     if (!nd)
         return NN_FAIL;

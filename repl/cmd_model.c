@@ -225,9 +225,15 @@ static int cmd_dense(repl_session *s, const repl_args *a)
                           "(got '%s')", 1 << 24, a->pos[0]);
     nn_dense_cfg c;
     nn_dense_defaults(&c, (int)units);
-    int act, ki, bi, use_bias, trainable;
+    int ki, bi, use_bias, trainable;
     double kval, bval;
-    if (repl_opt_enum(s, a, "activation", &act) < 0 ||
+    nn_act actk = NN_ACT_LINEAR;
+    const char *aw = repl_arg_str(a, "activation");
+    int act;
+    /* Keras's aliases (swish, hard_swish, None) as the activation command
+     * takes them; any other word gets the keyword's own message */
+    if ((aw && nn_act_parse(aw, &actk) != 0 &&
+         repl_opt_enum(s, a, "activation", &act) <= 0) ||
         repl_opt_enum(s, a, "kernel_initializer", &ki) < 0 ||
         repl_opt_enum(s, a, "bias_initializer", &bi) < 0 ||
         repl_opt_bool(s, a, "use_bias", &use_bias) < 0 ||
@@ -235,7 +241,7 @@ static int cmd_dense(repl_session *s, const repl_args *a)
         repl_opt_num(s, a, "kernel_value", &kval) < 0 ||
         repl_opt_num(s, a, "bias_value", &bval) < 0)
         return -1;
-    c.activation = (nn_act)act;
+    c.activation = actk;
     c.kernel_initializer = (nn_init_kind)ki;
     c.bias_initializer = (nn_init_kind)bi;
     c.kernel_value = (float)kval;
@@ -260,9 +266,11 @@ static int parse_act(repl_session *s, const char *cmd, const char *w, nn_act *ou
     if (nn_act_parse(w, out) == 0)
         return 0;
     const char *sug = repl_suggest(w, nn_act_names);
-    return repl_error(s, cmd, "unknown activation '%s'%s%s; activations: linear sigmoid "
-                      "tanh relu softplus softmax elu selu leaky_relu relu6 softsign "
-                      "silu gelu exponential hard_sigmoid", w, *sug ? "; " : "", sug);
+    char *list = repl_join(nn_act_names, " ");
+    int r = repl_error(s, cmd, "unknown activation '%s'%s%s; activations: %s", w,
+                       *sug ? "; " : "", sug, list ? list : "see help dense");
+    free(list);
+    return r;
 }
 
 static int cmd_activation(repl_session *s, const repl_args *a)
@@ -580,11 +588,10 @@ const repl_cmd repl_cmds_model[] = {
      "all its inputs plus a bias, then the activation:  a = f(x W + b), with\n"
      "W of shape (inputs, UNITS).  Defaults as Keras: activation=linear,\n"
      "kernel_initializer=glorot_uniform, bias_initializer=zeros.\n"
-     "Activations: linear sigmoid tanh relu softplus softmax elu selu\n"
-     "leaky_relu relu6 softsign silu (swish) gelu exponential hard_sigmoid.\n"
-     "Initializers: glorot_uniform glorot_normal he_uniform he_normal\n"
-     "lecun_uniform lecun_normal random_normal random_uniform\n"
-     "truncated_normal zeros ones constant (value: kernel_value=,\n"
+     "Activations (Keras 3's names and defaults; swish is silu, hard_swish\n"
+     "hard_silu; glu halves the width, so it is a layer of its own:\n"
+     "activation glu): {{activation}}.\n"
+     "Initializers: {{kernel_initializer}} (constant's value: kernel_value=,\n"
      "bias_value=).  Try kernel_initializer=zeros to see why weights must be\n"
      "random: every neuron of the layer stays the same.\n"
      "\n"
@@ -600,8 +607,11 @@ const repl_cmd repl_cmds_model[] = {
      .summary = "an activation as a layer of its own",
      .help =
      "Adds an Activation layer applying NAME to its input, elementwise\n"
-     "(softmax: per sample).  The same as dense's activation=, but as a\n"
-     "separate layer, so activations LAYER can show z and f(z) apart.\n"
+     "(softmax, log_softmax, sparsemax: per sample; glu splits each sample\n"
+     "in two halves a, b and gives a * sigmoid(b), half as wide: summary\n"
+     "shows it).  The same as dense's activation=, but as a separate layer,\n"
+     "so activations LAYER can show z and f(z) apart.\n"
+     "Activations: {{activation}}.\n"
      "\n"
      "Example:\n"
      "  activation relu\n"
