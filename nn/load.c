@@ -439,6 +439,11 @@ static int parse_compiled(reader *r, nn_model *m, nn_err *e)
         cc.loss[k].kind = (nn_loss_kind)r_u32(r);
         cc.loss[k].from_logits = (int)r_u32(r);
         cc.loss[k].delta = r_f32(r);
+        if (r->version >= 3) {   /* else Keras's defaults, as set above */
+            cc.loss[k].gamma = r_f32(r);
+            cc.loss[k].alpha = r_f32(r);
+            cc.loss[k].apply_class_balancing = (int)r_u32(r);
+        }
     }
     for (int k = 0; k < NN_MAXOUT; k++)
         cc.loss_weights[k] = r_f64(r);
@@ -451,7 +456,9 @@ static int parse_compiled(reader *r, nn_model *m, nn_err *e)
     for (int k = 0; k < NN_MAXOUT; k++)
         if ((unsigned)cc.loss[k].kind >= NN_LOSS_COUNT ||
             (unsigned)cc.loss[k].from_logits > 1 ||
-            !isfinite(cc.loss[k].delta) || !isfinite(cc.loss_weights[k]))
+            !isfinite(cc.loss[k].delta) || !isfinite(cc.loss_weights[k]) ||
+            !isfinite(cc.loss[k].gamma) || !isfinite(cc.loss[k].alpha) ||
+            (unsigned)cc.loss[k].apply_class_balancing > 1)
             return nn_fail(e, "bad loss settings");
     if ((unsigned)cc.nmetrics > NN_MAXMETRICS)
         return nn_fail(e, "%d metrics (at most %d)", cc.nmetrics, NN_MAXMETRICS);

@@ -530,6 +530,8 @@ void nn_compile_defaults(nn_compile_cfg *c)
     for (int k = 0; k < NN_MAXOUT; k++) {
         c->loss[k].kind = NN_LOSS_MSE;
         c->loss[k].delta = 1.0f;
+        c->loss[k].gamma = 2.0f;    /* Keras's focal defaults */
+        c->loss[k].alpha = 0.25f;
         c->loss_weights[k] = 1.0;
     }
     nn_opt_defaults(&c->opt, NN_OPT_SGD);
@@ -567,6 +569,16 @@ int nn_model_compile(nn_model *m, const nn_compile_cfg *c, nn_err *e)
             return nn_fail(e, "loss_weights must be finite and >= 0");
         if (L->kind == NN_LOSS_HUBER && !(L->delta > 0))
             return nn_fail(e, "huber's delta must be > 0");
+        if (nn_loss_is_focal(L->kind) &&
+            (!(L->gamma >= 0) || !(L->gamma <= 100) || !(L->alpha >= 0) ||
+             !(L->alpha <= 1)))
+            return nn_fail(e, "%s needs gamma >= 0 and alpha in [0, 1]",
+                           nn_loss_names[L->kind]);
+        if (nn_loss_is_focal(L->kind) && o->size > 256)
+            return nn_fail(e, "%s takes at most 256 classes ('%s' has %d units)",
+                           nn_loss_names[L->kind], o->name, o->size);
+        if ((unsigned)L->apply_class_balancing > 1 || (unsigned)L->from_logits > 1)
+            return nn_fail(e, "bad loss flags");
         if ((L->kind == NN_LOSS_CCE || L->kind == NN_LOSS_SCCE) && o->size < 2)
             return nn_fail(e, "%s needs an output of at least 2 units (one per "
                               "class); '%s' has %d: use binary_crossentropy "

@@ -297,6 +297,10 @@ static void w_optcfg(writer *w, const nn_opt_cfg *c)
 /* 1 unless an input reads some columns of the data (see save.h). */
 static uint32_t file_version(const nn_model *m)
 {
+    if (m->compiled)
+        for (int k = 0; k < NN_MAXOUT; k++)
+            if (nn_loss_is_focal(m->cc.loss[k].kind))
+                return 3;
     for (int i = 0; i < m->n; i++)
         if (m->nodes[i].col_from != 0)
             return 2;
@@ -359,6 +363,11 @@ static void write_model(writer *w, const nn_model *m, const nn_history *h,
             w_u32(w, (uint32_t)cc->loss[k].kind);
             w_u32(w, (uint32_t)cc->loss[k].from_logits);
             w_f32(w, cc->loss[k].delta);
+            if (version >= 3) {
+                w_f32(w, cc->loss[k].gamma);
+                w_f32(w, cc->loss[k].alpha);
+                w_u32(w, (uint32_t)cc->loss[k].apply_class_balancing);
+            }
         }
         for (int k = 0; k < NN_MAXOUT; k++)
             w_f64(w, cc->loss_weights[k]);

@@ -25,7 +25,8 @@
  *   params   nparams f32 (each Dense kernel (fan_in, units) row-major,
  *            then its bias (units), at w_off / b_off)
  *   compile  when compiled: per output u32 loss, u32 from_logits, f32
- *            delta; f64 loss_weights[4]; u32 nmetrics, u32 metrics[8];
+ *            delta, and in version 3 f32 gamma, f32 alpha, u32
+ *            apply_class_balancing (the focal losses); f64 loss_weights[4]; u32 nmetrics, u32 metrics[8];
  *            the optimizer's settings as compiled (optcfg)
  *   state    when compiled: the optimizer's current settings (optcfg),
  *            u64 n, i64 t, f64 u_prod, u32 has_m, u32 has_v, then m and
@@ -37,7 +38,8 @@
  *            beta_1, beta_2, epsilon, initial_accumulator_value
  * The header and the trailer keep their place in every later version.
  * A model whose inputs all read all columns is written as version 1, which
- * older nnlab reads; version 2 only adds col_from to each node. */
+ * older nnlab reads; version 2 only adds col_from to each node; version 3
+ * (written when a focal loss is compiled) adds the focal settings. */
 #ifndef NN_SAVE_H
 #define NN_SAVE_H
 
@@ -47,7 +49,7 @@
 #include "history.h"
 
 #define NN_SAVE_MAGIC "NNLABMDL"    /* 8 bytes at offset 0 */
-#define NN_SAVE_VERSION 2
+#define NN_SAVE_VERSION 3
 
 /* Writes m (and h when not NULL) to path.  NN_OK, or NN_FAIL with e filled
  * and any previous file at path unchanged. */

@@ -77,10 +77,24 @@ static void keras_loss(nn_buf *b, const nn_loss *L)
 {
     static const char *const cls[NN_LOSS_COUNT] = {
         "MeanSquaredError", "MeanAbsoluteError", "Huber", "BinaryCrossentropy",
-        "CategoricalCrossentropy", "SparseCategoricalCrossentropy"
+        "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
+        "KLDivergence", "Poisson", "LogCosh", "Hinge", "SquaredHinge",
+        "CategoricalHinge", "CosineSimilarity", "BinaryFocalCrossentropy",
+        "CategoricalFocalCrossentropy", "MeanAbsolutePercentageError",
+        "MeanSquaredLogarithmicError"
     };
-    char n1[32];
-    if (L->from_logits)
+    char n1[32], n2[32];
+    if (nn_loss_is_focal(L->kind) &&
+        (L->from_logits || L->gamma != 2.0f || L->alpha != 0.25f ||
+         L->apply_class_balancing))
+        /* Keras 3: BinaryFocalCrossentropy(apply_class_balancing=False,
+         * alpha=0.25, gamma=2.0, from_logits=False, ...) */
+        nn_buf_printf(b, "keras.losses.%s(%salpha=%s, gamma=%s%s)", cls[L->kind],
+                      L->apply_class_balancing ? "apply_class_balancing=True, " : "",
+                      repl_py_float(n1, sizeof n1, L->alpha, REPL_PY_F32),
+                      repl_py_float(n2, sizeof n2, L->gamma, REPL_PY_F32),
+                      L->from_logits ? ", from_logits=True" : "");
+    else if (L->from_logits)
         nn_buf_printf(b, "keras.losses.%s(from_logits=True)", cls[L->kind]);
     else if (L->kind == NN_LOSS_HUBER && L->delta != 1.0f)
         nn_buf_printf(b, "keras.losses.Huber(delta=%s)",

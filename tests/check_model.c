@@ -23,8 +23,16 @@ static void make_xy(nn_rng *r, float *x, float *y, int rows, int d, int k,
             float *t = &y[i * k + j];
             switch (lk) {
             case NN_LOSS_SCCE: y[i] = (float)c; break;
-            case NN_LOSS_CCE: *t = j == c ? 1.0f : 0.0f; break;
-            case NN_LOSS_BCE: *t = (float)nn_rng_uniform(r); break;
+            case NN_LOSS_CCE:
+            case NN_LOSS_KLD:
+            case NN_LOSS_CATEGORICAL_FOCAL:
+            case NN_LOSS_CATEGORICAL_HINGE: *t = j == c ? 1.0f : 0.0f; break;
+            case NN_LOSS_BCE:
+            case NN_LOSS_BINARY_FOCAL: *t = (float)nn_rng_uniform(r); break;
+            case NN_LOSS_POISSON:
+            case NN_LOSS_MSLE: *t = (float)nn_rng_range(r, 0, 3); break;
+            case NN_LOSS_HINGE:
+            case NN_LOSS_SQUARED_HINGE: *t = (float)nn_rng_below(r, 2); break;
             default: *t = (float)nn_rng_range(r, -2, 2); break;
             }
         }
@@ -155,6 +163,20 @@ static const struct {
     {NN_LOSS_SCCE, NN_ACT_SOFTMAX, 0, 4},    /* fused */
     {NN_LOSS_SCCE, NN_ACT_LINEAR, 1, 4},
     {NN_LOSS_MSE, NN_ACT_SOFTMAX, 0, 3},     /* softmax Jacobian, unfused */
+    /* Keras 3's others */
+    {NN_LOSS_KLD, NN_ACT_SOFTMAX, 0, 3},
+    {NN_LOSS_POISSON, NN_ACT_SOFTPLUS, 0, 2},
+    {NN_LOSS_LOG_COSH, NN_ACT_LINEAR, 0, 2},
+    {NN_LOSS_HINGE, NN_ACT_TANH, 0, 2},
+    {NN_LOSS_SQUARED_HINGE, NN_ACT_TANH, 0, 2},
+    {NN_LOSS_CATEGORICAL_HINGE, NN_ACT_SOFTMAX, 0, 3},
+    {NN_LOSS_COSINE, NN_ACT_LINEAR, 0, 3},
+    {NN_LOSS_BINARY_FOCAL, NN_ACT_SIGMOID, 0, 2},
+    {NN_LOSS_BINARY_FOCAL, NN_ACT_LINEAR, 1, 2},
+    {NN_LOSS_CATEGORICAL_FOCAL, NN_ACT_SOFTMAX, 0, 3},
+    {NN_LOSS_CATEGORICAL_FOCAL, NN_ACT_LINEAR, 1, 3},
+    {NN_LOSS_MAPE, NN_ACT_LINEAR, 0, 2},
+    {NN_LOSS_MSLE, NN_ACT_SOFTPLUS, 0, 2},
 };
 
 START_TEST(test_grad_losses)
