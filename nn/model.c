@@ -26,6 +26,8 @@ void nn_dense_defaults(nn_dense_cfg *c, int units)
     c->kernel_initializer = NN_INIT_GLOROT_UNIFORM;
     c->bias_initializer = NN_INIT_ZEROS;
     c->trainable = 1;
+    nn_init_args_defaults(&c->kernel_args);
+    nn_init_args_defaults(&c->bias_args);
 }
 
 nn_model *nn_model_new(const char *name, int sequential, nn_err *e)
@@ -254,11 +256,13 @@ static int grow_params(nn_model *m, size_t extra, nn_err *e)
 static void init_dense(nn_model *m, nn_node *nd, nn_rng *r)
 {
     const nn_dense_cfg *c = &nd->dense;
-    nn_init_fill(c->kernel_initializer, c->kernel_value, m->params + nd->w_off,
-                 (size_t)nd->fan_in * (size_t)c->units, nd->fan_in, c->units, r);
+    nn_init_fill_args(c->kernel_initializer, c->kernel_value, &c->kernel_args,
+                      m->params + nd->w_off, (size_t)nd->fan_in * (size_t)c->units,
+                      nd->fan_in, c->units, r);
     if (c->use_bias)
-        nn_init_fill(c->bias_initializer, c->bias_value, m->params + nd->b_off,
-                     (size_t)c->units, nd->fan_in, c->units, r);
+        nn_init_fill_args(c->bias_initializer, c->bias_value, &c->bias_args,
+                          m->params + nd->b_off, (size_t)c->units, nd->fan_in,
+                          c->units, r);
 }
 
 int nn_model_add_dense(nn_model *m, int input, const nn_dense_cfg *c,
@@ -280,6 +284,13 @@ int nn_model_add_dense(nn_model *m, int input, const nn_dense_cfg *c,
         (unsigned)c->kernel_initializer >= NN_INIT_COUNT ||
         (unsigned)c->bias_initializer >= NN_INIT_COUNT)
         return nn_fail(e, "unknown activation or initializer");
+    if (nn_init_args_check(c->kernel_initializer, &c->kernel_args, e) != NN_OK ||
+        nn_init_args_check(c->bias_initializer, &c->bias_args, e) != NN_OK)
+        return NN_FAIL;
+    if (c->use_bias && nn_init_needs_matrix(c->bias_initializer))
+        /* Keras: "the tensor to initialize must be at least two-dimensional" */
+        return nn_fail(e, "%s needs a matrix; a bias is a vector (use it as "
+                          "kernel_initializer=)", nn_init_names[c->bias_initializer]);
     if (c->activation == NN_ACT_GLU)   /* z and a would differ in width */
         return nn_fail(e, "glu halves its input's last axis, which a Dense "
                           "layer's activation= cannot do here; add the layer "

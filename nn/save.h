@@ -21,7 +21,10 @@
  *            activation, use_bias, kernel_initializer, bias_initializer,
  *            f32 kernel_value, bias_value, u32 trainable), u32 fan_in,
  *            u32 shared, u64 w_off, u64 b_off, and in version 2 u32
- *            col_from (an input's first data column plus 1, 0: all)
+ *            col_from (an input's first data column plus 1, 0: all); in
+ *            version 3 the kernel's then the bias's initializer arguments
+ *            (f32 mean, stddev, minval, maxval, scale, gain, u32 mode,
+ *            distribution)
  *   params   nparams f32 (each Dense kernel (fan_in, units) row-major,
  *            then its bias (units), at w_off / b_off)
  *   compile  when compiled: per output u32 loss, u32 from_logits, f32
@@ -39,7 +42,9 @@
  * The header and the trailer keep their place in every later version.
  * A model whose inputs all read all columns is written as version 1, which
  * older nnlab reads; version 2 only adds col_from to each node; version 3
- * (written when a focal loss is compiled) adds the focal settings. */
+ * (written when a focal loss is compiled or an initializer has arguments
+ * other than Keras's defaults) adds the focal settings and the
+ * initializers' arguments. */
 #ifndef NN_SAVE_H
 #define NN_SAVE_H
 
