@@ -8,7 +8,14 @@
  *
  * Derivatives at kinks follow TensorFlow's gradient kernels: relu'(0) = 0,
  * leaky_relu'(0) = 0.2, relu6' is 1 on (0, 6) only, hard_sigmoid' is 1/6 on
- * (-3, 3) only. */
+ * (-3, 3) only; likewise hard_tanh', hard_shrink', soft_shrink' are 1 on the
+ * open intervals only, hard_silu' is (2x+3)/6 on [-3, 3].
+ *
+ * Keras 3's newer activations (keras/src/activations/activations.py, with
+ * the formulas of keras/src/ops/nn.py and keras/src/backend/numpy/nn.py):
+ * celu alpha 1, hard_shrink and soft_shrink threshold 0.5, squareplus b 4,
+ * as Keras's defaults (a string activation= takes them).  The row-wise
+ * ones (log_softmax, sparsemax, glu) are written below softmax. */
 #include <math.h>
 #include <string.h>
 #include "nn.h"
@@ -17,8 +24,13 @@
 const char *const nn_act_names[] = {
     "linear", "sigmoid", "tanh", "relu", "softplus", "softmax", "elu",
     "selu", "leaky_relu", "relu6", "softsign", "silu", "gelu",
-    "exponential", "hard_sigmoid", NULL
+    "exponential", "hard_sigmoid", "celu", "hard_silu", "hard_tanh",
+    "hard_shrink", "soft_shrink", "tanh_shrink", "log_sigmoid",
+    "log_softmax", "mish", "sparse_plus", "squareplus", "sparsemax", "glu",
+    NULL
 };
+_Static_assert(sizeof nn_act_names / sizeof nn_act_names[0] == NN_ACT_COUNT + 1,
+               "one name per activation");
 
 int nn_act_parse(const char *name, nn_act *out)
 {
@@ -26,6 +38,8 @@ int nn_act_parse(const char *name, nn_act *out)
     if (i < 0 && name) {
         if (strcmp(name, "swish") == 0)
             i = NN_ACT_SILU;
+        else if (strcmp(name, "hard_swish") == 0)   /* Keras 3's alias */
+            i = NN_ACT_HARD_SILU;
         else if (strcmp(name, "None") == 0 || strcmp(name, "none") == 0)
             i = NN_ACT_LINEAR;
     }
@@ -40,6 +54,23 @@ int nn_act_parse(const char *name, nn_act *out)
 #define LEAKY_SLOPE 0.2                 /* Keras 3 LeakyReLU negative_slope */
 #define INV_SQRT2 0.70710678118654752440
 #define INV_SQRT2PI 0.39894228040143267794
+#define CELU_ALPHA 1.0                  /* Keras 3 celu alpha */
+#define SHRINK_T 0.5                    /* hard_shrink, soft_shrink threshold */
+#define SQUAREPLUS_B 4.0                /* Keras 3 squareplus b */
+#define LN2 0.69314718055994530942
+
+int nn_act_rowwise(nn_act a)
+{
+    return a == NN_ACT_SOFTMAX || a == NN_ACT_LOG_SOFTMAX ||
+           a == NN_ACT_SPARSEMAX || a == NN_ACT_GLU;
+}
+
+int nn_act_out_cols(nn_act a, int cols)
+{
+    if (a == NN_ACT_GLU)
+        return cols % 2 ? 0 : cols / 2;
+    return cols;
+}
 
 /* 1 / (1 + e^-x), never computing e^(large positive). */
 static inline double sigmoid(double x)
@@ -77,6 +108,26 @@ double nn_act_eval(nn_act a, double x)
     case NN_ACT_GELU:        return 0.5 * x * erfc(-x * INV_SQRT2);
     case NN_ACT_EXPONENTIAL: return exp(x);
     case NN_ACT_HARD_SIGMOID: return fmin(fmax(x + 3.0, 0.0), 6.0) / 6.0;
+    /* max(x, 0) + alpha expm1(min(x, 0) / alpha)   (ops.celu) */
+    case NN_ACT_CELU:
+        return fmax(x, 0.0) + CELU_ALPHA * expm1(fmin(x, 0.0) / CELU_ALPHA);
+    case NN_ACT_HARD_SILU:   /* x relu6(x + 3) / 6   (ops.hard_silu) */
+        return x * fmin(fmax(x + 3.0, 0.0), 6.0) / 6.0;
+    case NN_ACT_HARD_TANH:   return fmin(fmax(x, -1.0), 1.0);
+    case NN_ACT_HARD_SHRINK: return fabs(x) > SHRINK_T ? x : 0.0;
+    case NN_ACT_SOFT_SHRINK:
+        return x > SHRINK_T ? x - SHRINK_T : x < -SHRINK_T ? x + SHRINK_T : 0.0;
+    case NN_ACT_TANH_SHRINK: return x - tanh(x);
+    case NN_ACT_LOG_SIGMOID: return -softplus(-x);   /* ops.log_sigmoid */
+    case NN_ACT_MISH:        return x * tanh(softplus(x));
+    case NN_ACT_SPARSE_PLUS: /* ops.sparse_plus */
+        return x <= -1.0 ? 0.0 : x >= 1.0 ? x : 0.25 * (x + 1.0) * (x + 1.0);
+    case NN_ACT_SQUAREPLUS:  /* (x + sqrt(x^2 + b)) / 2   (ops.squareplus) */
+        return 0.5 * (x + sqrt(x * x + SQUAREPLUS_B));
+    /* the row-wise ones on the row (x, 0), or (x, x) for glu */
+    case NN_ACT_LOG_SOFTMAX: return -softplus(-x);
+    case NN_ACT_SPARSEMAX:   return fmin(fmax(0.5 * (x + 1.0), 0.0), 1.0);
+    case NN_ACT_GLU:         return x * sigmoid(x);
     default:                 return x;
     }
 }
@@ -114,6 +165,32 @@ double nn_act_deriv(nn_act a, double x)
              + x * INV_SQRT2PI * exp(-0.5 * x * x);
     case NN_ACT_EXPONENTIAL: return exp(x);
     case NN_ACT_HARD_SIGMOID: return x > -3.0 && x < 3.0 ? 1.0 / 6.0 : 0.0;
+    case NN_ACT_CELU:        return x > 0.0 ? 1.0 : exp(x / CELU_ALPHA);
+    case NN_ACT_HARD_SILU:   /* 0, (2x + 3) / 6, 1 */
+        return x < -3.0 ? 0.0 : x > 3.0 ? 1.0 : (2.0 * x + 3.0) / 6.0;
+    case NN_ACT_HARD_TANH:   return x > -1.0 && x < 1.0 ? 1.0 : 0.0;
+    case NN_ACT_HARD_SHRINK:
+    case NN_ACT_SOFT_SHRINK: return fabs(x) > SHRINK_T ? 1.0 : 0.0;
+    case NN_ACT_TANH_SHRINK: {   /* 1 - (1 - tanh^2) = tanh^2 */
+        double t = tanh(x);
+        return t * t;
+    }
+    case NN_ACT_LOG_SIGMOID:     /* sigmoid(-x) */
+    case NN_ACT_LOG_SOFTMAX:     /* on (x, 0): the same */
+        return sigmoid(-x);
+    case NN_ACT_MISH: {      /* t + x (1 - t^2) sigmoid(x), t = tanh(softplus x) */
+        double t = tanh(softplus(x));
+        return t + x * (1.0 - t * t) * sigmoid(x);
+    }
+    case NN_ACT_SPARSE_PLUS:
+        return x <= -1.0 ? 0.0 : x >= 1.0 ? 1.0 : 0.5 * (x + 1.0);
+    case NN_ACT_SQUAREPLUS:  /* (1 + x / sqrt(x^2 + b)) / 2 */
+        return 0.5 * (1.0 + x / sqrt(x * x + SQUAREPLUS_B));
+    case NN_ACT_SPARSEMAX:   return x > -1.0 && x < 1.0 ? 0.5 : 0.0;
+    case NN_ACT_GLU: {       /* glu(x, x) = silu(x) */
+        double sg = sigmoid(x);
+        return sg * (1.0 + x * (1.0 - sg));
+    }
     default:                 return 1.0;
     }
 }
@@ -141,6 +218,77 @@ static void softmax_rows(float *y, const float *x, int rows, int cols)
     }
 }
 
+/* log_softmax: y_j = x_j - m - log sum_k e^(x_k - m), m = max_k x_k, per
+ * row (ops.log_softmax: x - logsumexp(x)). */
+static void log_softmax_rows(float *y, const float *x, int rows, int cols)
+{
+    for (int i = 0; i < rows; i++) {
+        const float *xi = x + (size_t)i * cols;
+        float *yi = y + (size_t)i * cols;
+        float m = xi[0];
+        for (int j = 1; j < cols; j++)
+            if (xi[j] > m)
+                m = xi[j];
+        double sum = 0.0;
+        for (int j = 0; j < cols; j++)
+            sum += exp((double)xi[j] - m);
+        double lse = m + log(sum);
+        for (int j = 0; j < cols; j++)
+            yi[j] = (float)((double)xi[j] - lse);
+    }
+}
+
+/* sparsemax (ops.sparsemax; Martins & Astudillo 2016): y_j = max(x_j -
+ * tau, 0) with tau such that the row sums to 1.  tau is found as
+ * Michelot's projection does, without sorting: start with every j in the
+ * support S, tau = (sum_S x_j - 1) / |S|, drop the j with x_j <= tau and
+ * repeat; S only shrinks and tau only grows, so at most cols rounds, and
+ * the last tau is the sorted algorithm's.  In double; y may be x. */
+static double sparsemax_tau(const float *xi, int cols)
+{
+    double tau = -INFINITY;
+    for (int round = 0; round <= cols; round++) {
+        double sum = 0.0;
+        int k = 0;
+        for (int j = 0; j < cols; j++)
+            if (xi[j] > tau) {
+                sum += xi[j];
+                k++;
+            }
+        double t = (sum - 1.0) / k;   /* k >= 1: the max is always above tau */
+        if (t <= tau)
+            break;
+        tau = t;
+    }
+    return tau;
+}
+
+static void sparsemax_rows(float *y, const float *x, int rows, int cols)
+{
+    for (int i = 0; i < rows; i++) {
+        const float *xi = x + (size_t)i * cols;
+        float *yi = y + (size_t)i * cols;
+        double tau = sparsemax_tau(xi, cols);
+        for (int j = 0; j < cols; j++) {
+            double v = (double)xi[j] - tau;
+            yi[j] = v > 0.0 ? (float)v : 0.0f;
+        }
+    }
+}
+
+/* glu (ops.glu, axis -1): a, b = the two halves of the row, y = a
+ * sigmoid(b); x (rows, 2h), y (rows, h). */
+static void glu_rows(float *y, const float *x, int rows, int cols)
+{
+    int h = cols / 2;
+    for (int i = 0; i < rows; i++) {
+        const float *xi = x + (size_t)i * cols;
+        float *yi = y + (size_t)i * h;
+        for (int j = 0; j < h; j++)
+            yi[j] = (float)(xi[j] * sigmoid(xi[h + j]));
+    }
+}
+
 void nn_act_forward(nn_act a, float *y, const float *x, int rows, int cols)
 {
     size_t n = (size_t)rows * (size_t)cols;
@@ -157,6 +305,16 @@ void nn_act_forward(nn_act a, float *y, const float *x, int rows, int cols)
         break;
     case NN_ACT_SOFTMAX:
         softmax_rows(y, x, rows, cols);
+        break;
+    case NN_ACT_LOG_SOFTMAX:
+        log_softmax_rows(y, x, rows, cols);
+        break;
+    case NN_ACT_SPARSEMAX:
+        sparsemax_rows(y, x, rows, cols);
+        break;
+    case NN_ACT_GLU:
+        if (cols % 2 == 0)
+            glu_rows(y, x, rows, cols);
         break;
     default:
         for (size_t i = 0; i < n; i++)
@@ -194,6 +352,57 @@ void nn_act_backward(nn_act a, float *dx, const float *dy, const float *x,
                 di[j] += (float)(yi[j] * (gi[j] - dot));
         }
         break;
+    case NN_ACT_LOG_SOFTMAX:
+        /* dy_j/dx_k = [j==k] - softmax_k, softmax = e^y: per row
+         * dx_k += dy_k - e^(y_k) sum_j dy_j */
+        for (int i = 0; i < rows; i++) {
+            const float *yi = y + (size_t)i * cols;
+            const float *gi = dy + (size_t)i * cols;
+            float *di = dx + (size_t)i * cols;
+            double sum = 0.0;
+            for (int j = 0; j < cols; j++)
+                sum += gi[j];
+            for (int j = 0; j < cols; j++)
+                di[j] += (float)(gi[j] - exp((double)yi[j]) * sum);
+        }
+        break;
+    case NN_ACT_SPARSEMAX:
+        /* on the support S = {y_j > 0}: dy_j/dx_k = [j==k] - 1/|S|, so
+         * dx_k += [k in S] (dy_k - mean_S dy) (Martins & Astudillo, eq. 14) */
+        for (int i = 0; i < rows; i++) {
+            const float *yi = y + (size_t)i * cols;
+            const float *gi = dy + (size_t)i * cols;
+            float *di = dx + (size_t)i * cols;
+            double sum = 0.0;
+            int k = 0;
+            for (int j = 0; j < cols; j++)
+                if (yi[j] > 0.0f) {
+                    sum += gi[j];
+                    k++;
+                }
+            double mean = k ? sum / k : 0.0;
+            for (int j = 0; j < cols; j++)
+                if (yi[j] > 0.0f)
+                    di[j] += (float)(gi[j] - mean);
+        }
+        break;
+    case NN_ACT_GLU: {
+        /* y = a s(b): da += dy s(b), db += dy a s(b) (1 - s(b)) */
+        int h = cols / 2;
+        if (cols % 2)
+            break;
+        for (int i = 0; i < rows; i++) {
+            const float *xi = x + (size_t)i * cols;
+            const float *gi = dy + (size_t)i * h;
+            float *di = dx + (size_t)i * cols;
+            for (int j = 0; j < h; j++) {
+                double sg = sigmoid(xi[h + j]);
+                di[j] += (float)(gi[j] * sg);
+                di[h + j] += (float)(gi[j] * xi[j] * sg * (1.0 - sg));
+            }
+        }
+        break;
+    }
     default:                 /* dx += dy f'(x), f' from x in double */
         for (size_t i = 0; i < n; i++)
             dx[i] += (float)(dy[i] * nn_act_deriv(a, x[i]));

@@ -136,6 +136,19 @@ static int optcfg_ok(const nn_opt_cfg *c, nn_err *e)
     return nn_opt_check(c, e);
 }
 
+/* An initializer's arguments (version 3), as save.c's w_init_args. */
+static void r_init_args(reader *r, nn_init_args *a)
+{
+    a->mean = r_f32(r);
+    a->stddev = r_f32(r);
+    a->minval = r_f32(r);
+    a->maxval = r_f32(r);
+    a->scale = r_f32(r);
+    a->gain = r_f32(r);
+    a->mode = (int)r_u32(r);
+    a->distribution = (int)r_u32(r);
+}
+
 static void r_node(reader *r, nn_node *nd, int *name_ok)
 {
     memset(nd, 0, sizeof *nd);
@@ -164,6 +177,14 @@ static void r_node(reader *r, nn_node *nd, int *name_ok)
     nd->b_off = (size_t)r_u64(r);
     if (r->version >= 2)
         nd->col_from = (int)r_u32(r);
+    if (nd->kind == NN_NODE_DENSE) {   /* older files: Keras's defaults */
+        nn_init_args_defaults(&c->kernel_args);
+        nn_init_args_defaults(&c->bias_args);
+    }
+    if (r->version >= 3) {
+        r_init_args(r, &c->kernel_args);
+        r_init_args(r, &c->bias_args);
+    }
 }
 
 /* Node i as the file gives it, checked against the nodes before it
@@ -210,6 +231,12 @@ static int node_ok(const nn_node *saved, int i, int sequential, size_t nparams,
         return nn_fail(e, "layer '%s' has a bad use_bias or trainable flag", nd->name);
     if (!isfinite(nd->dense.kernel_value) || !isfinite(nd->dense.bias_value))
         return nn_fail(e, "layer '%s' has a bad constant initializer value", nd->name);
+    if (nd->kind == NN_NODE_DENSE &&
+        (nn_init_args_check(nd->dense.kernel_initializer, &nd->dense.kernel_args,
+                            NULL) != NN_OK ||
+         nn_init_args_check(nd->dense.bias_initializer, &nd->dense.bias_args,
+                            NULL) != NN_OK))
+        return nn_fail(e, "layer '%s' has bad initializer arguments", nd->name);
     if (nd->col_from < 0 || nd->col_from > (1 << 28) + 1 ||
         (nd->kind != NN_NODE_INPUT && nd->col_from != 0))
         return nn_fail(e, "layer '%s' has bad data columns (%d)", nd->name,
@@ -255,6 +282,12 @@ static int node_ok(const nn_node *saved, int i, int sequential, size_t nparams,
         ndim = in->ndim;
         memcpy(shape, in->shape, sizeof shape);
         size = in->size;
+        if (nd->act == NN_ACT_GLU) {   /* halves the last axis */
+            if (ndim < 1 || shape[ndim - 1] % 2)
+                return nn_fail(e, "glu '%s' has an odd input", nd->name);
+            shape[ndim - 1] /= 2;
+            size /= 2;
+        }
         break;
     case NN_NODE_CONCAT:
         for (int k = 0; k < nd->nin; k++) {
@@ -369,6 +402,8 @@ static int add_node(nn_model *m, const nn_node *nd, nn_rng *rng, nn_err *e)
            x->bias_initializer == y->bias_initializer &&
            memcmp(&x->kernel_value, &y->kernel_value, sizeof(float)) == 0 &&
            memcmp(&x->bias_value, &y->bias_value, sizeof(float)) == 0 &&
+           memcmp(&x->kernel_args, &y->kernel_args, sizeof x->kernel_args) == 0 &&
+           memcmp(&x->bias_args, &y->bias_args, sizeof x->bias_args) == 0 &&
            x->trainable == y->trainable;
     if (!same)
         return nn_fail(e, "layer '%s' does not match its saved shape or settings",
@@ -437,6 +472,11 @@ static int parse_compiled(reader *r, nn_model *m, nn_err *e)
         cc.loss[k].kind = (nn_loss_kind)r_u32(r);
         cc.loss[k].from_logits = (int)r_u32(r);
         cc.loss[k].delta = r_f32(r);
+        if (r->version >= 3) {   /* else Keras's defaults, as set above */
+            cc.loss[k].gamma = r_f32(r);
+            cc.loss[k].alpha = r_f32(r);
+            cc.loss[k].apply_class_balancing = (int)r_u32(r);
+        }
     }
     for (int k = 0; k < NN_MAXOUT; k++)
         cc.loss_weights[k] = r_f64(r);
@@ -449,7 +489,9 @@ static int parse_compiled(reader *r, nn_model *m, nn_err *e)
     for (int k = 0; k < NN_MAXOUT; k++)
         if ((unsigned)cc.loss[k].kind >= NN_LOSS_COUNT ||
             (unsigned)cc.loss[k].from_logits > 1 ||
-            !isfinite(cc.loss[k].delta) || !isfinite(cc.loss_weights[k]))
+            !isfinite(cc.loss[k].delta) || !isfinite(cc.loss_weights[k]) ||
+            !isfinite(cc.loss[k].gamma) || !isfinite(cc.loss[k].alpha) ||
+            (unsigned)cc.loss[k].apply_class_balancing > 1)
             return nn_fail(e, "bad loss settings");
     if ((unsigned)cc.nmetrics > NN_MAXMETRICS)
         return nn_fail(e, "%d metrics (at most %d)", cc.nmetrics, NN_MAXMETRICS);

@@ -16,13 +16,20 @@
 #include <string.h>
 #include "nn.h"
 #include "loss.h"
+#include "loss_more.h"
 
 #define EPS 1e-7   /* keras.config.epsilon() */
 
 const char *const nn_loss_names[] = {
     "mse", "mae", "huber", "binary_crossentropy",
-    "categorical_crossentropy", "sparse_categorical_crossentropy", NULL
+    "categorical_crossentropy", "sparse_categorical_crossentropy",
+    "kl_divergence", "poisson", "log_cosh", "hinge", "squared_hinge",
+    "categorical_hinge", "cosine_similarity", "binary_focal_crossentropy",
+    "categorical_focal_crossentropy", "mean_absolute_percentage_error",
+    "mean_squared_logarithmic_error", NULL
 };
+_Static_assert(sizeof nn_loss_names / sizeof nn_loss_names[0] == NN_LOSS_COUNT + 1,
+               "one name per loss");
 
 int nn_loss_parse(const char *name, nn_loss_kind *out)
 {
@@ -30,6 +37,12 @@ int nn_loss_parse(const char *name, nn_loss_kind *out)
         { "mean_squared_error", NN_LOSS_MSE },
         { "mean_absolute_error", NN_LOSS_MAE },
         { "huber_loss", NN_LOSS_HUBER },          /* Keras 2's name */
+        /* keras/src/losses/__init__.py's short names, and Keras 2's */
+        { "kld", NN_LOSS_KLD },
+        { "kullback_leibler_divergence", NN_LOSS_KLD },
+        { "mape", NN_LOSS_MAPE },
+        { "msle", NN_LOSS_MSLE },
+        { "logcosh", NN_LOSS_LOG_COSH },
     };
     int i = nn_lookup_alias(nn_loss_names, aliases, sizeof aliases / sizeof aliases[0],
                             name);
@@ -37,6 +50,17 @@ int nn_loss_parse(const char *name, nn_loss_kind *out)
         return -1;
     *out = (nn_loss_kind)i;
     return 0;
+}
+
+int nn_loss_takes_logits(nn_loss_kind k)
+{
+    return k == NN_LOSS_BCE || k == NN_LOSS_CCE || k == NN_LOSS_SCCE ||
+           nn_loss_is_focal(k);
+}
+
+int nn_loss_is_focal(nn_loss_kind k)
+{
+    return k == NN_LOSS_BINARY_FOCAL || k == NN_LOSS_CATEGORICAL_FOCAL;
 }
 
 /* p clipped to [eps, 1 - eps]; NaN stays NaN (fmin/fmax would hide it). */
@@ -97,9 +121,11 @@ static double row_sum(const float *o, int cols)
 /* l_i for one row: o is out's row (cols), t is y's row (cols, or 1 value
  * for the sparse loss). */
 static double sample_loss(const nn_loss *L, const float *o, const float *t,
-                          int cols)
+                          int cols, int hinge01)
 {
     double s = 0.0;
+    if (L->kind >= NN_LOSS_KLD)
+        return nn_loss_more_sample(L, o, t, cols, hinge01);
     switch (L->kind) {
     case NN_LOSS_MSE:            /* mean_j (p - y)^2 */
         for (int j = 0; j < cols; j++) {
@@ -162,10 +188,11 @@ double nn_loss_forward(const nn_loss *L, const float *out, const float *y,
     if (rows <= 0 || cols <= 0)
         return 0.0;
     int ys = L->kind == NN_LOSS_SCCE ? 1 : cols;
+    int hinge01 = nn_loss_hinge01(L, y, rows, cols);
     double total = 0.0;
     for (int i = 0; i < rows; i++) {
         double l = sample_loss(L, out + (size_t)i * cols, y + (size_t)i * ys,
-                               cols);
+                               cols, hinge01);
         if (per_sample)
             per_sample[i] = (float)l;
         total += (w ? w[i] : 1.0) * l;
@@ -175,8 +202,12 @@ double nn_loss_forward(const nn_loss *L, const float *out, const float *y,
 
 /* g = a dl_i/do for one row, where a = w_i / rows. */
 static void sample_grad(const nn_loss *L, float *g, const float *o,
-                        const float *t, int cols, double a)
+                        const float *t, int cols, double a, int hinge01)
 {
+    if (L->kind >= NN_LOSS_KLD) {
+        nn_loss_more_grad(L, g, o, t, cols, a, hinge01);
+        return;
+    }
     switch (L->kind) {
     case NN_LOSS_MSE:            /* 2 (p - y) / cols */
         for (int j = 0; j < cols; j++)
@@ -259,9 +290,10 @@ void nn_loss_backward(const nn_loss *L, float *grad, const float *out,
     if (rows <= 0 || cols <= 0)
         return;
     int ys = L->kind == NN_LOSS_SCCE ? 1 : cols;
+    int hinge01 = nn_loss_hinge01(L, y, rows, cols);
     for (int i = 0; i < rows; i++)
         sample_grad(L, grad + (size_t)i * cols, out + (size_t)i * cols,
-                    y + (size_t)i * ys, cols, (w ? w[i] : 1.0) / rows);
+                    y + (size_t)i * ys, cols, (w ? w[i] : 1.0) / rows, hinge01);
 }
 
 int nn_loss_fusable(const nn_loss *L, nn_act act)

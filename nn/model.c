@@ -32,6 +32,8 @@ void nn_dense_defaults(nn_dense_cfg *c, int units)
     c->kernel_initializer = NN_INIT_GLOROT_UNIFORM;
     c->bias_initializer = NN_INIT_ZEROS;
     c->trainable = 1;
+    nn_init_args_defaults(&c->kernel_args);
+    nn_init_args_defaults(&c->bias_args);
 }
 
 nn_model *nn_model_new(const char *name, int sequential, nn_err *e)
@@ -260,11 +262,13 @@ static int grow_params(nn_model *m, size_t extra, nn_err *e)
 static void init_dense(nn_model *m, nn_node *nd, nn_rng *r)
 {
     const nn_dense_cfg *c = &nd->dense;
-    nn_init_fill(c->kernel_initializer, c->kernel_value, m->params + nd->w_off,
-                 (size_t)nd->fan_in * (size_t)c->units, nd->fan_in, c->units, r);
+    nn_init_fill_args(c->kernel_initializer, c->kernel_value, &c->kernel_args,
+                      m->params + nd->w_off, (size_t)nd->fan_in * (size_t)c->units,
+                      nd->fan_in, c->units, r);
     if (c->use_bias)
-        nn_init_fill(c->bias_initializer, c->bias_value, m->params + nd->b_off,
-                     (size_t)c->units, nd->fan_in, c->units, r);
+        nn_init_fill_args(c->bias_initializer, c->bias_value, &c->bias_args,
+                          m->params + nd->b_off, (size_t)c->units, nd->fan_in,
+                          c->units, r);
 }
 
 int nn_model_add_dense(nn_model *m, int input, const nn_dense_cfg *c,
@@ -286,6 +290,17 @@ int nn_model_add_dense(nn_model *m, int input, const nn_dense_cfg *c,
         (unsigned)c->kernel_initializer >= NN_INIT_COUNT ||
         (unsigned)c->bias_initializer >= NN_INIT_COUNT)
         return nn_fail(e, "unknown activation or initializer");
+    if (nn_init_args_check(c->kernel_initializer, &c->kernel_args, e) != NN_OK ||
+        nn_init_args_check(c->bias_initializer, &c->bias_args, e) != NN_OK)
+        return NN_FAIL;
+    if (c->use_bias && nn_init_needs_matrix(c->bias_initializer))
+        /* Keras: "the tensor to initialize must be at least two-dimensional" */
+        return nn_fail(e, "%s needs a matrix; a bias is a vector (use it as "
+                          "kernel_initializer=)", nn_init_names[c->bias_initializer]);
+    if (c->activation == NN_ACT_GLU)   /* z and a would differ in width */
+        return nn_fail(e, "glu halves its input's last axis, which a Dense "
+                          "layer's activation= cannot do here; add the layer "
+                          "linear, then activation glu");
     int fan_in = in->size;
     size_t nw = nn_mul3((size_t)fan_in, (size_t)c->units, 1);
     size_t extra = nw + (c->use_bias ? (size_t)c->units : 0);
@@ -328,6 +343,14 @@ int nn_model_add_activation(nn_model *m, int input, nn_act a,
     int ndim = in->ndim, size = in->size;
     int shape[NN_MAXDIMS];
     memcpy(shape, in->shape, sizeof shape);
+    if (a == NN_ACT_GLU) {   /* Keras: glu splits the last axis in two */
+        if (shape[ndim - 1] % 2)
+            return nn_fail(e, "glu splits the last axis of its input in two "
+                              "halves, so it must be even (got %d)",
+                           shape[ndim - 1]);
+        shape[ndim - 1] /= 2;
+        size /= 2;
+    }
     nn_node *nd = new_node(m, NN_NODE_ACTIVATION, e);
     if (!nd)
         return NN_FAIL;
@@ -599,6 +622,8 @@ void nn_compile_defaults(nn_compile_cfg *c)
     for (int k = 0; k < NN_MAXOUT; k++) {
         c->loss[k].kind = NN_LOSS_MSE;
         c->loss[k].delta = 1.0f;
+        c->loss[k].gamma = 2.0f;    /* Keras's focal defaults */
+        c->loss[k].alpha = 0.25f;
         c->loss_weights[k] = 1.0;
     }
     nn_opt_defaults(&c->opt, NN_OPT_SGD);
@@ -636,6 +661,16 @@ int nn_model_compile(nn_model *m, const nn_compile_cfg *c, nn_err *e)
             return nn_fail(e, "loss_weights must be finite and >= 0");
         if (L->kind == NN_LOSS_HUBER && !(L->delta > 0))
             return nn_fail(e, "huber's delta must be > 0");
+        if (nn_loss_is_focal(L->kind) &&
+            (!(L->gamma >= 0) || !(L->gamma <= 100) || !(L->alpha >= 0) ||
+             !(L->alpha <= 1)))
+            return nn_fail(e, "%s needs gamma >= 0 and alpha in [0, 1]",
+                           nn_loss_names[L->kind]);
+        if (nn_loss_is_focal(L->kind) && o->size > 256)
+            return nn_fail(e, "%s takes at most 256 classes ('%s' has %d units)",
+                           nn_loss_names[L->kind], o->name, o->size);
+        if ((unsigned)L->apply_class_balancing > 1 || (unsigned)L->from_logits > 1)
+            return nn_fail(e, "bad loss flags");
         if ((L->kind == NN_LOSS_CCE || L->kind == NN_LOSS_SCCE) && o->size < 2)
             return nn_fail(e, "%s needs an output of at least 2 units (one per "
                               "class); '%s' has %d: use binary_crossentropy "

@@ -67,6 +67,8 @@ typedef struct nn_dense_cfg {
     nn_init_kind kernel_initializer;   /* default glorot_uniform */
     nn_init_kind bias_initializer;     /* default zeros */
     float kernel_value, bias_value;    /* for constant */
+    nn_init_args kernel_args, bias_args;   /* the initializers' keyword
+                                              arguments (Keras's defaults) */
     int trainable;                /* default 1 */
 } nn_dense_cfg;
 

@@ -82,8 +82,8 @@ int nn_model_forward(nn_model *m, const float *const *x, int rows,
                      rows, units);
             break;
         }
-        case NN_NODE_ACTIVATION:
-            nn_act_forward(nd->act, nd->a, in->a, rows, nd->size);
+        case NN_NODE_ACTIVATION:   /* (rows, in->size) -> (rows, size) */
+            nn_act_forward(nd->act, nd->a, in->a, rows, in->size);
             break;
         case NN_NODE_CONCAT: {
             int off = 0;
@@ -315,8 +315,8 @@ void nn_backward(nn_model *m, const nn_fold *fold)
                 put(in->da, nd->dz, (size_t)rows * nd->size, ind->da_set);
             } else {
                 if (!ind->da_set)
-                    memset(in->da, 0, (size_t)rows * nd->size * sizeof(float));
-                nn_act_backward(nd->act, in->da, nd->da, in->a, nd->a, rows, nd->size);
+                    memset(in->da, 0, (size_t)rows * in->size * sizeof(float));
+                nn_act_backward(nd->act, in->da, nd->da, in->a, nd->a, rows, in->size);
             }
             ind->da_set = 1;
             break;

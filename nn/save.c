@@ -297,10 +297,35 @@ static void w_optcfg(writer *w, const nn_opt_cfg *c)
 /* 1 unless an input reads some columns of the data (see save.h). */
 static uint32_t file_version(const nn_model *m)
 {
+    if (m->compiled)
+        for (int k = 0; k < NN_MAXOUT; k++)
+            if (nn_loss_is_focal(m->cc.loss[k].kind))
+                return 3;
+    for (int i = 0; i < m->n; i++) {
+        const nn_dense_cfg *c = &m->nodes[i].dense;
+        if (m->nodes[i].kind == NN_NODE_DENSE &&
+            (!nn_init_args_are_default(c->kernel_initializer, &c->kernel_args) ||
+             !nn_init_args_are_default(c->bias_initializer, &c->bias_args)))
+            return 3;
+    }
     for (int i = 0; i < m->n; i++)
         if (m->nodes[i].col_from != 0)
             return 2;
     return 1;
+}
+
+/* An initializer's arguments (version 3): f32 mean, stddev, minval,
+ * maxval, scale, gain, u32 mode, distribution. */
+static void w_init_args(writer *w, const nn_init_args *a)
+{
+    w_f32(w, a->mean);
+    w_f32(w, a->stddev);
+    w_f32(w, a->minval);
+    w_f32(w, a->maxval);
+    w_f32(w, a->scale);
+    w_f32(w, a->gain);
+    w_u32(w, (uint32_t)a->mode);
+    w_u32(w, (uint32_t)a->distribution);
 }
 
 static void write_model(writer *w, const nn_model *m, const nn_history *h,
@@ -350,6 +375,10 @@ static void write_model(writer *w, const nn_model *m, const nn_history *h,
         w_u64(w, nd->b_off);
         if (version >= 2)
             w_u32(w, (uint32_t)nd->col_from);
+        if (version >= 3) {
+            w_init_args(w, &c->kernel_args);
+            w_init_args(w, &c->bias_args);
+        }
     }
     w_floats(w, m->params, m->nparams);
 
@@ -359,6 +388,11 @@ static void write_model(writer *w, const nn_model *m, const nn_history *h,
             w_u32(w, (uint32_t)cc->loss[k].kind);
             w_u32(w, (uint32_t)cc->loss[k].from_logits);
             w_f32(w, cc->loss[k].delta);
+            if (version >= 3) {
+                w_f32(w, cc->loss[k].gamma);
+                w_f32(w, cc->loss[k].alpha);
+                w_u32(w, (uint32_t)cc->loss[k].apply_class_balancing);
+            }
         }
         for (int k = 0; k < NN_MAXOUT; k++)
             w_f64(w, cc->loss_weights[k]);

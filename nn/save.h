@@ -21,11 +21,15 @@
  *            activation, use_bias, kernel_initializer, bias_initializer,
  *            f32 kernel_value, bias_value, u32 trainable), u32 fan_in,
  *            u32 shared, u64 w_off, u64 b_off, and in version 2 u32
- *            col_from (an input's first data column plus 1, 0: all)
+ *            col_from (an input's first data column plus 1, 0: all); in
+ *            version 3 the kernel's then the bias's initializer arguments
+ *            (f32 mean, stddev, minval, maxval, scale, gain, u32 mode,
+ *            distribution)
  *   params   nparams f32 (each Dense kernel (fan_in, units) row-major,
  *            then its bias (units), at w_off / b_off)
  *   compile  when compiled: per output u32 loss, u32 from_logits, f32
- *            delta; f64 loss_weights[4]; u32 nmetrics, u32 metrics[8];
+ *            delta, and in version 3 f32 gamma, f32 alpha, u32
+ *            apply_class_balancing (the focal losses); f64 loss_weights[4]; u32 nmetrics, u32 metrics[8];
  *            the optimizer's settings as compiled (optcfg)
  *   state    when compiled: the optimizer's current settings (optcfg),
  *            u64 n, i64 t, f64 u_prod, u32 has_m, u32 has_v, then m and
@@ -37,7 +41,10 @@
  *            beta_1, beta_2, epsilon, initial_accumulator_value
  * The header and the trailer keep their place in every later version.
  * A model whose inputs all read all columns is written as version 1, which
- * older nnlab reads; version 2 only adds col_from to each node. */
+ * older nnlab reads; version 2 only adds col_from to each node; version 3
+ * (written when a focal loss is compiled or an initializer has arguments
+ * other than Keras's defaults) adds the focal settings and the
+ * initializers' arguments. */
 #ifndef NN_SAVE_H
 #define NN_SAVE_H
 
@@ -47,7 +54,7 @@
 #include "history.h"
 
 #define NN_SAVE_MAGIC "NNLABMDL"    /* 8 bytes at offset 0 */
-#define NN_SAVE_VERSION 2
+#define NN_SAVE_VERSION 3
 
 /* Writes m (and h when not NULL) to path.  NN_OK, or NN_FAIL with e filled
  * and any previous file at path unchanged. */

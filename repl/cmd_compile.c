@@ -3,6 +3,7 @@
  * model.compile). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "repl.h"
 #include "hints.h"
@@ -20,12 +21,14 @@ static int parse_losses(repl_session *s, const char *lname, int nout,
         if (*nl == NN_MAXOUT)
             return repl_error(s, "compile", "at most %d losses (one per output)",
                               NN_MAXOUT);
-        if (nn_loss_parse(t, &lks[*nl]) != 0)
-            return repl_error(s, "compile", "unknown loss '%s'%s%s; losses: mse mae huber "
-                              "binary_crossentropy categorical_crossentropy "
-                              "sparse_categorical_crossentropy", t,
-                              *repl_suggest(t, nn_loss_names) ? "; " : "",
-                              repl_suggest(t, nn_loss_names));
+        if (nn_loss_parse(t, &lks[*nl]) != 0) {
+            const char *sug = repl_suggest(t, nn_loss_names);
+            char *list = repl_join(nn_loss_names, " ");
+            int r = repl_error(s, "compile", "unknown loss '%s'%s%s; losses: %s", t,
+                               *sug ? "; " : "", sug, list ? list : "see help compile");
+            free(list);
+            return r;
+        }
         (*nl)++;
     }
     if (*nl == 0 || (*nl != 1 && *nl != nout))
@@ -60,31 +63,52 @@ static int parse_loss_weights(repl_session *s, const repl_args *a, int nout,
     return 0;
 }
 
-/* from_logits= and huber's delta=, checked against the losses lks[nl],
- * into every output's loss of c.  0 or -1. */
+/* from_logits=, huber's delta=, the focal losses' gamma= alpha= and
+ * apply_class_balancing=, checked against the losses lks[nl], into every
+ * output's loss of c.  0 or -1. */
 static int parse_loss_settings(repl_session *s, const repl_args *a,
                                const nn_loss_kind *lks, int nl, int nout,
                                nn_compile_cfg *c, int *from_logits)
 {
-    double delta;
+    double delta, gamma, alpha;
+    int balance;
     if (repl_opt_bool(s, a, "from_logits", from_logits) < 0 ||
-        repl_opt_num(s, a, "delta", &delta) < 0)
+        repl_opt_num(s, a, "delta", &delta) < 0 ||
+        repl_opt_num(s, a, "gamma", &gamma) < 0 ||
+        repl_opt_num(s, a, "alpha", &alpha) < 0 ||
+        repl_opt_bool(s, a, "apply_class_balancing", &balance) < 0)
         return -1;
-    int huber = 0;
-    for (int k = 0; k < nl; k++)
+    int huber = 0, focal = 0, bfocal = 0;
+    for (int k = 0; k < nl; k++) {
         huber |= lks[k] == NN_LOSS_HUBER;
+        focal |= nn_loss_is_focal(lks[k]);
+        bfocal |= lks[k] == NN_LOSS_BINARY_FOCAL;
+    }
     if (repl_arg_str(a, "delta") && !huber)
         return repl_error(s, "compile", "delta= is huber's setting, not %s's",
                           nn_loss_names[lks[0]]);
+    const char *fk = repl_arg_str(a, "gamma") ? "gamma" : repl_arg_str(a, "alpha")
+                   ? "alpha" : NULL;
+    if (fk && !focal)
+        return repl_error(s, "compile", "%s= is a setting of the focal losses "
+                          "(binary_focal_crossentropy, categorical_focal_crossentropy), "
+                          "not %s's", fk, nn_loss_names[lks[0]]);
+    if (repl_arg_str(a, "apply_class_balancing") && !bfocal)
+        return repl_error(s, "compile", "apply_class_balancing= is "
+                          "binary_focal_crossentropy's setting, not %s's",
+                          nn_loss_names[lks[0]]);
     for (int k = 0; k < nl; k++) {
-        if (*from_logits && lks[k] != NN_LOSS_BCE && lks[k] != NN_LOSS_CCE &&
-            lks[k] != NN_LOSS_SCCE)
+        if (*from_logits && !nn_loss_takes_logits(lks[k]))
             return repl_error(s, "compile", "from_logits= applies to the "
-                              "cross-entropy losses only");
+                              "cross-entropy and focal losses only, not %s",
+                              nn_loss_names[lks[k]]);
     }
     for (int k = 0; k < nout; k++) {
         c->loss[k].from_logits = *from_logits;
         c->loss[k].delta = (float)delta;
+        c->loss[k].gamma = (float)gamma;
+        c->loss[k].alpha = (float)alpha;
+        c->loss[k].apply_class_balancing = balance;
     }
     return 0;
 }
@@ -153,6 +177,12 @@ static void print_compiled(const nn_compile_cfg *c, const nn_loss_kind *lks, int
     printf("compiled: loss=");
     for (int k = 0; k < nl; k++)
         printf("%s%s", k ? "," : "", nn_loss_names[lks[k]]);
+    for (int k = 0; k < nl; k++)
+        if (nn_loss_is_focal(lks[k])) {   /* the settings all outputs share */
+            printf(" (gamma=%g, alpha=%g%s)", c->loss[0].gamma, c->loss[0].alpha,
+                   c->loss[0].apply_class_balancing ? ", apply_class_balancing" : "");
+            break;
+        }
     if (nw) {
         printf(" loss_weights=");
         for (int k = 0; k < nw; k++)
@@ -187,11 +217,14 @@ static int cmd_compile(repl_session *s, const repl_args *a)
         return repl_error(s, "compile", "there is no model; build one first "
                           "(input, dense, ...)");
     const char *lname = repl_arg_str(a, "loss");
-    if (!lname)
-        return repl_error(s, "compile", "loss= is required, e.g. "
-                          "loss=sparse_categorical_crossentropy; losses: mse mae "
-                          "huber binary_crossentropy categorical_crossentropy "
-                          "sparse_categorical_crossentropy");
+    if (!lname) {
+        char *list = repl_join(nn_loss_names, " ");
+        int r = repl_error(s, "compile", "loss= is required, e.g. "
+                           "loss=sparse_categorical_crossentropy; losses: %s",
+                           list ? list : "see help compile");
+        free(list);
+        return r;
+    }
     nn_compile_cfg c;
     nn_compile_defaults(&c);
     int nout = s->model->nout > 0 ? s->model->nout : 1;
@@ -256,6 +289,15 @@ static const repl_opt compile_opts[] = {
     {.name = "delta", .type = REPL_T_POS, .shown = "X",
      .def = "1",
      .help = "Huber's threshold between squared and absolute error"},
+    {.name = "gamma", .type = REPL_T_NUM, .min = 0, .max = 100, .shown = "X",
+     .def = "2",
+     .help = "focal losses: how much (1 - p_t)^gamma quiets easy samples"},
+    {.name = "alpha", .type = REPL_T_NUM, .min = 0, .max = 1, .shown = "X",
+     .def = "0.25",
+     .help = "focal losses: the weight of the positive class (categorical: of every class)"},
+    {.name = "apply_class_balancing", .type = REPL_T_BOOL, .shown = "BOOL",
+     .def = "false",
+     .help = "binary focal: weigh positives by alpha and negatives by 1 - alpha"},
     REPL_END
 };
 
@@ -269,10 +311,14 @@ const repl_cmd repl_cmds_compile[] = {
      "optimizer=rmsprop; sgd learning_rate=0.01 momentum=0; rmsprop 0.001\n"
      "rho=0.9; adam and nadam 0.001 beta_1=0.9 beta_2=0.999; adagrad 0.001\n"
      "initial_accumulator_value=0.1; epsilon=1e-7.\n"
-     "Losses: mse mae huber (delta=1) binary_crossentropy\n"
-     "categorical_crossentropy (one-hot labels)\n"
-     "sparse_categorical_crossentropy (class numbers); from_logits=true when\n"
-     "the last layer has no sigmoid/softmax.  Metrics: accuracy (chosen from\n"
+     "Losses (Keras 3's; also mean_squared_error, mean_absolute_error, kld,\n"
+     "mape, msle): {{loss}}.\n"
+     "categorical_crossentropy takes one-hot labels,\n"
+     "sparse_categorical_crossentropy class numbers; huber delta=1; the focal\n"
+     "losses gamma=2 alpha=0.25 (binary: apply_class_balancing=false);\n"
+     "hinge takes -1/1 labels (0/1 ones are turned into them);\n"
+     "cosine_similarity is negative (-1: same direction).  from_logits=true\n"
+     "when the last layer has no sigmoid/softmax.  Metrics: accuracy (chosen from\n"
      "the loss, as Keras does) binary_accuracy categorical_accuracy\n"
      "sparse_categorical_accuracy mse mae rmse.  Compiling again resets the\n"
      "optimizer's state (momentum, Adam's moments), not the weights.\n"

@@ -181,6 +181,32 @@ static int cmd_flatten(repl_session *s, const repl_args *a)
     return 0;
 }
 
+/* kernel_initializer=NAME or NAME(key=value,...), Keras's class
+ * arguments (random_normal(stddev=0.1), constant(0.5)), into *k, *args
+ * and *value (constant).  0, or -1 after saying what is wrong: an unknown
+ * NAME gets the keyword's own message, with the nearest name. */
+static int parse_init(repl_session *s, const repl_args *a, const char *key,
+                      nn_init_kind *k, nn_init_args *args, float *value)
+{
+    const char *w = repl_arg_str(a, key);
+    if (!w)
+        return 0;
+    int unknown, dummy;
+    nn_err e;
+    if (nn_init_parse(w, k, args, value, &unknown, &e) == NN_OK)
+        return 0;
+    if (unknown && !strchr(w, '('))
+        return repl_opt_enum(s, a, key, &dummy) < 0 ? -1
+               : repl_error(s, "dense", "%s: %s", key, e.msg);
+    if (unknown) {
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(strchr(w, '(') - w), w);
+        const char *sug = repl_suggest(name, nn_init_names);
+        return repl_error(s, "dense", "%s: %s%s%s", key, e.msg, *sug ? "; " : "", sug);
+    }
+    return repl_error(s, "dense", "%s: %s", key, e.msg);
+}
+
 static int cmd_dense(repl_session *s, const repl_args *a)
 {
     long units;
@@ -189,21 +215,28 @@ static int cmd_dense(repl_session *s, const repl_args *a)
                           "(got '%s')", 1 << 24, a->pos[0]);
     nn_dense_cfg c;
     nn_dense_defaults(&c, (int)units);
-    int act, ki, bi, use_bias, trainable;
+    int use_bias, trainable;
     double kval, bval;
-    if (repl_opt_enum(s, a, "activation", &act) < 0 ||
-        repl_opt_enum(s, a, "kernel_initializer", &ki) < 0 ||
-        repl_opt_enum(s, a, "bias_initializer", &bi) < 0 ||
+    nn_act actk = NN_ACT_LINEAR;
+    const char *aw = repl_arg_str(a, "activation");
+    int act;
+    /* Keras's aliases (swish, hard_swish, None) as the activation command
+     * takes them; any other word gets the keyword's own message */
+    if ((aw && nn_act_parse(aw, &actk) != 0 &&
+         repl_opt_enum(s, a, "activation", &act) <= 0) ||
         repl_opt_bool(s, a, "use_bias", &use_bias) < 0 ||
         repl_opt_bool(s, a, "trainable", &trainable) < 0 ||
         repl_opt_num(s, a, "kernel_value", &kval) < 0 ||
         repl_opt_num(s, a, "bias_value", &bval) < 0)
         return -1;
-    c.activation = (nn_act)act;
-    c.kernel_initializer = (nn_init_kind)ki;
-    c.bias_initializer = (nn_init_kind)bi;
+    c.activation = actk;
     c.kernel_value = (float)kval;
     c.bias_value = (float)bval;
+    if (parse_init(s, a, "kernel_initializer", &c.kernel_initializer,
+                   &c.kernel_args, &c.kernel_value) != 0 ||
+        parse_init(s, a, "bias_initializer", &c.bias_initializer,
+                   &c.bias_args, &c.bias_value) != 0)
+        return -1;
     c.use_bias = use_bias;
     c.trainable = trainable;
     int in;
@@ -224,9 +257,11 @@ static int parse_act(repl_session *s, const char *cmd, const char *w, nn_act *ou
     if (nn_act_parse(w, out) == 0)
         return 0;
     const char *sug = repl_suggest(w, nn_act_names);
-    return repl_error(s, cmd, "unknown activation '%s'%s%s; activations: linear sigmoid "
-                      "tanh relu softplus softmax elu selu leaky_relu relu6 softsign "
-                      "silu gelu exponential hard_sigmoid", w, *sug ? "; " : "", sug);
+    char *list = repl_join(nn_act_names, " ");
+    int r = repl_error(s, cmd, "unknown activation '%s'%s%s; activations: %s", w,
+                       *sug ? "; " : "", sug, list ? list : "see help dense");
+    free(list);
+    return r;
 }
 
 static int cmd_activation(repl_session *s, const repl_args *a)
@@ -440,7 +475,7 @@ static const repl_opt dense_opts[] = {
     {.name = "kernel_initializer", .type = REPL_T_ENUM, .values = nn_init_names,
      .shown = "NAME",
      .def = "glorot_uniform",
-     .help = "how the weights W start"},
+     .help = "how the weights W start; NAME(key=value,...) gives Keras's arguments"},
     {.name = "bias_initializer", .type = REPL_T_ENUM, .values = nn_init_names,
      .shown = "NAME",
      .def = "zeros",
@@ -535,19 +570,29 @@ const repl_cmd repl_cmds_model[] = {
      "all its inputs plus a bias, then the activation:  a = f(x W + b), with\n"
      "W of shape (inputs, UNITS).  Defaults as Keras: activation=linear,\n"
      "kernel_initializer=glorot_uniform, bias_initializer=zeros.\n"
-     "Activations: linear sigmoid tanh relu softplus softmax elu selu\n"
-     "leaky_relu relu6 softsign silu (swish) gelu exponential hard_sigmoid.\n"
-     "Initializers: glorot_uniform glorot_normal he_uniform he_normal\n"
-     "lecun_uniform lecun_normal random_normal random_uniform\n"
-     "truncated_normal zeros ones constant (value: kernel_value=,\n"
-     "bias_value=).  Try kernel_initializer=zeros to see why weights must be\n"
-     "random: every neuron of the layer stays the same.\n"
+     "Activations (Keras 3's names and defaults; swish is silu, hard_swish\n"
+     "hard_silu; glu halves the width, so it is a layer of its own:\n"
+     "activation glu): {{activation}}.\n"
+     "Initializers: {{kernel_initializer}}.\n"
+     "Their arguments as Keras's classes take them, in parentheses without\n"
+     "spaces: random_normal(mean=0,stddev=0.05) truncated_normal(mean=0,\n"
+     "stddev=0.05) random_uniform(minval=-0.05,maxval=0.05) constant(value=0)\n"
+     "(or kernel_value=, bias_value=) variance_scaling(scale=1,mode=fan_in,\n"
+     "distribution=truncated_normal) (mode fan_in|fan_out|fan_avg;\n"
+     "distribution truncated_normal|untruncated_normal|uniform)\n"
+     "orthogonal(gain=1) identity(gain=1) (these two for kernels only);\n"
+     "positional values go in Keras's order: random_normal(0,0.1).\n"
+     "Try kernel_initializer=zeros to see why weights must be random: every\n"
+     "neuron of the layer stays the same.\n"
      "\n"
      "Example:\n"
      "  dense 300 activation=relu kernel_initializer=he_normal\n"
+     "  dense 10 kernel_initializer=random_normal(stddev=0.1)\n"
      "\n"
      "Keras: model.add(keras.layers.Dense(300, activation=\"relu\",\n"
-     "                                    kernel_initializer=\"he_normal\"))",
+     "                                    kernel_initializer=\"he_normal\"))\n"
+     "       keras.layers.Dense(10, kernel_initializer=\n"
+     "                          keras.initializers.RandomNormal(stddev=0.1))",
      .minpos = 1, .maxpos = 1, .pos_kind = REPL_POS_NONE, .pos_values = NULL},
     {.name = "activation", .topic = "model", .run = cmd_activation,
      .args = "NAME",
@@ -555,8 +600,11 @@ const repl_cmd repl_cmds_model[] = {
      .summary = "an activation as a layer of its own",
      .help =
      "Adds an Activation layer applying NAME to its input, elementwise\n"
-     "(softmax: per sample).  The same as dense's activation=, but as a\n"
-     "separate layer, so activations LAYER can show z and f(z) apart.\n"
+     "(softmax, log_softmax, sparsemax: per sample; glu splits each sample\n"
+     "in two halves a, b and gives a * sigmoid(b), half as wide: summary\n"
+     "shows it).  The same as dense's activation=, but as a separate layer,\n"
+     "so activations LAYER can show z and f(z) apart.\n"
+     "Activations: {{activation}}.\n"
      "\n"
      "Example:\n"
      "  activation relu\n"

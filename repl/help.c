@@ -2,6 +2,7 @@
  * one command in full, and a search of all help text for a word. */
 #include <stdlib.h>
 #include <string.h>
+#include "buf.h"
 #include "repl.h"
 
 /* ---- the list ---- */
@@ -84,13 +85,67 @@ static int contains(const char *hay, const char *needle)
     return 0;
 }
 
+/* A help text with each {{KEY}} replaced by the values of keyword KEY
+ * (repl_key_values: the engine's name tables, so a list of activations,
+ * initializers or losses is written in one place), space-separated and
+ * wrapped before column 76 (malloc'd; NULL when out of memory). */
+static char *expand_help(const char *text)
+{
+    nn_buf b;
+    nn_buf_init(&b);
+    int col = 0;
+    for (const char *p = text; *p;) {
+        const char *end = strncmp(p, "{{", 2) == 0 ? strstr(p + 2, "}}") : NULL;
+        char key[64];
+        const char *const *v = NULL;
+        if (end && (size_t)(end - p - 2) < sizeof key) {
+            memcpy(key, p + 2, (size_t)(end - p - 2));
+            key[end - p - 2] = 0;
+            v = repl_key_values(key);
+        }
+        if (!v) {
+            nn_buf_printf(&b, "%c", *p);
+            col = *p == '\n' ? 0 : col + 1;
+            p++;
+            continue;
+        }
+        for (int i = 0; v[i]; i++) {
+            int w = (int)strlen(v[i]);
+            if (i && col + 1 + w > 75) {
+                nn_buf_printf(&b, "\n");
+                col = 0;
+            } else if (i) {
+                nn_buf_printf(&b, " ");
+                col++;
+            }
+            nn_buf_printf(&b, "%s", v[i]);
+            col += w;
+        }
+        p = end + 2;
+    }
+    return nn_buf_take(&b);
+}
+
 static void print_text(const char *text)
 {
     if (!text || !*text)
         return;
+    char *x = expand_help(text);
+    if (x)
+        text = x;
     fputs(text, stdout);
     if (text[strlen(text) - 1] != '\n')
         putchar('\n');
+    free(x);
+}
+
+/* The search of a help text, its lists expanded. */
+static int help_contains(const char *text, const char *word)
+{
+    char *x = text ? expand_help(text) : NULL;
+    int r = contains(x ? x : text, word);
+    free(x);
+    return r;
 }
 
 int repl_cmd_help(repl_session *s, const repl_args *a)
@@ -125,7 +180,7 @@ int repl_cmd_help(repl_session *s, const repl_args *a)
     int nh = 0;
     for (int i = 0; i < n; i++)
         if (contains(t[i]->name, word) || contains(t[i]->usage, word) ||
-            contains(t[i]->summary, word) || contains(t[i]->help, word) ||
+            contains(t[i]->summary, word) || help_contains(t[i]->help, word) ||
             contains(t[i]->topic, word) || contains(t[i]->keys, word))
             hits[nh++] = t[i];
     hits[nh] = NULL;

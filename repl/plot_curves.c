@@ -66,12 +66,19 @@ int repl_plot_activation(repl_session *s, const repl_args *a, plot_job *job,
             nn_act k;
             if (nn_act_parse(words[i], &k) != 0) {
                 const char *hint = repl_suggest(words[i], nn_act_names);
-                return repl_error(s, "plot", "unknown activation '%s'%s%s%s; "
-                                  "activations: linear, sigmoid, tanh, relu, "
-                                  "softplus, elu, selu, leaky_relu, relu6, "
-                                  "softsign, silu, gelu, exponential, "
-                                  "hard_sigmoid (or all)", words[i],
-                                  *hint ? " (" : "", hint, *hint ? ")" : "");
+                const char *curves[NN_ACT_COUNT + 1];
+                int nc = 0;
+                for (int c = 0; c < NN_ACT_COUNT; c++)
+                    if (c != NN_ACT_SOFTMAX)
+                        curves[nc++] = nn_act_names[c];
+                curves[nc] = NULL;
+                char *names = repl_join(curves, ", ");
+                int r = repl_error(s, "plot", "unknown activation '%s'%s%s%s; "
+                                   "activations: %s (or all)", words[i],
+                                   *hint ? " (" : "", hint, *hint ? ")" : "",
+                                   names ? names : "see help dense");
+                free(names);
+                return r;
             }
             int dup = 0;
             for (int j = 0; j < n; j++)

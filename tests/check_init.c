@@ -127,14 +127,18 @@ START_TEST(test_init_seed)
         float a[N], b[N], c[N];
         nn_rng r;
         nn_rng_seed(&r, 99);
-        nn_init_fill((nn_init_kind)k, 0.5f, a, N, 20, 30, &r);
+        /* orthogonal and identity fill a matrix: (1, 257) */
+        int mat = nn_init_needs_matrix((nn_init_kind)k);
+        int fi = mat ? 1 : 20, fo = mat ? N : 30;
+        nn_init_fill((nn_init_kind)k, 0.5f, a, N, fi, fo, &r);
         nn_rng_seed(&r, 99);
-        nn_init_fill((nn_init_kind)k, 0.5f, b, N, 20, 30, &r);
+        nn_init_fill((nn_init_kind)k, 0.5f, b, N, fi, fo, &r);
         nn_rng_seed(&r, 100);
-        nn_init_fill((nn_init_kind)k, 0.5f, c, N, 20, 30, &r);
+        nn_init_fill((nn_init_kind)k, 0.5f, c, N, fi, fo, &r);
         ck_assert_msg(memcmp(a, b, sizeof a) == 0,
                       "%s: same seed, different weights", nn_init_names[k]);
-        int random = k < NN_INIT_ZEROS;
+        int random = k < NN_INIT_ZEROS || k == NN_INIT_ORTHOGONAL ||
+                     k == NN_INIT_VARIANCE_SCALING;
         ck_assert_msg((memcmp(a, c, sizeof a) != 0) == random,
                       "%s: another seed %s the weights", nn_init_names[k],
                       random ? "did not change" : "changed");
@@ -157,6 +161,141 @@ START_TEST(test_init_stream)
 }
 END_TEST
 
+/* The keyword arguments (Keras 3's classes): mean and variance of many
+ * draws and the support, from the formulas written out here. */
+static const struct {
+    const char *spec;          /* as typed after kernel_initializer= */
+    int fan_in, fan_out;
+    enum shape shape;
+    double mean, var, lo, hi;  /* lo, hi: the support (UNIFORM, TRUNC) */
+} arg_cases[] = {
+    { "random_normal(mean=1,stddev=0.2)", 9, 9, NORMAL, 1, 0.04, 0, 0 },
+    { "random_normal(1,0.2)", 9, 9, NORMAL, 1, 0.04, 0, 0 },
+    /* U(-1, 3): mean 1, var 16/12 */
+    { "random_uniform(minval=-1,maxval=3)", 9, 9, UNIFORM, 1, 16.0 / 12, -1, 3 },
+    /* TN(-0.5, 0.1) cut at 2 sd: var 0.01 x 0.8796^2 */
+    { "truncated_normal(mean=-0.5,stddev=0.1)", 9, 9, TRUNC, -0.5, 0.01 * TN_SD * TN_SD,
+      -0.7, -0.3 },
+    /* VarianceScaling(): scale 1 / fan_in, truncated: var 1/40 */
+    { "variance_scaling", 40, 10, TRUNC, 0, 1.0 / 40, -2 * 0.15811388300841897 / TN_SD,
+      2 * 0.15811388300841897 / TN_SD },
+    /* scale 2, fan_out 10, uniform: l = sqrt(3 x 2 / 10), var 2/10 */
+    { "variance_scaling(scale=2,mode=fan_out,distribution=uniform)", 40, 10, UNIFORM,
+      0, 0.2, -0.7745966692414834, 0.7745966692414834 },
+    /* scale 3, fan_avg 25, untruncated normal: var 3/25 */
+    { "variance_scaling(scale=3,mode=fan_avg,distribution=untruncated_normal)", 40, 10,
+      NORMAL, 0, 0.12, 0, 0 },
+};
+#define NARGS ((int)(sizeof arg_cases / sizeof arg_cases[0]))
+
+START_TEST(test_init_args)
+{
+    nn_init_kind k;
+    nn_init_args a;
+    float value = 0;
+    int unknown;
+    nn_err e;
+    ck_assert_msg(nn_init_parse(arg_cases[_i].spec, &k, &a, &value, &unknown, &e) == NN_OK,
+                  "%s: %s", arg_cases[_i].spec, e.msg);
+    float *w = malloc(NDRAW * sizeof *w);
+    ck_assert_ptr_nonnull(w);
+    nn_rng r;
+    nn_rng_seed(&r, 77 + (uint64_t)_i);
+    nn_init_fill_args(k, value, &a, w, NDRAW, arg_cases[_i].fan_in,
+                      arg_cases[_i].fan_out, &r);
+    double sum = 0, sq = 0, lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < NDRAW; i++) {
+        sum += w[i];
+        sq += (double)w[i] * w[i];
+        lo = fmin(lo, w[i]);
+        hi = fmax(hi, w[i]);
+    }
+    double mean = sum / NDRAW, var = sq / NDRAW - mean * mean;
+    double want = arg_cases[_i].var, sd = sqrt(want);
+    ck_assert_msg(fabs(mean - arg_cases[_i].mean) < 5 * sd / sqrt(NDRAW),
+                  "%s: mean %g, want %g", arg_cases[_i].spec, mean, arg_cases[_i].mean);
+    ck_assert_msg(fabs(var / want - 1) < 0.03, "%s: variance %g, want %g",
+                  arg_cases[_i].spec, var, want);
+    if (arg_cases[_i].shape != NORMAL) {
+        double L = arg_cases[_i].lo, H = arg_cases[_i].hi, tol = 1e-6 * (H - L);
+        ck_assert_msg(lo >= L - tol && hi <= H + tol && lo < L + 0.01 * (H - L) &&
+                      hi > H - 0.01 * (H - L),
+                      "%s: draws in [%g, %g], want [%g, %g]", arg_cases[_i].spec,
+                      lo, hi, L, H);
+    }
+    free(w);
+}
+END_TEST
+
+/* orthogonal: W^T W = gain^2 I for a tall or square kernel, W W^T for a
+ * wide one (Keras transposes); identity: gain on the diagonal. */
+START_TEST(test_init_orthogonal_identity)
+{
+    static const int shapes[][2] = { { 8, 5 }, { 5, 8 }, { 6, 6 }, { 1, 4 } };
+    nn_init_args a;
+    nn_init_args_defaults(&a);
+    a.gain = 1.5f;
+    for (int t = 0; t < 4; t++) {
+        int R = shapes[t][0], C = shapes[t][1];
+        float w[64];
+        nn_rng r;
+        nn_rng_seed(&r, 3 + (uint64_t)t);
+        nn_init_fill_args(NN_INIT_ORTHOGONAL, 0, &a, w, (size_t)R * C, R, C, &r);
+        int tall = R >= C, m = tall ? C : R;
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < m; j++) {
+                double d = 0;
+                for (int k = 0; k < (tall ? R : C); k++)
+                    d += tall ? (double)w[k * C + i] * w[k * C + j]
+                              : (double)w[i * C + k] * w[j * C + k];
+                double want = i == j ? 2.25 : 0;
+                ck_assert_msg(fabs(d - want) < 1e-5, "orthogonal %dx%d: (%d,%d) "
+                              "of the Gram matrix is %.7g, want %g", R, C, i, j, d, want);
+            }
+        nn_init_fill_args(NN_INIT_IDENTITY, 0, &a, w, (size_t)R * C, R, C, &r);
+        for (int i = 0; i < R; i++)
+            for (int j = 0; j < C; j++)
+                ck_assert_msg(w[i * C + j] == (i == j ? 1.5f : 0.0f),
+                              "identity %dx%d: w[%d][%d] = %g", R, C, i, j, w[i * C + j]);
+    }
+}
+END_TEST
+
+START_TEST(test_init_parse)
+{
+    nn_init_kind k;
+    nn_init_args a;
+    float value = 7;
+    int unknown;
+    nn_err e;
+    ck_assert_int_eq(nn_init_parse("he_normal", &k, &a, &value, &unknown, &e), NN_OK);
+    ck_assert_int_eq(k, NN_INIT_HE_NORMAL);
+    ck_assert(value == 7);
+    ck_assert_int_eq(nn_init_parse("constant(0.5)", &k, &a, &value, &unknown, &e), NN_OK);
+    ck_assert(k == NN_INIT_CONSTANT && value == 0.5f);
+    ck_assert_int_eq(nn_init_parse("constant(value=-2)", &k, &a, &value, &unknown, &e), NN_OK);
+    ck_assert(value == -2.0f);
+    ck_assert_int_eq(nn_init_parse("orthogonal(gain=3)", &k, &a, &value, &unknown, &e), NN_OK);
+    ck_assert(k == NN_INIT_ORTHOGONAL && a.gain == 3.0f);
+    ck_assert(!nn_init_args_are_default(k, &a));
+    ck_assert_int_eq(nn_init_parse("variance_scaling(2,fan_out,uniform)", &k, &a, &value,
+                                   &unknown, &e), NN_OK);
+    ck_assert(a.scale == 2.0f && a.mode == NN_FAN_OUT && a.distribution == NN_DIST_UNIFORM);
+    static const char *const bad[] = {
+        "random_normal(std=1)", "random_normal(stddev=-1)", "random_normal(stddev=x)",
+        "random_uniform(minval=1,maxval=0)", "variance_scaling(scale=0)",
+        "variance_scaling(mode=fan)", "variance_scaling(distribution=poisson)",
+        "orthogonal(gain=1", "zeros(1)", "random_normal(mean=1,0.2)",
+        "random_normal(1,2,3)", "orthogonal(gain=inf)", "glorot", "",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(nn_init_parse(bad[i], &k, &a, &value, &unknown, &e) == NN_FAIL,
+                      "\"%s\" accepted", bad[i]);
+    ck_assert_int_eq(nn_init_parse("glorot(1)", &k, &a, &value, &unknown, &e), NN_FAIL);
+    ck_assert_int_eq(unknown, 1);
+}
+END_TEST
+
 Suite *suite_init(void)
 {
     Suite *s = suite_create("init");
@@ -166,6 +305,9 @@ Suite *suite_init(void)
     tcase_add_loop_test(tc, test_init_distribution, 0, NCASES);
     tcase_add_test(tc, test_init_seed);
     tcase_add_test(tc, test_init_stream);
+    tcase_add_loop_test(tc, test_init_args, 0, NARGS);
+    tcase_add_test(tc, test_init_orthogonal_identity);
+    tcase_add_test(tc, test_init_parse);
     suite_add_tcase(s, tc);
     return s;
 }

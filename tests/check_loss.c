@@ -26,6 +26,14 @@ START_TEST(test_loss_names)
                   "unknown name accepted");
     ck_assert_int_eq(nn_loss_parse("", &k), -1);
     ck_assert_int_eq(nn_loss_parse("MSE", &k), -1);
+    static const struct { const char *w; nn_loss_kind k; } al[] = {
+        { "kld", NN_LOSS_KLD }, { "kullback_leibler_divergence", NN_LOSS_KLD },
+        { "mape", NN_LOSS_MAPE }, { "msle", NN_LOSS_MSLE },
+        { "logcosh", NN_LOSS_LOG_COSH }, { "huber_loss", NN_LOSS_HUBER },
+    };
+    for (size_t i = 0; i < sizeof al / sizeof al[0]; i++)
+        ck_assert_msg(nn_loss_parse(al[i].w, &k) == 0 && k == al[i].k,
+                      "%s parses to %d", al[i].w, k);
 }
 END_TEST
 
@@ -42,41 +50,80 @@ typedef struct hand_case {
 static const double CLIP = 16.11809565095832;   /* -ln(1e-7) */
 
 static hand_case hand[] = {
-    { "mse", { NN_LOSS_MSE, 0, 1 }, 2, 2,
+    { "mse", { NN_LOSS_MSE, 0, 1, 0, 0, 0 }, 2, 2,
       { 0.5f, 1, 2, -1 }, { 0, 1, 1, 1 }, { 0.125, 2.5 } },
-    { "mae", { NN_LOSS_MAE, 0, 1 }, 2, 2,
+    { "mae", { NN_LOSS_MAE, 0, 1, 0, 0, 0 }, 2, 2,
       { 0.5f, 1, 2, -1 }, { 0, 1, 1, 1 }, { 0.25, 1.5 } },
     /* errors 0.5, 0 | 1, -2: h = 0.125, 0 | 0.5, 2 - 0.5 */
-    { "huber delta 1", { NN_LOSS_HUBER, 0, 1 }, 2, 2,
+    { "huber delta 1", { NN_LOSS_HUBER, 0, 1, 0, 0, 0 }, 2, 2,
       { 0.5f, 1, 2, -1 }, { 0, 1, 1, 1 }, { 0.0625, 1.0 } },
     /* delta 2: |-2| <= 2 is quadratic, 0.5 * 4 */
-    { "huber delta 2", { NN_LOSS_HUBER, 0, 2 }, 2, 2,
+    { "huber delta 2", { NN_LOSS_HUBER, 0, 2, 0, 0, 0 }, 2, 2,
       { 0.5f, 1, 2, -1 }, { 0, 1, 1, 1 }, { 0.0625, 1.25 } },
     /* delta 0.5: 0.5 * 0.5 - 0.125 = 0.125 at e = 0.5 (the seam) */
-    { "huber delta 0.5", { NN_LOSS_HUBER, 0, 0.5f }, 2, 2,
+    { "huber delta 0.5", { NN_LOSS_HUBER, 0, 0.5f, 0, 0, 0 }, 2, 2,
       { 0.5f, 1, 2, -1 }, { 0, 1, 1, 1 }, { 0.0625, (0.375 + 0.875) / 2 } },
-    { "bce", { NN_LOSS_BCE, 0, 1 }, 2, 2,
+    { "bce", { NN_LOSS_BCE, 0, 1, 0, 0, 0 }, 2, 2,
       { 0.8f, 0.3f, 0.1f, 0.6f }, { 1, 0, 0, 0 }, { 0, 0 } },
-    { "bce from_logits", { NN_LOSS_BCE, 1, 1 }, 2, 2,
+    { "bce from_logits", { NN_LOSS_BCE, 1, 1, 0, 0, 0 }, 2, 2,
       { 2, -1, 0, 3 }, { 1, 0, 1, 1 }, { 0, 0 } },
-    { "cce", { NN_LOSS_CCE, 0, 1 }, 2, 3,
+    { "cce", { NN_LOSS_CCE, 0, 1, 0, 0, 0 }, 2, 3,
       { 0.2f, 0.7f, 0.1f, 0.5f, 0.25f, 0.25f }, { 0, 1, 0, 1, 0, 0 }, { 0, 0 } },
     /* rows summing to 4 and 0.5: Keras divides by the sum first */
-    { "cce renormalised", { NN_LOSS_CCE, 0, 1 }, 2, 3,
+    { "cce renormalised", { NN_LOSS_CCE, 0, 1, 0, 0, 0 }, 2, 3,
       { 1, 2, 1, 0.1f, 0.1f, 0.3f }, { 0, 1, 0, 0, 0, 1 }, { 0, 0 } },
-    { "cce from_logits", { NN_LOSS_CCE, 1, 1 }, 2, 3,
+    { "cce from_logits", { NN_LOSS_CCE, 1, 1, 0, 0, 0 }, 2, 3,
       { 1, 2, 3, 0, 0, 0 }, { 0, 0, 1, 0, 1, 0 }, { 0, 0 } },
-    { "scce", { NN_LOSS_SCCE, 0, 1 }, 2, 3,
+    { "scce", { NN_LOSS_SCCE, 0, 1, 0, 0, 0 }, 2, 3,
       { 0.2f, 0.7f, 0.1f, 0.5f, 0.25f, 0.25f }, { 1, 0 }, { 0, 0 } },
-    { "scce from_logits", { NN_LOSS_SCCE, 1, 1 }, 2, 3,
+    { "scce from_logits", { NN_LOSS_SCCE, 1, 1, 0, 0, 0 }, 2, 3,
       { 1, 2, 3, 0, 0, 0 }, { 2, 1 }, { 0, 0 } },
     /* clipping: p = 0 where y = 1 and p = 1 where y = 0 */
-    { "bce clipped", { NN_LOSS_BCE, 0, 1 }, 2, 1,
+    { "bce clipped", { NN_LOSS_BCE, 0, 1, 0, 0, 0 }, 2, 1,
       { 0, 1 }, { 1, 0 }, { 0, 0 } },
-    { "cce clipped", { NN_LOSS_CCE, 0, 1 }, 2, 2,
+    { "cce clipped", { NN_LOSS_CCE, 0, 1, 0, 0, 0 }, 2, 2,
       { 0, 1, 1, 0 }, { 1, 0, 0, 1 }, { 0, 0 } },
-    { "scce clipped", { NN_LOSS_SCCE, 0, 1 }, 2, 2,
+    { "scce clipped", { NN_LOSS_SCCE, 0, 1, 0, 0, 0 }, 2, 2,
       { 0, 1, 1, 0 }, { 0, 1 }, { 0, 0 } },
+    /* Keras 3's others: l_i from Keras's formulas (keras/src/losses/
+     * losses.py, loss.h) in NumPy on the same float32 numbers */
+    { "kl_divergence", { NN_LOSS_KLD, 0, 1, 2, 0.25f, 0 }, 2, 2,
+      { 0.2f, 0.8f, 0.6f, 0.4f }, { 0.3f, 0.7f, 0, 1 }, { 0.028167549119461746, 0.91628915624598717 } },
+    { "poisson", { NN_LOSS_POISSON, 0, 1, 2, 0.25f, 0 }, 2, 2,
+      { 0.5f, 2, 1.5f, 0.1f }, { 1, 3, 0, 2 }, { 0.55685264444006677, 3.1025840788384573 } },
+    { "log_cosh", { NN_LOSS_LOG_COSH, 0, 1, 2, 0.25f, 0 }, 2, 2,
+      { 0.5f, 1, 2, -1 }, { 0, 1, 1, 1 }, { 0.060057253479138727, 0.87939178892044567 } },
+    /* 0/1 labels become -1/1: the same as the next */
+    { "hinge 0/1 labels", { NN_LOSS_HINGE, 0, 1, 2, 0.25f, 0 }, 2, 2,
+      { 0.3f, -0.8f, 2, 0.5f }, { 1, 0, 0, 1 }, { 0.44999998807907104, 1.75 } },
+    { "hinge -1/1 labels", { NN_LOSS_HINGE, 0, 1, 2, 0.25f, 0 }, 2, 2,
+      { 0.3f, -0.8f, 2, 0.5f }, { 1, -1, -1, 1 }, { 0.44999998807907104, 1.75 } },
+    { "squared_hinge", { NN_LOSS_SQUARED_HINGE, 0, 1, 2, 0.25f, 0 }, 2, 2,
+      { 0.3f, -0.8f, 2, 0.5f }, { 1, 0, 0, 1 }, { 0.26499998927116408, 4.625 } },
+    { "categorical_hinge", { NN_LOSS_CATEGORICAL_HINGE, 0, 1, 2, 0.25f, 0 }, 2, 3,
+      { 0.2f, 0.7f, 0.1f, 0.5f, 0.25f, 0.25f }, { 0, 1, 0, 0, 0, 1 }, { 0.50000001490116119, 1.25 } },
+    /* negative: -1 when the directions agree */
+    { "cosine_similarity", { NN_LOSS_COSINE, 0, 1, 2, 0.25f, 0 }, 2, 3,
+      { 1, 2, 3, -1, 0.5f, 0 }, { 1, 2, 3, 1, 1, 1 }, { -1, 0.25819888974716115 } },
+    { "binary_focal", { NN_LOSS_BINARY_FOCAL, 0, 1, 2, 0.25f, 0 }, 2, 2,
+      { 0.8f, 0.3f, 0.1f, 0.6f }, { 1, 0, 0, 1 }, { 0.020513244715402824, 0.041392844453020168 } },
+    { "binary_focal from_logits", { NN_LOSS_BINARY_FOCAL, 1, 1, 2, 0.25f, 0 }, 2, 2,
+      { 2, -1, 0, 3 }, { 1, 0, 1, 1 }, { 0.012230810171853849, 0.086698039232241661 } },
+    { "binary_focal gamma 3 balanced alpha 0.5", { NN_LOSS_BINARY_FOCAL, 0, 1, 3, 0.5f, 1 }, 2, 2,
+      { 0.8f, 0.3f, 0.1f, 0.6f }, { 1, 0, 0, 1 }, { 0.0028538432665650643, 0.008199548013495227 } },
+    { "binary_focal gamma 3 balanced alpha 0.1", { NN_LOSS_BINARY_FOCAL, 0, 1, 3, 0.1f, 1 }, 2, 2,
+      { 0.8f, 0.3f, 0.1f, 0.6f }, { 1, 0, 0, 1 }, { 0.004422858690979108, 0.0016820538115084427 } },
+    { "categorical_focal", { NN_LOSS_CATEGORICAL_FOCAL, 0, 1, 2, 0.25f, 0 }, 2, 3,
+      { 0.2f, 0.7f, 0.1f, 1, 2, 1 }, { 0, 1, 0, 1, 0, 0 }, { 0.0080251868129099357, 0.19494764453248462 } },
+    { "categorical_focal from_logits", { NN_LOSS_CATEGORICAL_FOCAL, 1, 1, 2, 0.25f, 0 }, 2, 3,
+      { 1, 2, 3, 0, 0, 0 }, { 0, 0, 1, 0, 1, 0 }, { 0.011419449741971222, 0.12206803207423444 } },
+    { "categorical_focal gamma 1 alpha 0.5", { NN_LOSS_CATEGORICAL_FOCAL, 0, 1, 1, 0.5f, 0 }, 2, 3,
+      { 0.2f, 0.7f, 0.1f, 1, 2, 1 }, { 0, 1, 0, 1, 0, 0 }, { 0.05350124422355356, 0.5198603854199589 } },
+    /* y = 0: the eps floor makes it 1e9 (Keras's too) */
+    { "mape", { NN_LOSS_MAPE, 0, 1, 2, 0.25f, 0 }, 2, 2,
+      { 0.5f, 1, 2, -1 }, { 1, 2, 0, 1 }, { 50, 1000000100 } },
+    { "msle", { NN_LOSS_MSLE, 0, 1, 2, 0.25f, 0 }, 2, 2,
+      { 0.5f, 1, 2, -1 }, { 0, 1, 3, 1 }, { 0.082200936400078903, 0.28160692504946694 } },
 };
 #define NHAND ((int)(sizeof hand / sizeof hand[0]))
 
@@ -136,7 +183,7 @@ END_TEST
 START_TEST(test_loss_huber_default_delta)
 {
     /* delta 0 in a zeroed struct means Keras's default 1.0 */
-    nn_loss a = { NN_LOSS_HUBER, 0, 0.0f }, b = { NN_LOSS_HUBER, 0, 1.0f };
+    nn_loss a = { NN_LOSS_HUBER, 0, 0.0f, 0, 0, 0 }, b = { NN_LOSS_HUBER, 0, 1.0f, 0, 0, 0 };
     float out[3] = { 3, -0.5f, 0.2f }, y[3] = { 0, 0, 0 };
     ck_assert_double_eq_tol(nn_loss_forward(&a, out, y, NULL, 3, 1, NULL),
                             nn_loss_forward(&b, out, y, NULL, 3, 1, NULL),
@@ -149,8 +196,8 @@ END_TEST
 START_TEST(test_loss_stable_logits)
 {
     /* from_logits at +-1000 and 1e4: finite losses with the exact values */
-    nn_loss bce = { NN_LOSS_BCE, 1, 1 }, cce = { NN_LOSS_CCE, 1, 1 },
-            scce = { NN_LOSS_SCCE, 1, 1 };
+    nn_loss bce = { NN_LOSS_BCE, 1, 1, 0, 0, 0 }, cce = { NN_LOSS_CCE, 1, 1, 0, 0, 0 },
+            scce = { NN_LOSS_SCCE, 1, 1, 0, 0, 0 };
     float z[4] = { 1000, -1000, 1e4f, -1e4f }, yb[4] = { 0, 1, 1, 0 };
     float g[4];
     ck_assert_double_eq_tol(nn_loss_forward(&bce, z, yb, NULL, 1, 4, NULL),
@@ -178,7 +225,7 @@ END_TEST
 START_TEST(test_loss_clip_gradient)
 {
     /* where the clip is active the loss is flat: zero gradient, finite */
-    nn_loss bce = { NN_LOSS_BCE, 0, 1 }, cce = { NN_LOSS_CCE, 0, 1 };
+    nn_loss bce = { NN_LOSS_BCE, 0, 1, 0, 0, 0 }, cce = { NN_LOSS_CCE, 0, 1, 0, 0, 0 };
     float p[2] = { 1e-9f, 1.0f }, y[2] = { 1, 0 }, g[2] = { 9, 9 };
     nn_loss_backward(&bce, g, p, y, NULL, 1, 2);
     ck_assert_msg(g[0] == 0.0f && g[1] == 0.0f, "bce clipped gradient %g %g",
@@ -197,7 +244,7 @@ END_TEST
 START_TEST(test_loss_bad_label)
 {
     /* a sparse label outside [0, cols): NaN loss, zero gradient row */
-    nn_loss L = { NN_LOSS_SCCE, 0, 1 };
+    nn_loss L = { NN_LOSS_SCCE, 0, 1, 0, 0, 0 };
     float out[6] = { 0.2f, 0.3f, 0.5f, 0.1f, 0.1f, 0.8f }, y[2] = { 3, 2 };
     float ps[2], g[6];
     double l = nn_loss_forward(&L, out, y, NULL, 2, 3, ps);
@@ -222,12 +269,29 @@ static void make_batch(const nn_loss *L, nn_rng *r, float *out, float *y,
             float *o = &out[i * cols + j];
             switch (L->kind) {
             case NN_LOSS_BCE:
+            case NN_LOSS_BINARY_FOCAL:
                 *o = L->from_logits ? (float)nn_rng_range(r, -4, 4)
                                     : (float)nn_rng_range(r, 0.05, 0.95);
                 y[i * cols + j] = j % 3 == 2 ? 0.3f : (float)nn_rng_below(r, 2);
                 break;
+            case NN_LOSS_KLD:            /* probabilities, away from the clip */
+                *o = (float)nn_rng_range(r, 0.05, 0.95);
+                y[i * cols + j] = (float)nn_rng_range(r, 0.0, 1.0);
+                break;
+            case NN_LOSS_POISSON:        /* rates > 0, counts */
+            case NN_LOSS_MSLE:
+                *o = (float)nn_rng_range(r, 0.1, 3.0);
+                y[i * cols + j] = (float)nn_rng_below(r, 4);
+                break;
+            case NN_LOSS_HINGE:          /* 0/1 labels: made -1/1 */
+            case NN_LOSS_SQUARED_HINGE:
+                *o = (float)nn_rng_range(r, -2, 2);
+                y[i * cols + j] = (float)nn_rng_below(r, 2);
+                break;
             case NN_LOSS_CCE:
             case NN_LOSS_SCCE:
+            case NN_LOSS_CATEGORICAL_FOCAL:
+            case NN_LOSS_CATEGORICAL_HINGE:
                 *o = L->from_logits ? (float)nn_rng_range(r, -3, 3)
                                     : (float)nn_rng_range(r, 0.1, 1.0);
                 break;
@@ -237,7 +301,8 @@ static void make_batch(const nn_loss *L, nn_rng *r, float *out, float *y,
                 break;
             }
         }
-    if (L->kind == NN_LOSS_CCE)
+    if (L->kind == NN_LOSS_CCE || L->kind == NN_LOSS_CATEGORICAL_FOCAL ||
+        L->kind == NN_LOSS_CATEGORICAL_HINGE)
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++)
                 y[i * cols + j] = 0;
@@ -256,8 +321,12 @@ static void make_batch(const nn_loss *L, nn_rng *r, float *out, float *y,
 START_TEST(test_loss_backward_fd)
 {
     enum { R = 4, C = 3 };
-    nn_loss L = { (nn_loss_kind)(_i / 4), (_i / 2) % 2, 1.3f };
+    nn_loss L = { (nn_loss_kind)(_i / 4), (_i / 2) % 2, 1.3f, 2.0f, 0.25f, 0 };
     int weighted = _i % 2;
+    if (L.kind == NN_LOSS_BINARY_FOCAL)   /* class balancing, gamma 3 */
+        L.apply_class_balancing = weighted, L.gamma = weighted ? 3.0f : 2.0f;
+    if (L.kind == NN_LOSS_CATEGORICAL_FOCAL && weighted)
+        L.gamma = 1.5f, L.alpha = 0.6f;
     const float w[R] = { 1.5f, 0.2f, 1.0f, 3.0f };
     const float *wp = weighted ? w : NULL;
     float out[R * C], y[R * C], g[R * C], os[R * C];
@@ -290,7 +359,7 @@ START_TEST(test_loss_fusable)
     for (int k = 0; k < NN_LOSS_COUNT; k++)
         for (int fl = 0; fl < 2; fl++)
             for (int a = 0; a < NN_ACT_COUNT; a++) {
-                nn_loss L = { (nn_loss_kind)k, fl, 1 };
+                nn_loss L = { (nn_loss_kind)k, fl, 1, 0, 0, 0 };
                 int want = !fl && ((a == NN_ACT_SOFTMAX
                                     && (k == NN_LOSS_CCE || k == NN_LOSS_SCCE))
                                    || (a == NN_ACT_SIGMOID && k == NN_LOSS_BCE));
@@ -310,14 +379,14 @@ START_TEST(test_loss_fused_chain)
         { NN_LOSS_SCCE, NN_ACT_SOFTMAX },
     };
     enum { R = 5, C = 4 };
-    nn_loss L = { pair[_i / 2].k, 0, 1 };
+    nn_loss L = { pair[_i / 2].k, 0, 1, 0, 0, 0 };
     nn_act act = pair[_i / 2].a;
     const float w[R] = { 0.5f, 2, 1, 1.5f, 0.1f };
     const float *wp = _i % 2 ? w : NULL;
     float z[R * C], p[R * C], y[R * C], g[R * C], chain[R * C], fused[R * C];
     nn_rng r;
     nn_rng_seed(&r, 300 + (uint64_t)_i);
-    nn_loss logits = { L.kind, 1, 1 };
+    nn_loss logits = { L.kind, 1, 1, 0, 0, 0 };
     make_batch(&logits, &r, z, y, R, C);
     nn_act_forward(act, p, z, R, C);
     nn_loss_backward(&L, g, p, y, wp, R, C);
@@ -342,8 +411,8 @@ END_TEST
 START_TEST(test_loss_fused_hand)
 {
     /* w_i (p - y) / rows; bce also / cols; exact where p saturates */
-    nn_loss bce = { NN_LOSS_BCE, 0, 1 }, cce = { NN_LOSS_CCE, 0, 1 },
-            scce = { NN_LOSS_SCCE, 0, 1 };
+    nn_loss bce = { NN_LOSS_BCE, 0, 1, 0, 0, 0 }, cce = { NN_LOSS_CCE, 0, 1, 0, 0, 0 },
+            scce = { NN_LOSS_SCCE, 0, 1, 0, 0, 0 };
     float p[4] = { 1.0f, 0.25f, 0.0f, 0.5f }, y[4] = { 0, 1, 1, 1 };
     float w[2] = { 3, 1 }, dz[4];
     nn_loss_backward_fused(&bce, dz, p, y, w, 2, 2);

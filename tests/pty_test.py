@@ -281,8 +281,9 @@ def main():
         assert b"dense_1: Dense(1, activation=sigmoid)" in out, \
             "weights dense_<Tab> did not show dense_1"
         # search's LAYER.units, LAYER.activation keys: one per Dense layer,
-        # and the activation names after dense.activation=
-        s.send(b"search gr\tdense.un\t4 dense.act\tta\tepo\t1 cv=2 refit=false\r")
+        # and the activation names after dense.activation= ("ta" stops at
+        # tanh, which tanh_shrink begins with too: the space is typed)
+        s.send(b"search gr\tdense.un\t4 dense.act\tta\t epo\t1 cv=2 refit=false\r")
         out = s.expect(PROMPT, timeout=60)
         assert b"every fit: epochs=1 batch_size=32 dense.activation=tanh " \
                b"dense.units=4" in out, "the search line was not completed"
