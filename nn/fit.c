@@ -466,6 +466,9 @@ int nn_fit(nn_model *m, const nn_dataset *train, const nn_fit_opts *o,
     if (status == NN_OK)
         status = run_epochs(&f, o->initial_epoch >= 0 ? o->initial_epoch
                                                       : m->epochs_done, h, r, e);
+    /* use_ema: the moving average becomes the weights (Keras) */
+    if (status == NN_OK && res->epochs_run > 0)
+        status = nn_step_finalize(m, e);
     run_free(&f);
     return status;
 }

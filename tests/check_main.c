@@ -15,6 +15,7 @@ int main(void)
     srunner_add_suite(sr, suite_loss());
     srunner_add_suite(sr, suite_metrics());
     srunner_add_suite(sr, suite_optim());
+    srunner_add_suite(sr, suite_optim_opts());
     srunner_add_suite(sr, suite_model());
     srunner_add_suite(sr, suite_fit());
     srunner_add_suite(sr, suite_dataset());

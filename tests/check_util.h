@@ -14,6 +14,7 @@ Suite *suite_activation(void);
 Suite *suite_loss(void);
 Suite *suite_metrics(void);
 Suite *suite_optim(void);
+Suite *suite_optim_opts(void);
 Suite *suite_model(void);
 Suite *suite_fit(void);
 Suite *suite_dataset(void);
