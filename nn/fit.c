@@ -120,17 +120,32 @@ typedef struct meter {
     nn_metric_acc acc[NN_MAXOUT][NN_MAXMETRICS];
 } meter;
 
-static void meter_init(meter *t, const nn_model *m)
+static void meter_free(meter *t)
+{
+    for (int k = 0; k < t->nout; k++)
+        for (int j = 0; j < t->nmet; j++)
+            nn_metric_acc_free(&t->acc[k][j]);
+}
+
+/* NN_FAIL (t freed) when a metric's totals find no memory. */
+static int meter_init(meter *t, const nn_model *m, nn_err *e)
 {
     memset(t, 0, sizeof *t);
     t->nout = nn_model_outputs(m, t->outs);
     t->nmet = m->cc.nmetrics;
     for (int j = 0; j < t->nmet; j++) {
         t->shown[j] = m->cc.metrics[j];
-        for (int k = 0; k < t->nout; k++)
+        for (int k = 0; k < t->nout; k++) {
             if (nn_metric_resolve(m->cc.metrics[j], &m->cc.loss[k], &t->kind[k][j]) != 0)
                 t->kind[k][j] = m->cc.metrics[j];
+            if (nn_metric_acc_init(&t->acc[k][j], t->kind[k][j],
+                                   m->nodes[t->outs[k]].size, e) != NN_OK) {
+                meter_free(t);
+                return NN_FAIL;
+            }
+        }
     }
+    return NN_OK;
 }
 
 /* After a forward and nn_model_loss on rows samples: per_out[k] is output
@@ -177,21 +192,25 @@ static int eval_logs(nn_model *m, const nn_dataset *ds, int batch_size,
                      nn_logs *logs, const char *prefix, nn_err *e)
 {
     meter t;
-    meter_init(&t, m);
+    if (meter_init(&t, m, e) != NN_OK)
+        return NN_FAIL;
     if (batch_size < 256)
         batch_size = 256;   /* the same numbers, fewer calls */
     for (int s = 0; s < ds->n; s += batch_size) {
         int rows = ds->n - s < batch_size ? ds->n - s : batch_size;
         const float *x = ds->x + (size_t)s * ds->d;
         const float *y = ds->y + (size_t)s * ds->ycols;
-        if (nn_model_forward_data(m, x, ds->d, rows, 0, e) != NN_OK)
+        if (nn_model_forward_data(m, x, ds->d, rows, 0, e) != NN_OK) {
+            meter_free(&t);
             return NN_FAIL;
+        }
         const float *ys[NN_MAXOUT] = {y, y, y, y};
         double per[NN_MAXOUT];
         double loss = nn_model_loss(m, ys, NULL, per, 0);
         meter_add(&t, m, loss, per, y, NULL, rows);
     }
     meter_logs(&t, m, logs, prefix);
+    meter_free(&t);
     return NN_OK;
 }
 
@@ -415,12 +434,14 @@ static int run_epochs(fit_run *f, int first, nn_history *h, nn_rng *r,
         if (o->shuffle)
             nn_rng_shuffle(r, f->idx, f->n);
         meter t;
-        meter_init(&t, m);
+        if (meter_init(&t, m, e) != NN_OK)
+            return NN_FAIL;
         nn_logs logs;
         memset(&logs, 0, sizeof logs);
         int stop;
         int status = run_batches(f, ep, &t, &logs, &stop, e);
         meter_logs(&t, m, &logs, "");
+        meter_free(&t);
         if (status != NN_OK)
             return NN_FAIL;
         if (res->stop == NN_STOP_NAN || res->stop == NN_STOP_INTERRUPT ||

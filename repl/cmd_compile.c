@@ -3,6 +3,7 @@
  * model.compile). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "repl.h"
 #include "hints.h"
@@ -171,12 +172,14 @@ static int parse_metrics(repl_session *s, const repl_args *a, nn_compile_cfg *c)
     char *save = NULL;
     for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         nn_metric_kind mk;
-        if (nn_metric_parse(t, &mk) != 0)
-            return repl_error(s, "compile", "unknown metric '%s'%s%s; metrics: "
-                              "accuracy binary_accuracy categorical_accuracy "
-                              "sparse_categorical_accuracy mse mae rmse", t,
-                              *repl_suggest(t, nn_metric_names) ? "; " : "",
-                              repl_suggest(t, nn_metric_names));
+        if (nn_metric_parse(t, &mk) != 0) {
+            char *all = repl_join(nn_metric_names, " ");
+            repl_error(s, "compile", "unknown metric '%s'%s%s; metrics: %s", t,
+                       *repl_suggest(t, nn_metric_names) ? "; " : "",
+                       repl_suggest(t, nn_metric_names), all ? all : "");
+            free(all);
+            return -1;
+        }
         if (c->nmetrics == NN_MAXMETRICS)
             return repl_error(s, "compile", "at most %d metrics", NN_MAXMETRICS);
         c->metrics[c->nmetrics++] = mk;
@@ -382,7 +385,13 @@ const repl_cmd repl_cmds_compile[] = {
      "sparse_categorical_crossentropy (class numbers); from_logits=true when\n"
      "the last layer has no sigmoid/softmax.  Metrics: accuracy (chosen from\n"
      "the loss, as Keras does) binary_accuracy categorical_accuracy\n"
-     "sparse_categorical_accuracy mse mae rmse.  Compiling again resets the\n"
+     "sparse_categorical_accuracy mse mae rmse, and precision recall auc\n"
+     "f1_score top_k_categorical_accuracy sparse_top_k_categorical_accuracy\n"
+     "r2_score mape msle cosine_similarity binary_crossentropy\n"
+     "categorical_crossentropy sparse_categorical_crossentropy.  Like Keras's,\n"
+     "precision, recall, auc (ROC, 200 thresholds), f1_score (Keras's\n"
+     "F1Score(average=\"macro\")) and r2_score count over the whole epoch, not\n"
+     "a mean of batches; top_k uses k=5.  Compiling again resets the\n"
      "optimizer's state (momentum, Adam's moments), not the weights.\n"
      "A model of several outputs (see outputs) takes one loss for all or one\n"
      "per output (loss=mse,mse) and loss_weights=0.9,0.1: the loss trained\n"

@@ -106,10 +106,7 @@ static void keras_compile(nn_buf *b, const nn_model *m)
             for (int k = 0; k < c->nmetrics; k++) {
                 if (k)
                     nn_buf_printf(b, ", ");
-                if (c->metrics[k] == NN_MET_RMSE)
-                    nn_buf_printf(b, "keras.metrics.RootMeanSquaredError(name=\"rmse\")");
-                else
-                    nn_buf_printf(b, "\"%s\"", nn_metric_names[c->metrics[k]]);
+                repl_keras_metric(b, c->metrics[k], &c->loss[o]);
             }
             if (nout > 1)
                 nn_buf_printf(b, "]");

@@ -26,5 +26,9 @@ void repl_keras_kwarg(nn_buf *b, const char *name, double v, int style);
 /* keras.optimizers.Adam(learning_rate=0.001, ...): Keras's defaults left
  * out (keras_names.c). */
 void repl_keras_optimizer(nn_buf *b, const nn_opt_cfg *c);
+/* One metric as Keras names it, "precision" or
+ * keras.metrics.F1Score(average="macro", ...), for an output with loss L
+ * (keras_names.c). */
+void repl_keras_metric(nn_buf *b, nn_metric_kind k, const nn_loss *L);
 
 #endif

@@ -100,3 +100,56 @@ void repl_keras_optimizer(nn_buf *b, const nn_opt_cfg *c)
     nn_buf_printf(b, ")");
 }
 
+
+/* One metric of compile's metrics=[...] as Keras writes it: the string
+ * where Keras's string means what nnlab computes (its key in the logs is
+ * the string), else the class with the arguments that make it so, named
+ * as nnlab's key. */
+void repl_keras_metric(nn_buf *b, nn_metric_kind k, const nn_loss *L)
+{
+    int logits = L && L->from_logits;
+    const char *name = nn_metric_names[k];
+    switch (k) {
+    case NN_MET_RMSE:
+        nn_buf_printf(b, "keras.metrics.RootMeanSquaredError(name=\"rmse\")");
+        return;
+    case NN_MET_PRECISION:
+    case NN_MET_RECALL:
+        if (logits) {
+            nn_buf_printf(b, "keras.metrics.%s(thresholds=0.0, name=\"%s\")",
+                          k == NN_MET_PRECISION ? "Precision" : "Recall", name);
+            return;
+        }
+        break;
+    case NN_MET_AUC:
+        if (logits) {
+            nn_buf_printf(b, "keras.metrics.AUC(from_logits=True, name=\"auc\")");
+            return;
+        }
+        break;
+    case NN_MET_F1_SCORE:
+        /* Keras's "f1_score" is F1Score(average=None), one value per class */
+        if (L && L->kind == NN_LOSS_BCE)
+            nn_buf_printf(b, "keras.metrics.F1Score(average=\"macro\", threshold=%s, "
+                             "name=\"f1_score\")", logits ? "0.0" : "0.5");
+        else
+            nn_buf_printf(b, "keras.metrics.F1Score(average=\"macro\", name=\"f1_score\")");
+        return;
+    case NN_MET_BCE:
+    case NN_MET_CCE:
+    case NN_MET_SCCE:
+        if (logits) {
+            static const char *const cls[] = {
+                "BinaryCrossentropy", "CategoricalCrossentropy",
+                "SparseCategoricalCrossentropy"
+            };
+            nn_buf_printf(b, "keras.metrics.%s(from_logits=True, name=\"%s\")",
+                          cls[k - NN_MET_BCE], name);
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    nn_buf_printf(b, "\"%s\"", name);
+}

@@ -14,6 +14,7 @@ int main(void)
     srunner_add_suite(sr, suite_activation());
     srunner_add_suite(sr, suite_loss());
     srunner_add_suite(sr, suite_metrics());
+    srunner_add_suite(sr, suite_metrics_conf());
     srunner_add_suite(sr, suite_optim());
     srunner_add_suite(sr, suite_optim_opts());
     srunner_add_suite(sr, suite_model());

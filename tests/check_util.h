@@ -13,6 +13,7 @@ Suite *suite_init(void);
 Suite *suite_activation(void);
 Suite *suite_loss(void);
 Suite *suite_metrics(void);
+Suite *suite_metrics_conf(void);
 Suite *suite_optim(void);
 Suite *suite_optim_opts(void);
 Suite *suite_model(void);
