@@ -76,6 +76,26 @@ int nn_metric_resolve(nn_metric_kind k, const nn_loss *L, nn_metric_kind *out)
     }
 }
 
+/* The losses that are metrics too (Keras's metrics.BinaryCrossentropy,
+ * ...): m_i is the loss's l_i.  A loss added to loss.c becomes a metric
+ * with a row here, its name in nn_metric_names and its kind in the enum
+ * (and keras_names.c's class name for from_logits). */
+static const struct { nn_metric_kind m; nn_loss_kind l; } loss_metrics[] = {
+    { NN_MET_BCE, NN_LOSS_BCE },
+    { NN_MET_CCE, NN_LOSS_CCE },
+    { NN_MET_SCCE, NN_LOSS_SCCE },
+};
+
+int nn_metric_loss(nn_metric_kind k, nn_loss_kind *out)
+{
+    for (size_t i = 0; i < sizeof loss_metrics / sizeof loss_metrics[0]; i++)
+        if (loss_metrics[i].m == k) {
+            *out = loss_metrics[i].l;
+            return 0;
+        }
+    return -1;
+}
+
 int nn_metric_check(nn_metric_kind k, const nn_loss *L, nn_err *e)
 {
     int sparse = L && L->kind == NN_LOSS_SCCE;
@@ -159,21 +179,17 @@ static double sample_more(nn_metric_kind k, const nn_loss *L, const float *o,
         /* keras.ops.normalize: x min(1 / ||x||, 1 / eps) */
         return s * fmin(1.0 / sqrt(yy), 1.0 / eps) * fmin(1.0 / sqrt(pp), 1.0 / eps);
     }
-    case NN_MET_BCE:
-    case NN_MET_CCE:
-    case NN_MET_SCCE: {
-        nn_loss M = { k == NN_MET_BCE ? NN_LOSS_BCE : k == NN_MET_CCE ? NN_LOSS_CCE
-                                                                     : NN_LOSS_SCCE,
-                      L ? L->from_logits : 0, 1.0f };
-        float l = 0.0f;
-        const float *y = t;
-        if (k == NN_MET_CCE && sparse)
+    default: {
+        nn_loss_kind lk;
+        if (nn_metric_loss(k, &lk) != 0)
+            return 0.0;
+        nn_loss M = { lk, L ? L->from_logits : 0, L ? L->delta : 1.0f };
+        if (lk == NN_LOSS_CCE && sparse)
             M.kind = NN_LOSS_SCCE;   /* -sum_j y_j ln p_j of the one-hot row */
-        nn_loss_forward(&M, o, y, NULL, 1, cols, &l);
+        float l = 0.0f;
+        nn_loss_forward(&M, o, t, NULL, 1, cols, &l);
         return l;
     }
-    default:
-        return 0.0;
     }
 }
 

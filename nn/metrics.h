@@ -59,6 +59,9 @@ int nn_metric_resolve(nn_metric_kind k, const nn_loss *L, nn_metric_kind *out);
  * metrics need integer labels (sparse_categorical_crossentropy).  NN_OK,
  * or NN_FAIL with e saying why. */
 int nn_metric_check(nn_metric_kind k, const nn_loss *L, nn_err *e);
+/* The loss a loss-as-metric computes (NN_MET_BCE -> NN_LOSS_BCE, ...):
+ * 0, or -1 when k is not one. */
+int nn_metric_loss(nn_metric_kind k, nn_loss_kind *out);
 
 #define NN_AUC_THRESHOLDS 200    /* Keras's AUC(num_thresholds=200) */
 #define NN_TOP_K 5               /* Keras's TopKCategoricalAccuracy(k=5) */
