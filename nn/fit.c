@@ -120,17 +120,32 @@ typedef struct meter {
     nn_metric_acc acc[NN_MAXOUT][NN_MAXMETRICS];
 } meter;
 
-static void meter_init(meter *t, const nn_model *m)
+static void meter_free(meter *t)
+{
+    for (int k = 0; k < t->nout; k++)
+        for (int j = 0; j < t->nmet; j++)
+            nn_metric_acc_free(&t->acc[k][j]);
+}
+
+/* NN_FAIL (t freed) when a metric's totals find no memory. */
+static int meter_init(meter *t, const nn_model *m, nn_err *e)
 {
     memset(t, 0, sizeof *t);
     t->nout = nn_model_outputs(m, t->outs);
     t->nmet = m->cc.nmetrics;
     for (int j = 0; j < t->nmet; j++) {
         t->shown[j] = m->cc.metrics[j];
-        for (int k = 0; k < t->nout; k++)
+        for (int k = 0; k < t->nout; k++) {
             if (nn_metric_resolve(m->cc.metrics[j], &m->cc.loss[k], &t->kind[k][j]) != 0)
                 t->kind[k][j] = m->cc.metrics[j];
+            if (nn_metric_acc_init(&t->acc[k][j], t->kind[k][j],
+                                   m->nodes[t->outs[k]].size, e) != NN_OK) {
+                meter_free(t);
+                return NN_FAIL;
+            }
+        }
     }
+    return NN_OK;
 }
 
 /* After a forward and nn_model_loss on rows samples: per_out[k] is output
@@ -177,7 +192,8 @@ static int eval_logs(nn_model *m, const nn_dataset *ds, int batch_size,
                      nn_logs *logs, const char *prefix, nn_err *e)
 {
     meter t;
-    meter_init(&t, m);
+    if (meter_init(&t, m, e) != NN_OK)
+        return NN_FAIL;
     if (batch_size < 256)
         batch_size = 256;   /* the same numbers, fewer calls */
     if (batch_size > ds->n)
@@ -185,14 +201,17 @@ static int eval_logs(nn_model *m, const nn_dataset *ds, int batch_size,
     /* a byte set is decoded a batch at a time into buf */
     float *buf = ds->x8 ? nn_calloc((size_t)batch_size * (size_t)ds->d,
                                     sizeof(float), e) : NULL;
-    if (ds->x8 && !buf)
+    if (ds->x8 && !buf) {
+        meter_free(&t);
         return NN_FAIL;
+    }
     for (int s = 0; s < ds->n; s += batch_size) {
         int rows = ds->n - s < batch_size ? ds->n - s : batch_size;
         const float *x = nn_dataset_rows(ds, s, rows, buf);
         const float *y = ds->y + (size_t)s * ds->ycols;
         if (nn_model_forward_data(m, x, ds->d, rows, 0, e) != NN_OK) {
             free(buf);
+            meter_free(&t);
             return NN_FAIL;
         }
         const float *ys[NN_MAXOUT] = {y, y, y, y};
@@ -202,6 +221,7 @@ static int eval_logs(nn_model *m, const nn_dataset *ds, int batch_size,
     }
     free(buf);
     meter_logs(&t, m, logs, prefix);
+    meter_free(&t);
     return NN_OK;
 }
 
@@ -448,12 +468,14 @@ static int run_epochs(fit_run *f, int first, nn_history *h, nn_rng *r,
         if (o->shuffle)
             nn_rng_shuffle(r, f->idx, f->n);
         meter t;
-        meter_init(&t, m);
+        if (meter_init(&t, m, e) != NN_OK)
+            return NN_FAIL;
         nn_logs logs;
         memset(&logs, 0, sizeof logs);
         int stop;
         int status = run_batches(f, ep, &t, &logs, &stop, e);
         meter_logs(&t, m, &logs, "");
+        meter_free(&t);
         if (status != NN_OK)
             return NN_FAIL;
         if (res->stop == NN_STOP_NAN || res->stop == NN_STOP_INTERRUPT ||
@@ -499,6 +521,9 @@ int nn_fit(nn_model *m, const nn_dataset *train, const nn_fit_opts *o,
     if (status == NN_OK)
         status = run_epochs(&f, o->initial_epoch >= 0 ? o->initial_epoch
                                                       : m->epochs_done, h, r, e);
+    /* use_ema: the moving average becomes the weights (Keras) */
+    if (status == NN_OK && res->epochs_run > 0)
+        status = nn_step_finalize(m, e);
     run_free(&f);
     return status;
 }

@@ -12,8 +12,7 @@
 
 int nn_model_can_fold_sgd(const nn_model *m)
 {
-    if (!m->compiled || m->opt.cfg.kind != NN_OPT_SGD ||
-        m->opt.cfg.momentum != 0.0 || m->opt.n != m->nparams)
+    if (!m->compiled || !nn_opt_plain_sgd(&m->opt.cfg) || m->opt.n != m->nparams)
         return 0;
     for (int i = 0; i < m->n; i++)
         if (m->nodes[i].kind == NN_NODE_DENSE && m->nodes[i].shared != i)

@@ -123,6 +123,27 @@ static void r_optcfg(reader *r, nn_opt_cfg *c)
     c->beta_2 = r_f64(r);
     c->epsilon = r_f64(r);
     c->initial_accumulator_value = r_f64(r);
+    if (r->version < 3) {
+        /* the settings version 3 added, at their defaults */
+        nn_opt_cfg d;
+        nn_opt_defaults(&d, NN_OPT_SGD);
+        c->learning_rate_power = d.learning_rate_power;
+        c->ema_momentum = d.ema_momentum;
+        return;
+    }
+    c->amsgrad = (int)r_u32(r);
+    c->learning_rate_power = r_f64(r);
+    c->l1_regularization_strength = r_f64(r);
+    c->l2_regularization_strength = r_f64(r);
+    c->l2_shrinkage_regularization_strength = r_f64(r);
+    c->beta = r_f64(r);
+    c->weight_decay = r_f64(r);
+    c->clipnorm = r_f64(r);
+    c->clipvalue = r_f64(r);
+    c->global_clipnorm = r_f64(r);
+    c->use_ema = (int)r_u32(r);
+    c->ema_momentum = r_f64(r);
+    c->ema_overwrite_frequency = (int)r_u32(r);
 }
 
 static int optcfg_ok(const nn_opt_cfg *c, nn_err *e)
@@ -512,13 +533,19 @@ static int parse_compiled(reader *r, nn_model *m, nn_err *e)
     uint64_t on = r_u64(r), t = r_u64(r);
     double u_prod = r_f64(r);
     uint32_t has_m = r_u32(r), has_v = r_u32(r);
+    uint32_t has_vh = r->version >= 3 ? r_u32(r) : 0;
+    uint32_t has_ema = r->version >= 3 ? r_u32(r) : 0;
     if (r->bad)
         return NN_FAIL;   /* truncated: r->bad */
     if (optcfg_ok(&cur, e) != NN_OK)
         return NN_FAIL;
     if (cur.kind != cc.opt.kind || on != m->nparams || t > (uint64_t)LONG_MAX ||
         !(u_prod > 0.0 && u_prod <= 1.0) || has_m != (m->opt.m != NULL) ||
-        has_v != (m->opt.v != NULL))
+        has_v != (m->opt.v != NULL) || has_vh != (m->opt.vh != NULL) ||
+        has_ema != (m->opt.ema != NULL) || cur.amsgrad != cc.opt.amsgrad ||
+        cur.use_ema != cc.opt.use_ema ||
+        (cur.clipnorm > 0 || cur.clipvalue > 0 || cur.global_clipnorm > 0) !=
+        (m->opt.gclip != NULL))
         return nn_fail(e, "the optimizer state does not fit the model");
     m->opt.cfg = cur;
     m->opt.t = (long)t;
@@ -527,6 +554,10 @@ static int parse_compiled(reader *r, nn_model *m, nn_err *e)
         r_floats(r, m->opt.m, m->nparams);
     if (has_v)
         r_floats(r, m->opt.v, m->nparams);
+    if (has_vh)
+        r_floats(r, m->opt.vh, m->nparams);
+    if (has_ema)
+        r_floats(r, m->opt.ema, m->nparams);
     if (r->bad)
         return NN_FAIL;   /* truncated: r->bad */
     return NN_OK;

@@ -685,6 +685,8 @@ int nn_model_compile(nn_model *m, const nn_compile_cfg *c, nn_err *e)
                                   "or sparse_categorical_crossentropy); use "
                                   "mae, mse or rmse with %s",
                                nn_loss_names[L->kind]);
+            if (nn_metric_check(mk, L, e) != NN_OK)
+                return NN_FAIL;
         }
     }
     nn_opt fresh = {0};

@@ -17,6 +17,33 @@
  *            m += (g - m)(1 - b1);  v += (g^2 - v)(1 - b2)
  *            mhat = u_t1 m / (1 - P_t1) + (1 - u_t) g / (1 - P_t)
  *            vhat = v / (1 - b2^t);  w -= lr mhat / (sqrt(vhat) + eps)
+ *   adamw    adam's rule, weight_decay 0.004 (keras/src/optimizers/adamw.py)
+ *   adamax   lr 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7
+ *            m += (g - m)(1 - b1);  u = max(b2 u, |g|)
+ *            w -= lr m / ((1 - b1^t)(u + eps))
+ *   adadelta lr 0.001, rho 0.95, epsilon 1e-7
+ *            a = rho a + (1 - rho) g^2
+ *            d = -sqrt(D + eps) g / sqrt(a + eps)
+ *            D = rho D + (1 - rho) d^2;  w += lr d
+ *   ftrl     lr 0.001, learning_rate_power p = -0.5,
+ *            initial_accumulator_value 0.1, l1 = l2 = l2_shrinkage = beta = 0
+ *            l2' = l2 + beta / (2 lr);  g' = g + 2 l2_shrinkage w
+ *            n' = n + g^2;  z += g' - (n'^-p - n^-p) / lr * w
+ *            q = n'^-p / lr + 2 l2';  w = (clip(z, -l1, l1) - z) / q;  n = n'
+ *   lion     lr 0.001, beta_1 0.9, beta_2 0.99
+ *            w -= lr sign(b1 m + (1 - b1) g);  m = b2 m + (1 - b2) g
+ *
+ * The options every optimizer takes (Keras 3's base Optimizer), in
+ * Keras's order within a step:
+ *   clipnorm c    each weight tensor's gradient g *= c / max(||g||, c)
+ *   global_clipnorm c   all of them by c / max(||all g||, c)
+ *   clipvalue c   g = clip(g, -c, c)   (one of the three at most)
+ *   weight_decay d   w -= w d lr, before the rule (decoupled)
+ *   amsgrad (adam, adamw)   vh = max(vh, v), vh in the denominator
+ *   use_ema, ema_momentum mu (0.99), ema_overwrite_frequency f (0: none)
+ *            after the rule: ema = w at step 1, else mu ema + (1 - mu) w;
+ *            every f steps w = ema; nn_opt_finalize puts ema in w (fit's
+ *            end, Keras's finalize_variable_values)
  *
  * The state (m, v) lives in one allocation beside the parameters, n floats
  * each.  The learning rate in cfg.learning_rate may be changed between
@@ -33,14 +60,22 @@ typedef enum nn_opt_kind {
     NN_OPT_ADAM,
     NN_OPT_ADAGRAD,
     NN_OPT_NADAM,
+    NN_OPT_ADAMW,
+    NN_OPT_ADAMAX,
+    NN_OPT_ADADELTA,
+    NN_OPT_FTRL,
+    NN_OPT_LION,
     NN_OPT_COUNT
 } nn_opt_kind;
 
-/* "sgd", "rmsprop", "adam", "adagrad", "nadam"; NULL-terminated. */
+/* "sgd", "rmsprop", "adam", "adagrad", "nadam", "adamw", "adamax",
+ * "adadelta", "ftrl", "lion"; NULL-terminated. */
 extern const char *const nn_opt_names[];
 /* The settings each optimizer takes, space-separated, by kind:
  * "learning_rate momentum nesterov" for sgd, ... */
 extern const char *const nn_opt_settings[NN_OPT_COUNT];
+/* The settings all of them take (Keras's base Optimizer). */
+extern const char nn_opt_common_settings[];
 
 typedef struct nn_opt_cfg {
     nn_opt_kind kind;
@@ -50,7 +85,17 @@ typedef struct nn_opt_cfg {
     double rho;               /* rmsprop */
     double beta_1, beta_2;    /* adam, nadam */
     double epsilon;           /* rmsprop, adam, adagrad, nadam */
-    double initial_accumulator_value;  /* adagrad */
+    double initial_accumulator_value;  /* adagrad, ftrl */
+    int amsgrad;              /* adam, adamw */
+    double learning_rate_power;        /* ftrl */
+    double l1_regularization_strength, l2_regularization_strength;
+    double l2_shrinkage_regularization_strength, beta;   /* ftrl */
+    /* every optimizer (0: off, Keras's None) */
+    double weight_decay;      /* adamw's default 0.004 */
+    double clipnorm, clipvalue, global_clipnorm;
+    int use_ema;
+    double ema_momentum;      /* 0.99 */
+    int ema_overwrite_frequency;
 } nn_opt_cfg;
 
 /* Keras's defaults for kind. */
@@ -66,6 +111,9 @@ typedef struct nn_opt {
     double u_prod;   /* nadam: product of u_s so far (1 at start) */
     float *m;        /* first moment / momentum / accumulator, n (or NULL) */
     float *v;        /* second moment, n (or NULL) */
+    float *vh;       /* amsgrad: the largest v so far, n (or NULL) */
+    float *ema;      /* use_ema: the moving average of w, n (or NULL) */
+    float *gclip;    /* clipping: the clipped gradient (scratch, not state) */
 } nn_opt;
 
 /* Allocates the state for n parameters (zeroed; adagrad's accumulator set
@@ -87,7 +135,7 @@ void nn_opt_step(nn_opt *o, float *w, const float *g,
 void nn_opt_sgd_kernel(float *wo, const float *w, const float *g, float lr,
                        size_t n);
 
-/* Floats in o's state block (m and v, one allocation): 0, n or 2n. */
+/* Floats in o's state block (m, v, vh, ema; one allocation): 0 to 4n. */
 size_t nn_opt_state_floats(const nn_opt *o);
 
 /* The same step out of place, for a transactional update (fit keeps the
@@ -111,5 +159,22 @@ int nn_opt_step_to(nn_opt *o, float *w_out, const float *w, const float *g,
  * nn_opt_step_to.  The block may come from malloc; o frees whichever
  * block it holds. */
 void nn_opt_swap_state(nn_opt *o, float **state);
+
+/* The first float of o's state block (m, else v, else vh, else ema), or
+ * NULL. */
+float *nn_opt_state(const nn_opt *o);
+
+/* Whether c is plain SGD: no momentum and none of the common options
+ * (what may be folded into backward, fold.c). */
+int nn_opt_plain_sgd(const nn_opt_cfg *c);
+/* Whether c clips each tensor apart (clipnorm): the step then needs one
+ * range per weight tensor, not ranges merged where contiguous. */
+int nn_opt_per_tensor(const nn_opt_cfg *c);
+
+/* use_ema: the moving average into w over the ranges (Keras's
+ * finalize_variable_values at the end of fit); nothing without use_ema
+ * or before the first step. */
+void nn_opt_finalize(const nn_opt *o, float *w, const size_t *off,
+                     const size_t *len, int nranges);
 
 #endif

@@ -280,7 +280,7 @@ static void w_floats(writer *w, const float *a, size_t n)
     }
 }
 
-static void w_optcfg(writer *w, const nn_opt_cfg *c)
+static void w_optcfg(writer *w, const nn_opt_cfg *c, uint32_t version)
 {
     w_u32(w, (uint32_t)c->kind);
     w_f64(w, c->learning_rate);
@@ -291,21 +291,53 @@ static void w_optcfg(writer *w, const nn_opt_cfg *c)
     w_f64(w, c->beta_2);
     w_f64(w, c->epsilon);
     w_f64(w, c->initial_accumulator_value);
+    if (version < 3)
+        return;
+    w_u32(w, (uint32_t)c->amsgrad);
+    w_f64(w, c->learning_rate_power);
+    w_f64(w, c->l1_regularization_strength);
+    w_f64(w, c->l2_regularization_strength);
+    w_f64(w, c->l2_shrinkage_regularization_strength);
+    w_f64(w, c->beta);
+    w_f64(w, c->weight_decay);
+    w_f64(w, c->clipnorm);
+    w_f64(w, c->clipvalue);
+    w_f64(w, c->global_clipnorm);
+    w_u32(w, (uint32_t)c->use_ema);
+    w_f64(w, c->ema_momentum);
+    w_u32(w, (uint32_t)c->ema_overwrite_frequency);
+}
+
+/* Whether c needs version 3: an optimizer or an option older nnlab does
+ * not know. */
+static int optcfg_new(const nn_opt_cfg *c)
+{
+    return c->kind >= NN_OPT_ADAMW || c->amsgrad || c->weight_decay != 0.0 ||
+           c->clipnorm != 0.0 || c->clipvalue != 0.0 || c->global_clipnorm != 0.0 ||
+           c->use_ema || c->ema_momentum != 0.99 || c->ema_overwrite_frequency ||
+           c->learning_rate_power != -0.5;
 }
 
 /* The whole file but the trailer; length is the file's length. */
 /* 1 unless an input reads some columns of the data (see save.h). */
 static uint32_t file_version(const nn_model *m)
 {
-    if (m->compiled)
-        for (int k = 0; k < NN_MAXOUT; k++)
-            if (nn_loss_is_focal(m->cc.loss[k].kind))
-                return 3;
+    /* 3: a focal loss or an initializer with arguments (their settings);
+     * the optimizers and options after nadam, the metrics after rmse */
     for (int i = 0; i < m->n; i++) {
         const nn_dense_cfg *c = &m->nodes[i].dense;
         if (m->nodes[i].kind == NN_NODE_DENSE &&
             (!nn_init_args_are_default(c->kernel_initializer, &c->kernel_args) ||
              !nn_init_args_are_default(c->bias_initializer, &c->bias_args)))
+            return 3;
+    }
+    if (m->compiled) {
+        int nw = optcfg_new(&m->cc.opt) || optcfg_new(&m->opt.cfg);
+        for (int k = 0; k < m->cc.nmetrics; k++)
+            nw |= m->cc.metrics[k] > NN_MET_RMSE;
+        for (int k = 0; k < NN_MAXOUT; k++)
+            nw |= nn_loss_is_focal(m->cc.loss[k].kind);
+        if (nw)
             return 3;
     }
     for (int i = 0; i < m->n; i++)
@@ -399,19 +431,27 @@ static void write_model(writer *w, const nn_model *m, const nn_history *h,
         w_u32(w, (uint32_t)cc->nmetrics);
         for (int k = 0; k < NN_MAXMETRICS; k++)
             w_u32(w, (uint32_t)cc->metrics[k]);
-        w_optcfg(w, &cc->opt);
+        w_optcfg(w, &cc->opt, version);
 
         const nn_opt *o = &m->opt;
-        w_optcfg(w, &o->cfg);
+        w_optcfg(w, &o->cfg, version);
         w_u64(w, o->n);
         w_u64(w, (uint64_t)o->t);
         w_f64(w, o->u_prod);
         w_u32(w, o->m != NULL);
         w_u32(w, o->v != NULL);
+        if (version >= 3) {
+            w_u32(w, o->vh != NULL);
+            w_u32(w, o->ema != NULL);
+        }
         if (o->m)
             w_floats(w, o->m, o->n);
         if (o->v)
             w_floats(w, o->v, o->n);
+        if (o->vh)
+            w_floats(w, o->vh, o->n);
+        if (o->ema)
+            w_floats(w, o->ema, o->n);
     }
 
     int nkeys = h ? h->nkeys : 0, nep = h ? h->nepochs : 0;

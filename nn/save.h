@@ -32,19 +32,26 @@
  *            apply_class_balancing (the focal losses); f64 loss_weights[4]; u32 nmetrics, u32 metrics[8];
  *            the optimizer's settings as compiled (optcfg)
  *   state    when compiled: the optimizer's current settings (optcfg),
- *            u64 n, i64 t, f64 u_prod, u32 has_m, u32 has_v, then m and
- *            v (n f32 each, when present)
+ *            u64 n, i64 t, f64 u_prod, u32 has_m, u32 has_v, in version
+ *            3 u32 has_vh, u32 has_ema, then m, v, vh, ema (n f32 each,
+ *            when present)
  *   history  u32 nkeys, keys[64] each, u32 nepochs, per epoch i32 epoch,
  *            f64 lr, f64 value per key
  *   trailer  u32 CRC-32 (zlib's) of every byte before it
  *   optcfg = u32 kind, f64 learning_rate, momentum, u32 nesterov, f64 rho,
- *            beta_1, beta_2, epsilon, initial_accumulator_value
+ *            beta_1, beta_2, epsilon, initial_accumulator_value, and in
+ *            version 3 u32 amsgrad, f64 learning_rate_power,
+ *            l1_regularization_strength, l2_regularization_strength,
+ *            l2_shrinkage_regularization_strength, beta, weight_decay,
+ *            clipnorm, clipvalue, global_clipnorm, u32 use_ema, f64
+ *            ema_momentum, u32 ema_overwrite_frequency
  * The header and the trailer keep their place in every later version.
  * A model whose inputs all read all columns is written as version 1, which
  * older nnlab reads; version 2 only adds col_from to each node; version 3
- * (written when a focal loss is compiled or an initializer has arguments
- * other than Keras's defaults) adds the focal settings and the
- * initializers' arguments. */
+ * (written for a focal loss, an initializer with arguments other than
+ * Keras's defaults, an optimizer after nadam, a common optimizer option,
+ * amsgrad, or a metric after rmse) adds the focal settings, the
+ * initializers' arguments, and the optcfg and state fields above. */
 #ifndef NN_SAVE_H
 #define NN_SAVE_H
 

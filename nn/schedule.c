@@ -6,16 +6,19 @@
 
 int nn_monitor_maximize(const char *monitor)
 {
-    /* Keras 3: metrics carry a direction (accuracies "up"); the losses and
-     * the error metrics (mse, mae, rmse) go down.  Decided by the key's
+    /* Keras 3: metrics carry a direction (accuracies, precision, recall,
+     * auc, f1_score, r2_score, cosine_similarity "up"); the losses and the
+     * error metrics (mse, mae, rmse, mape, msle, the cross-entropies) go
+     * down.  Decided by the key's
      * end, since a model of several outputs logs "<output>_loss" and
      * "<output>_<metric>" and an output's name may hold anything ("acc"
      * anywhere, as ReduceLROnPlateau looks, would maximize acc_head_loss). */
     size_t n = strlen(monitor);
-    static const char *const up[] = {"accuracy", "acc"};
+    static const char *const up[] = {"accuracy", "acc", "precision", "recall", "auc",
+                                     "f1_score", "r2_score", "cosine_similarity"};
     if (n >= 4 && strcmp(monitor + n - 4, "loss") == 0)
         return 0;
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < (int)(sizeof up / sizeof up[0]); i++) {
         size_t l = strlen(up[i]);
         if (n >= l && strcmp(monitor + n - l, up[i]) == 0)
             return 1;

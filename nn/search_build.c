@@ -57,20 +57,22 @@ static unsigned takers(nn_hp_kind k)
 {
     const unsigned sgd = 1u << NN_OPT_SGD, rms = 1u << NN_OPT_RMSPROP,
                    adam = 1u << NN_OPT_ADAM, ada = 1u << NN_OPT_ADAGRAD,
-                   nadam = 1u << NN_OPT_NADAM;
+                   nadam = 1u << NN_OPT_NADAM, adamw = 1u << NN_OPT_ADAMW,
+                   adamax = 1u << NN_OPT_ADAMAX, delta = 1u << NN_OPT_ADADELTA,
+                   ftrl = 1u << NN_OPT_FTRL, lion = 1u << NN_OPT_LION;
     switch (k) {
     case NN_HP_MOMENTUM:
     case NN_HP_NESTEROV:
         return sgd;
     case NN_HP_RHO:
-        return rms;
+        return rms | delta;
     case NN_HP_BETA_1:
     case NN_HP_BETA_2:
-        return adam | nadam;
+        return adam | nadam | adamw | adamax | lion;
     case NN_HP_EPSILON:
-        return rms | adam | ada | nadam;
+        return rms | adam | ada | nadam | adamw | adamax | delta;
     case NN_HP_INITIAL_ACCUMULATOR_VALUE:
-        return ada;
+        return ada | ftrl;
     default:
         return ~0u;
     }

@@ -10,15 +10,23 @@
 #include "step.h"
 
 /* Trainable parameter ranges, merged where contiguous, in increasing
- * order (off, len: room for m->n). */
+ * order (off, len: room for 2 m->n).  When the optimizer clips each
+ * tensor apart (clipnorm), one range per kernel and per bias instead. */
 static int trainable_ranges(const nn_model *m, size_t *off, size_t *len)
 {
-    int n = 0;
+    int n = 0, apart = nn_opt_per_tensor(&m->opt.cfg);
     for (int i = 0; i < m->n; i++) {
         const nn_node *nd = &m->nodes[i];
         size_t p = nn_node_params(m, i);
         if (!p || !nd->dense.trainable)
             continue;
+        if (apart) {
+            size_t kw = (size_t)nd->fan_in * nd->dense.units;
+            off[n] = nd->w_off, len[n++] = kw;
+            if (p > kw)
+                off[n] = nd->b_off, len[n++] = p - kw;
+            continue;
+        }
         if (n > 0 && off[n - 1] + len[n - 1] == nd->w_off)
             len[n - 1] += p;
         else {
@@ -34,11 +42,11 @@ static int trainable_ranges(const nn_model *m, size_t *off, size_t *len)
 static int opt_step(nn_model *m, nn_err *e)
 {
     size_t off_s[64], len_s[64], *off = off_s, *len = len_s;
-    if (m->n > 64) {
-        off = nn_calloc(2 * (size_t)m->n, sizeof *off, e);
+    if (2 * m->n > 64) {
+        off = nn_calloc(4 * (size_t)m->n, sizeof *off, e);
         if (!off)
             return NN_FAIL;
-        len = off + m->n;
+        len = off + 2 * (size_t)m->n;
     }
     int n = trainable_ranges(m, off, len);
     nn_opt_step(&m->opt, m->params, m->grads, off, len, n);
@@ -63,10 +71,10 @@ int nn_stepper_init(nn_stepper *s, const nn_model *m, int undo, int fold,
                     nn_err *e)
 {
     memset(s, 0, sizeof *s);
-    s->off = nn_calloc(2 * (size_t)m->n, sizeof *s->off, e);
+    s->off = nn_calloc(4 * (size_t)m->n, sizeof *s->off, e);
     if (!s->off)
         return NN_FAIL;
-    s->len = s->off + m->n;
+    s->len = s->off + 2 * (size_t)m->n;
     s->nroom = m->n;
     if (undo) {
         nn_tx *tx = &s->tx;
@@ -136,14 +144,14 @@ static void tx_commit(nn_tx *tx, nn_model *m, int new_state)
     if (new_state)
         nn_opt_swap_state(&m->opt, &tx->state);
     tx->undo.w = m->params;
-    tx->undo.state = m->opt.m ? m->opt.m : m->opt.v;
+    tx->undo.state = nn_opt_state(&m->opt);
 }
 
 int nn_stepper_undo(nn_stepper *s, nn_model *m)
 {
     nn_tx *tx = &s->tx;
     if (!tx->undo.w || m->params != tx->undo.w ||
-        (m->opt.m ? m->opt.m : m->opt.v) != tx->undo.state)
+        nn_opt_state(&m->opt) != tx->undo.state)
         return 0;
     float *w = m->params;
     m->params = tx->w;
@@ -213,6 +221,23 @@ int nn_step_batch(nn_model *m, nn_stepper *s, int fold, const float *x,
         return -1;
     m->grads_step = m->steps;       /* the step these gradients made */
     return 0;
+}
+
+int nn_step_finalize(nn_model *m, nn_err *e)
+{
+    size_t off_s[64], len_s[64], *off = off_s, *len = len_s;
+    if (!m->opt.ema || m->opt.n != m->nparams)
+        return NN_OK;
+    if (2 * m->n > 64) {
+        off = nn_calloc(4 * (size_t)m->n, sizeof *off, e);
+        if (!off)
+            return NN_FAIL;
+        len = off + 2 * (size_t)m->n;
+    }
+    nn_opt_finalize(&m->opt, m->params, off, len, trainable_ranges(m, off, len));
+    if (off != off_s)
+        free(off);
+    return NN_OK;
 }
 
 int nn_train_batch(nn_model *m, const float *x, int d, const float *y,

@@ -57,6 +57,10 @@ int nn_step_batch(nn_model *m, nn_stepper *s, int fold, const float *x,
                   int d, const float *y, const float *w, int rows,
                   double *loss, double *per, nn_err *e);
 
+/* use_ema: the optimizer's moving average into the trainable weights
+ * (Keras's finalize_variable_values, at the end of fit). */
+int nn_step_finalize(nn_model *m, nn_err *e);
+
 /* A compiled model with the optimizer state sized for its parameters
  * (recompiles when a layer was added since). */
 int nn_step_ready(nn_model *m, nn_err *e);

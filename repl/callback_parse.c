@@ -41,14 +41,17 @@ static int parse_monitor(repl_session *s, const repl_args *a, cb *c)
     if (!m)
         return 0;
     if (nn_lookup(cb_possible_keys(), m) < 0 && !cb_output_key(s->model, m, 0)) {
-        const char *hint = repl_suggest(m, cb_possible_keys());
+        const char *hint = "";
         static char pre[NN_KEYMAX + 32];
+        /* a key it begins first: Keras 2's "val_acc" is Keras 3's
+         * "val_accuracy" (not the nearer "val_auc") */
         for (int i = 0; !*hint && cb_possible_keys()[i]; i++)
             if (strncmp(cb_possible_keys()[i], m, strlen(m)) == 0) {
-                /* Keras 2's "acc" is Keras 3's "accuracy" */
                 snprintf(pre, sizeof pre, "did you mean %s?", cb_possible_keys()[i]);
                 hint = pre;
             }
+        if (!*hint)
+            hint = repl_suggest(m, cb_possible_keys());
         return repl_error(s, "callback", "monitor=%s is never logged by fit%s%s; "
                           "monitor loss, val_loss, a metric (accuracy, mae, ...) "
                           "or val_ of one", m, *hint ? "; " : "", hint);

@@ -113,6 +113,43 @@ static int parse_loss_settings(repl_session *s, const repl_args *a,
     return 0;
 }
 
+/* The settings only some optimizers take (Ftrl's, amsgrad) and the
+ * common ones (every optimizer's, Keras's base Optimizer) into o.  0 or
+ * -1. */
+static int parse_opt_more(repl_session *s, const repl_args *a, nn_opt_cfg *o)
+{
+    long freq = o->ema_overwrite_frequency;
+    if (repl_opt_bool_or(s, a, "amsgrad", o->amsgrad, &o->amsgrad) < 0 ||
+        repl_opt_num_or(s, a, "learning_rate_power", o->learning_rate_power,
+                        &o->learning_rate_power) < 0 ||
+        repl_opt_num_or(s, a, "l1_regularization_strength", o->l1_regularization_strength,
+                        &o->l1_regularization_strength) < 0 ||
+        repl_opt_num_or(s, a, "l2_regularization_strength", o->l2_regularization_strength,
+                        &o->l2_regularization_strength) < 0 ||
+        repl_opt_num_or(s, a, "l2_shrinkage_regularization_strength",
+                        o->l2_shrinkage_regularization_strength,
+                        &o->l2_shrinkage_regularization_strength) < 0 ||
+        repl_opt_num_or(s, a, "beta", o->beta, &o->beta) < 0 ||
+        repl_opt_num_or(s, a, "weight_decay", o->weight_decay, &o->weight_decay) < 0 ||
+        repl_opt_num_or(s, a, "clipnorm", o->clipnorm, &o->clipnorm) < 0 ||
+        repl_opt_num_or(s, a, "clipvalue", o->clipvalue, &o->clipvalue) < 0 ||
+        repl_opt_num_or(s, a, "global_clipnorm", o->global_clipnorm,
+                        &o->global_clipnorm) < 0 ||
+        repl_opt_bool_or(s, a, "use_ema", o->use_ema, &o->use_ema) < 0 ||
+        repl_opt_num_or(s, a, "ema_momentum", o->ema_momentum, &o->ema_momentum) < 0 ||
+        repl_opt_int_or(s, a, "ema_overwrite_frequency", freq, &freq) < 0)
+        return -1;
+    o->ema_overwrite_frequency = (int)freq;
+    if ((repl_arg_str(a, "ema_momentum") || repl_arg_str(a, "ema_overwrite_frequency")) &&
+        !o->use_ema)
+        return repl_error(s, "compile", "ema_momentum= and ema_overwrite_frequency= "
+                          "do nothing without use_ema=true");
+    nn_err e;
+    if (nn_opt_check(o, &e) != NN_OK)
+        return repl_error(s, "compile", "%s", e.msg);
+    return 0;
+}
+
 /* The settings of optimizer opt (Keras's defaults for the others) into
  * o; a setting that belongs to another optimizer is an error.  0 or -1. */
 static int parse_opt_settings(repl_session *s, const repl_args *a, int opt,
@@ -126,7 +163,8 @@ static int parse_opt_settings(repl_session *s, const repl_args *a, int opt,
         for (int j = 0; j < NN_OPT_COUNT && !any; j++)
             any = repl_word_in(nn_opt_settings[j], k->name);
         if (any && repl_arg_str(a, k->name) &&
-            !repl_word_in(nn_opt_settings[opt], k->name))
+            !repl_word_in(nn_opt_settings[opt], k->name) &&
+            !repl_word_in(nn_opt_common_settings, k->name))
             return repl_error(s, "compile", "%s is not a setting of %s; it takes: %s",
                               k->name, nn_opt_names[opt], nn_opt_settings[opt]);
     }
@@ -143,7 +181,7 @@ static int parse_opt_settings(repl_session *s, const repl_args *a, int opt,
     if (o->learning_rate > 1e3)
         return repl_error(s, "compile", "learning_rate must be at most 1000 (got %g)",
                           o->learning_rate);
-    return 0;
+    return parse_opt_more(s, a, o);
 }
 
 /* metrics=NAME,... into c.  0 or -1. */
@@ -157,17 +195,42 @@ static int parse_metrics(repl_session *s, const repl_args *a, nn_compile_cfg *c)
     char *save = NULL;
     for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         nn_metric_kind mk;
-        if (nn_metric_parse(t, &mk) != 0)
-            return repl_error(s, "compile", "unknown metric '%s'%s%s; metrics: "
-                              "accuracy binary_accuracy categorical_accuracy "
-                              "sparse_categorical_accuracy mse mae rmse", t,
-                              *repl_suggest(t, nn_metric_names) ? "; " : "",
-                              repl_suggest(t, nn_metric_names));
+        if (nn_metric_parse(t, &mk) != 0) {
+            char *all = repl_join(nn_metric_names, " ");
+            repl_error(s, "compile", "unknown metric '%s'%s%s; metrics: %s", t,
+                       *repl_suggest(t, nn_metric_names) ? "; " : "",
+                       repl_suggest(t, nn_metric_names), all ? all : "");
+            free(all);
+            return -1;
+        }
         if (c->nmetrics == NN_MAXMETRICS)
             return repl_error(s, "compile", "at most %d metrics", NN_MAXMETRICS);
         c->metrics[c->nmetrics++] = mk;
     }
     return 0;
+}
+
+/* ", amsgrad, weight_decay=0.004, ..." : the settings past the first
+ * ones that differ from off (adamw's weight_decay always). */
+static void print_opt_more(const nn_opt_cfg *o)
+{
+    if (o->amsgrad)
+        printf(", amsgrad");
+    if (o->kind == NN_OPT_FTRL)
+        printf(", learning_rate_power=%g, l1=%g, l2=%g", o->learning_rate_power,
+               o->l1_regularization_strength, o->l2_regularization_strength);
+    if (o->weight_decay != 0 || o->kind == NN_OPT_ADAMW)
+        printf(", weight_decay=%g", o->weight_decay);
+    if (o->clipnorm > 0)
+        printf(", clipnorm=%g", o->clipnorm);
+    if (o->clipvalue > 0)
+        printf(", clipvalue=%g", o->clipvalue);
+    if (o->global_clipnorm > 0)
+        printf(", global_clipnorm=%g", o->global_clipnorm);
+    if (o->use_ema)
+        printf(", use_ema, ema_momentum=%g", o->ema_momentum);
+    if (o->ema_overwrite_frequency)
+        printf(", ema_overwrite_frequency=%d", o->ema_overwrite_frequency);
 }
 
 /* "compiled: loss=... optimizer=sgd(learning_rate=0.01) metrics=..." */
@@ -198,13 +261,20 @@ static void print_compiled(const nn_compile_cfg *c, const nn_loss_kind *lks, int
     case NN_OPT_RMSPROP:
         printf(", rho=%g", c->opt.rho);
         break;
+    case NN_OPT_ADADELTA:
+        printf(", rho=%g", c->opt.rho);
+        break;
     case NN_OPT_ADAM:
     case NN_OPT_NADAM:
+    case NN_OPT_ADAMW:
+    case NN_OPT_ADAMAX:
+    case NN_OPT_LION:
         printf(", beta_1=%g, beta_2=%g", c->opt.beta_1, c->opt.beta_2);
         break;
     default:
         break;
     }
+    print_opt_more(&c->opt);
     printf(")");
     for (int j = 0; j < c->nmetrics; j++)
         printf("%s%s", j ? "," : " metrics=", nn_metric_names[c->metrics[j]]);
@@ -280,6 +350,39 @@ static const repl_opt compile_opts[] = {
     {.name = "initial_accumulator_value", .type = REPL_T_NUM, .min = 0, .max = 1e6,
      .shown = "X",
      .help = "Adagrad's starting sum of squared gradients"},
+    {.name = "amsgrad", .type = REPL_T_BOOL, .shown = "BOOL", .def = "false",
+     .help = "Adam, AdamW: divide by the largest second moment so far"},
+    {.name = "learning_rate_power", .type = REPL_T_NUM, .min = -10, .max = 0,
+     .shown = "X", .def = "-0.5",
+     .help = "Ftrl: how fast the per-weight step shrinks"},
+    {.name = "l1_regularization_strength", .type = REPL_T_NUM, .min = 0, .max = 1e6,
+     .shown = "X", .def = "0",
+     .help = "Ftrl: L1 penalty (sets small weights to 0)"},
+    {.name = "l2_regularization_strength", .type = REPL_T_NUM, .min = 0, .max = 1e6,
+     .shown = "X", .def = "0",
+     .help = "Ftrl: L2 penalty"},
+    {.name = "l2_shrinkage_regularization_strength", .type = REPL_T_NUM, .min = 0,
+     .max = 1e6, .shown = "X", .def = "0",
+     .help = "Ftrl: L2 penalty on the gradient (shrinkage)"},
+    {.name = "beta", .type = REPL_T_NUM, .min = 0, .max = 1e6, .shown = "X",
+     .def = "0",
+     .help = "Ftrl: adds beta / (2 learning_rate) to the L2 penalty"},
+    {.name = "weight_decay", .type = REPL_T_NUM, .min = 0, .max = 1e3, .shown = "X",
+     .help = "every optimizer: w -= w * weight_decay * lr each step (adamw 0.004)"},
+    {.name = "clipnorm", .type = REPL_T_POS, .shown = "X",
+     .help = "every optimizer: each weight tensor's gradient norm at most X"},
+    {.name = "clipvalue", .type = REPL_T_POS, .shown = "X",
+     .help = "every optimizer: each gradient entry clipped to [-X, X]"},
+    {.name = "global_clipnorm", .type = REPL_T_POS, .shown = "X",
+     .help = "every optimizer: the norm of all gradients together at most X"},
+    {.name = "use_ema", .type = REPL_T_BOOL, .shown = "BOOL", .def = "false",
+     .help = "every optimizer: keep a moving average of the weights, put in at fit's end"},
+    {.name = "ema_momentum", .type = REPL_T_NUM, .min = 0, .max = 1, .shown = "X",
+     .def = "0.99",
+     .help = "use_ema: weight of the old average in each step's average"},
+    {.name = "ema_overwrite_frequency", .type = REPL_T_INT, .min = 1, .max = 1000000000,
+     .shown = "N",
+     .help = "use_ema: put the average into the weights every N steps"},
     {.name = "metrics", .type = REPL_T_LIST, .values = nn_metric_names,
      .shown = "NAME,...",
      .help = "what fit and evaluate report besides the loss"},
@@ -310,7 +413,14 @@ const repl_cmd repl_cmds_compile[] = {
      "settings) and what it reports besides (metrics).  Defaults as Keras:\n"
      "optimizer=rmsprop; sgd learning_rate=0.01 momentum=0; rmsprop 0.001\n"
      "rho=0.9; adam and nadam 0.001 beta_1=0.9 beta_2=0.999; adagrad 0.001\n"
-     "initial_accumulator_value=0.1; epsilon=1e-7.\n"
+     "initial_accumulator_value=0.1; epsilon=1e-7; adamw as adam with\n"
+     "weight_decay=0.004; adamax 0.001 beta_1=0.9 beta_2=0.999; adadelta\n"
+     "0.001 rho=0.95; ftrl 0.001 learning_rate_power=-0.5\n"
+     "initial_accumulator_value=0.1; lion 0.001 beta_1=0.9 beta_2=0.99.\n"
+     "Every optimizer takes Keras's weight_decay (w -= w*wd*lr before the\n"
+     "step), one of clipnorm (per weight tensor) / global_clipnorm /\n"
+     "clipvalue, and use_ema (ema_momentum=0.99, ema_overwrite_frequency=N:\n"
+     "the average replaces the weights every N steps and at fit's end).\n"
      "Losses (Keras 3's; also mean_squared_error, mean_absolute_error, kld,\n"
      "mape, msle): {{loss}}.\n"
      "categorical_crossentropy takes one-hot labels,\n"
@@ -320,7 +430,13 @@ const repl_cmd repl_cmds_compile[] = {
      "cosine_similarity is negative (-1: same direction).  from_logits=true\n"
      "when the last layer has no sigmoid/softmax.  Metrics: accuracy (chosen from\n"
      "the loss, as Keras does) binary_accuracy categorical_accuracy\n"
-     "sparse_categorical_accuracy mse mae rmse.  Compiling again resets the\n"
+     "sparse_categorical_accuracy mse mae rmse, and precision recall auc\n"
+     "f1_score top_k_categorical_accuracy sparse_top_k_categorical_accuracy\n"
+     "r2_score mape msle cosine_similarity binary_crossentropy\n"
+     "categorical_crossentropy sparse_categorical_crossentropy.  Like Keras's,\n"
+     "precision, recall, auc (ROC, 200 thresholds), f1_score (Keras's\n"
+     "F1Score(average=\"macro\")) and r2_score count over the whole epoch, not\n"
+     "a mean of batches; top_k uses k=5.  Compiling again resets the\n"
      "optimizer's state (momentum, Adam's moments), not the weights.\n"
      "A model of several outputs (see outputs) takes one loss for all or one\n"
      "per output (loss=mse,mse) and loss_weights=0.9,0.1: the loss trained\n"

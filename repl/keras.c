@@ -23,54 +23,12 @@ static const char *sep(const nn_buf *b)
     return b->len && b->s[b->len - 1] == '(' ? "" : ", ";
 }
 
-/* ", name=V" (or "name=V" right after the "("), V in the given style. */
-static void kwarg(nn_buf *b, const char *name, double v, int style)
+/* ", name=V" (or "name=V" right after the "("), V in the given style
+ * (keras.h). */
+void repl_keras_kwarg(nn_buf *b, const char *name, double v, int style)
 {
     char f[48];
     nn_buf_printf(b, "%s%s=%s", sep(b), name, repl_py_float(f, sizeof f, v, style));
-}
-
-static const char *const opt_class[NN_OPT_COUNT] = {
-    "SGD", "RMSprop", "Adam", "Adagrad", "Nadam"
-};
-
-/* keras.optimizers.Adam(learning_rate=0.001, ...): Keras's defaults left
- * out, the learning rate always shown. */
-static void keras_optimizer(nn_buf *b, const nn_opt_cfg *c)
-{
-    const int g = REPL_PY_SHORT;
-    nn_opt_cfg d;
-    nn_opt_defaults(&d, c->kind);
-    nn_buf_printf(b, "keras.optimizers.%s(", opt_class[c->kind]);
-    kwarg(b, "learning_rate", c->learning_rate, g);
-    switch (c->kind) {
-    case NN_OPT_SGD:
-        if (c->momentum != 0)
-            kwarg(b, "momentum", c->momentum, g);
-        if (c->nesterov)
-            nn_buf_printf(b, ", nesterov=True");
-        break;
-    case NN_OPT_RMSPROP:
-        if (c->rho != d.rho)
-            kwarg(b, "rho", c->rho, g);
-        break;
-    case NN_OPT_ADAM:
-    case NN_OPT_NADAM:
-        if (c->beta_1 != d.beta_1)
-            kwarg(b, "beta_1", c->beta_1, g);
-        if (c->beta_2 != d.beta_2)
-            kwarg(b, "beta_2", c->beta_2, g);
-        break;
-    case NN_OPT_ADAGRAD:
-        if (c->initial_accumulator_value != d.initial_accumulator_value)
-            kwarg(b, "initial_accumulator_value", c->initial_accumulator_value, g);
-        break;
-    default:
-        break;
-    }
-    if (c->kind != NN_OPT_SGD && c->epsilon != d.epsilon)
-        kwarg(b, "epsilon", c->epsilon, g);
-    nn_buf_printf(b, ")");
 }
 
 static void keras_loss(nn_buf *b, const nn_loss *L)
@@ -153,7 +111,7 @@ static void keras_compile(nn_buf *b, const nn_model *m)
         nn_buf_printf(b, "]");
     }
     nn_buf_printf(b, ",\n%soptimizer=", ind);
-    keras_optimizer(b, &c->opt);
+    repl_keras_optimizer(b, &c->opt);
     if (c->nmetrics > 0) {
         /* Keras 3 wants a list per output when there are several */
         nn_buf_printf(b, ",\n%smetrics=[", ind);
@@ -162,10 +120,7 @@ static void keras_compile(nn_buf *b, const nn_model *m)
             for (int k = 0; k < c->nmetrics; k++) {
                 if (k)
                     nn_buf_printf(b, ", ");
-                if (c->metrics[k] == NN_MET_RMSE)
-                    nn_buf_printf(b, "keras.metrics.RootMeanSquaredError(name=\"rmse\")");
-                else
-                    nn_buf_printf(b, "\"%s\"", nn_metric_names[c->metrics[k]]);
+                repl_keras_metric(b, c->metrics[k], &c->loss[o]);
             }
             if (nout > 1)
                 nn_buf_printf(b, "]");
@@ -427,13 +382,13 @@ static void keras_earlystopping(nn_buf *b, const cb *c)
     if (strcmp(c->monitor, "val_loss"))
         nn_buf_printf(b, "%smonitor=\"%s\"", sep(b), c->monitor);
     if (c->min_delta)
-        kwarg(b, "min_delta", c->min_delta, REPL_PY_REPR);
+        repl_keras_kwarg(b, "min_delta", c->min_delta, REPL_PY_REPR);
     if (c->patience)
         nn_buf_printf(b, "%spatience=%d", sep(b), c->patience);
     if (c->mode)
         nn_buf_printf(b, "%smode=\"%s\"", sep(b), cb_mode_names[c->mode]);
     if (c->has_baseline)
-        kwarg(b, "baseline", c->baseline, REPL_PY_REPR);
+        repl_keras_kwarg(b, "baseline", c->baseline, REPL_PY_REPR);
     if (c->restore)
         nn_buf_printf(b, "%srestore_best_weights=True", sep(b));
     if (c->start_from_epoch)
@@ -472,15 +427,15 @@ static void keras_reduce_lr(nn_buf *b, const cb *c)
     if (strcmp(c->monitor, "val_loss"))
         nn_buf_printf(b, "%smonitor=\"%s\"", sep(b), c->monitor);
     if (c->factor != 0.1)
-        kwarg(b, "factor", c->factor, REPL_PY_REPR);
+        repl_keras_kwarg(b, "factor", c->factor, REPL_PY_REPR);
     if (c->patience != 10)
         nn_buf_printf(b, "%spatience=%d", sep(b), c->patience);
     if (c->min_delta != 1e-4)
-        kwarg(b, "min_delta", c->min_delta, REPL_PY_REPR);
+        repl_keras_kwarg(b, "min_delta", c->min_delta, REPL_PY_REPR);
     if (c->cooldown)
         nn_buf_printf(b, "%scooldown=%d", sep(b), c->cooldown);
     if (c->min_lr)
-        kwarg(b, "min_lr", c->min_lr, REPL_PY_REPR);
+        repl_keras_kwarg(b, "min_lr", c->min_lr, REPL_PY_REPR);
     if (c->mode)
         nn_buf_printf(b, "%smode=\"%s\"", sep(b), cb_mode_names[c->mode]);
     if (c->verbose)
@@ -499,9 +454,9 @@ static void keras_schedule(nn_buf *b, const repl_session *s, const cb *c)
                      "logs: model.optimizer.learning_rate.assign(");
     if (c->sched == SCHED_EXP) {
         nn_buf_printf(b, "keras.optimizers.schedules.ExponentialDecay(");
-        kwarg(b, "initial_learning_rate", lr0, REPL_PY_REPR);
-        kwarg(b, "decay_steps", c->decay_steps, REPL_PY_REPR);
-        kwarg(b, "decay_rate", c->decay_rate, REPL_PY_REPR);
+        repl_keras_kwarg(b, "initial_learning_rate", lr0, REPL_PY_REPR);
+        repl_keras_kwarg(b, "decay_steps", c->decay_steps, REPL_PY_REPR);
+        repl_keras_kwarg(b, "decay_rate", c->decay_rate, REPL_PY_REPR);
         nn_buf_printf(b, "%s)(model.optimizer.iterations)))",
                       c->staircase ? ", staircase=True" : "");
     } else if (c->sched == SCHED_PIECEWISE) {

@@ -27,4 +27,15 @@ void repl_keras_model_py(nn_buf *b, const nn_model *m, int check, int rows);
  * e.g. "(X_train[:, 0:5], X_train[:, 2:8])"; returns buf. */
 const char *repl_keras_x(char *buf, size_t len, const nn_model *m, const char *x);
 
+/* ", name=V" after the last argument (or "name=V" right after "("), V
+ * in a repl_py_float style (keras.c). */
+void repl_keras_kwarg(nn_buf *b, const char *name, double v, int style);
+/* keras.optimizers.Adam(learning_rate=0.001, ...): Keras's defaults left
+ * out (keras_names.c). */
+void repl_keras_optimizer(nn_buf *b, const nn_opt_cfg *c);
+/* One metric as Keras names it, "precision" or
+ * keras.metrics.F1Score(average="macro", ...), for an output with loss L
+ * (keras_names.c). */
+void repl_keras_metric(nn_buf *b, nn_metric_kind k, const nn_loss *L);
+
 #endif

@@ -15,7 +15,9 @@ int main(void)
     srunner_add_suite(sr, suite_activation());
     srunner_add_suite(sr, suite_loss());
     srunner_add_suite(sr, suite_metrics());
+    srunner_add_suite(sr, suite_metrics_conf());
     srunner_add_suite(sr, suite_optim());
+    srunner_add_suite(sr, suite_optim_opts());
     srunner_add_suite(sr, suite_model());
     srunner_add_suite(sr, suite_merge());
     srunner_add_suite(sr, suite_fit());

@@ -24,7 +24,7 @@ START_TEST(test_metric_names)
         ck_assert_msg(nn_metric_parse(alias[i].name, &k) == 0 && k == alias[i].k,
                       "%s parses to %d, want %d", alias[i].name, k, alias[i].k);
     }
-    const char *bad[] = { "Accuracy", "", "loss", "precision" };
+    const char *bad[] = { "Accuracy", "", "loss", "top_k", "f1" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         nn_metric_kind k = NN_MET_MAE;
         ck_assert_msg(nn_metric_parse(bad[i], &k) == -1 && k == NN_MET_MAE,
@@ -122,7 +122,7 @@ START_TEST(test_metric_hand)
 {
     const met_case *c = &cases[_i];
     const float w[3] = { 1, 2, 5 };
-    nn_metric_acc acc = { 0, 0 }, accw = { 0, 0 };
+    nn_metric_acc acc = { 0 }, accw = { 0 };
     nn_metric_update(c->k, &c->L, &acc, c->out, c->y, NULL, 3, c->cols);
     nn_metric_update(c->k, &c->L, &accw, c->out, c->y, w, 3, c->cols);
     double v = nn_metric_value(c->k, &acc), vw = nn_metric_value(c->k, &accw);
@@ -143,7 +143,7 @@ START_TEST(test_metric_running)
     nn_loss L = { NN_LOSS_SCCE, 0, 1 };
     float o1[4] = { 0.9f, 0.1f, 0.8f, 0.2f }, y1[2] = { 0, 1 };
     float o2[6] = { 0.3f, 0.7f, 0.6f, 0.4f, 0.1f, 0.9f }, y2[3] = { 1, 0, 1 };
-    nn_metric_acc acc = { 0, 0 };
+    nn_metric_acc acc = { 0 };
     nn_metric_update(NN_MET_ACCURACY, &L, &acc, o1, y1, NULL, 2, 2);
     ck_assert_double_eq_tol(nn_metric_value(NN_MET_ACCURACY, &acc), 0.5, 1e-12);
     nn_metric_update(NN_MET_ACCURACY, &L, &acc, o2, y2, NULL, 3, 2);
@@ -152,7 +152,7 @@ START_TEST(test_metric_running)
                   nn_metric_value(NN_MET_ACCURACY, &acc));
     /* weighted: w = (3, 1) on batch 1 -> (3 + 3) / (4 + 3) */
     float w1[2] = { 3, 1 };
-    nn_metric_acc accw = { 0, 0 };
+    nn_metric_acc accw = { 0 };
     nn_metric_update(NN_MET_SPARSE_CATEGORICAL_ACCURACY, &L, &accw, o1, y1,
                      w1, 2, 2);
     ck_assert_double_eq_tol(nn_metric_value(NN_MET_SPARSE_CATEGORICAL_ACCURACY,
@@ -170,7 +170,7 @@ START_TEST(test_metric_rmse_total)
      * not the mean of the batch roots (sqrt 5 + 2) / 2 = 2.1180 */
     nn_loss L = { NN_LOSS_MSE, 0, 1 };
     float o1[2] = { 1, 3 }, y1[2] = { 0, 0 }, o2[1] = { -1 }, y2[1] = { 1 };
-    nn_metric_acc acc = { 0, 0 }, mse = { 0, 0 };
+    nn_metric_acc acc = { 0 }, mse = { 0 };
     nn_metric_update(NN_MET_RMSE, &L, &acc, o1, y1, NULL, 2, 1);
     ck_assert_double_eq_tol(nn_metric_value(NN_MET_RMSE, &acc), sqrt(5), 1e-12);
     nn_metric_update(NN_MET_RMSE, &L, &acc, o2, y2, NULL, 1, 1);
@@ -187,7 +187,7 @@ START_TEST(test_metric_empty)
 {
     /* nothing seen: 0 (Keras's divide_no_nan); accuracy of a regression
      * loss is not counted */
-    nn_metric_acc acc = { 0, 0 };
+    nn_metric_acc acc = { 0 };
     for (int k = 0; k < NN_MET_COUNT; k++)
         ck_assert_msg(nn_metric_value((nn_metric_kind)k, &acc) == 0.0,
                       "%s of nothing is not 0", nn_metric_names[k]);

@@ -31,9 +31,70 @@ static void ref_init(ref_state *s, const nn_opt_cfg *c)
 {
     memset(s, 0, sizeof *s);
     s->u_prod = 1.0;
-    if (c->kind == NN_OPT_ADAGRAD)
+    if (c->kind == NN_OPT_ADAGRAD || c->kind == NN_OPT_FTRL)
         for (int i = 0; i < NP; i++)
             s->m[i] = c->initial_accumulator_value;
+}
+
+/* The rules after nadam, Keras 3's update_step in double. */
+static void ref_new(ref_state *s, const nn_opt_cfg *c, double lr, double *w,
+                    const double *g, int i, double t)
+{
+    switch (c->kind) {
+    case NN_OPT_ADAMW: {
+        /* adamw.py: Adam's update_step; the decay w -= w wd lr before it
+         * is in ref_step */
+        s->m[i] = s->m[i] + (g[i] - s->m[i]) * (1 - c->beta_1);
+        s->v[i] = s->v[i] + (g[i] * g[i] - s->v[i]) * (1 - c->beta_2);
+        double alpha = lr * sqrt(1 - pow(c->beta_2, t)) / (1 - pow(c->beta_1, t));
+        w[i] = w[i] - alpha * s->m[i] / (sqrt(s->v[i]) + c->epsilon);
+        break;
+    }
+    case NN_OPT_ADAMAX:
+        /* adamax.py: m += (g - m)(1 - b1); u = max(b2 u, |g|);
+         * w -= lr m / ((1 - b1^t)(u + eps)) */
+        s->m[i] = s->m[i] + (g[i] - s->m[i]) * (1 - c->beta_1);
+        s->v[i] = fmax(c->beta_2 * s->v[i], fabs(g[i]));
+        w[i] = w[i] - lr * s->m[i] / ((1 - pow(c->beta_1, t)) * (s->v[i] + c->epsilon));
+        break;
+    case NN_OPT_ADADELTA: {
+        /* adadelta.py: a = rho a + (1 - rho) g^2;
+         * d = -sqrt(D + eps) g / sqrt(a + eps); D = rho D + (1 - rho) d^2;
+         * w += lr d */
+        double rho = c->rho, eps = c->epsilon;
+        s->m[i] = rho * s->m[i] + (1 - rho) * g[i] * g[i];
+        double d = -sqrt(s->v[i] + eps) * g[i] / sqrt(s->m[i] + eps);
+        s->v[i] = rho * s->v[i] + (1 - rho) * d * d;
+        w[i] = w[i] + lr * d;
+        break;
+    }
+    case NN_OPT_FTRL: {
+        /* ftrl.py: l2' = l2 + beta / (2 lr); g' = g + 2 l2s w;
+         * n' = n + g^2; z += g' - (n'^-p - n^-p) / lr w;
+         * q = n'^-p / lr + 2 l2'; w = (clip(z, -l1, l1) - z) / q */
+        double p = c->learning_rate_power;
+        double l2 = c->l2_regularization_strength + c->beta / (2 * lr);
+        double gg = g[i] + 2 * c->l2_shrinkage_regularization_strength * w[i];
+        double na = s->m[i] + g[i] * g[i];
+        s->v[i] += gg - (pow(na, -p) - pow(s->m[i], -p)) / lr * w[i];
+        double q = pow(na, -p) / lr + 2 * l2;
+        double l1 = c->l1_regularization_strength;
+        double z = s->v[i], zc = z < -l1 ? -l1 : z > l1 ? l1 : z;
+        w[i] = (zc - z) / q;
+        s->m[i] = na;
+        break;
+    }
+    case NN_OPT_LION: {
+        /* lion.py: w -= lr sign(b1 m + (1 - b1) g);
+         * m = b2 m + (1 - b2) g */
+        double u = c->beta_1 * s->m[i] + (1 - c->beta_1) * g[i];
+        w[i] = w[i] - lr * (u > 0 ? 1 : u < 0 ? -1 : 0);
+        s->m[i] = c->beta_2 * s->m[i] + (1 - c->beta_2) * g[i];
+        break;
+    }
+    default:
+        ck_abort_msg("bad kind %d", (int)c->kind);
+    }
 }
 
 static void ref_step(ref_state *s, const nn_opt_cfg *c, double lr, double *w,
@@ -42,6 +103,9 @@ static void ref_step(ref_state *s, const nn_opt_cfg *c, double lr, double *w,
     s->t++;
     double t = (double)s->t;
     for (int i = 0; i < NP; i++) {
+        /* base_optimizer.py _apply_weight_decay, before the rule */
+        if (c->weight_decay != 0)
+            w[i] = w[i] - w[i] * c->weight_decay * lr;
         switch (c->kind) {
         case NN_OPT_SGD:
             if (c->momentum == 0.0) {
@@ -85,7 +149,7 @@ static void ref_step(ref_state *s, const nn_opt_cfg *c, double lr, double *w,
             break;
         }
         default:
-            ck_abort_msg("bad kind %d", (int)c->kind);
+            ref_new(s, c, lr, w, g, i, t);
         }
     }
 }
@@ -114,6 +178,16 @@ static const opt_case opt_cases[] = {
     { "adagrad acc 0.02 eps 1e-2", NN_OPT_ADAGRAD, 0.05, 0, 0, 0, 0, 0, 1e-2, 0.02 },
     { "nadam defaults", NN_OPT_NADAM, 0, 0, 0, 0, 0, 0, 0, 0 },
     { "nadam b1 0.8 b2 0.9 eps 1e-2", NN_OPT_NADAM, 0.05, 0, 0, 0, 0.8, 0.9, 1e-2, 0 },
+    { "adamw defaults", NN_OPT_ADAMW, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { "adamw wd 0.1 lr 0.05", NN_OPT_ADAMW, 0.05, 0, 0, 0, 0.8, 0.9, 1e-2, 0 },
+    { "adamax defaults", NN_OPT_ADAMAX, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { "adamax b1 0.8 b2 0.5 eps 1e-2", NN_OPT_ADAMAX, 0.05, 0, 0, 0, 0.8, 0.5, 1e-2, 0 },
+    { "adadelta lr 1", NN_OPT_ADADELTA, 1.0, 0, 0, 0, 0, 0, 0, 0 },
+    { "adadelta rho 0.5 eps 1e-3", NN_OPT_ADADELTA, 2.0, 0, 0, 0.5, 0, 0, 1e-3, 0 },
+    { "ftrl lr 0.5", NN_OPT_FTRL, 0.5, 0, 0, 0, 0, 0, 0, 0 },
+    { "ftrl l1 l2 shrink beta power -0.7", NN_OPT_FTRL, 0.5, 0, 0, 0, 0, 0, 0, 0.2 },
+    { "lion defaults", NN_OPT_LION, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { "lion b1 0.5 b2 0.7 wd 0.5", NN_OPT_LION, 0.05, 0, 0, 0, 0.5, 0.7, 0, 0 },
 };
 #define NCASES ((int)(sizeof opt_cases / sizeof opt_cases[0]))
 
@@ -129,15 +203,31 @@ static nn_opt_cfg case_cfg(const opt_case *k)
     if (k->beta_2) c.beta_2 = k->beta_2;
     if (k->epsilon) c.epsilon = k->epsilon;
     if (k->acc) c.initial_accumulator_value = k->acc;
+    /* the settings the table has no column for */
+    if (strcmp(k->name, "adamw wd 0.1 lr 0.05") == 0)
+        c.weight_decay = 0.1;
+    if (strcmp(k->name, "lion b1 0.5 b2 0.7 wd 0.5") == 0)
+        c.weight_decay = 0.5;
+    if (strcmp(k->name, "ftrl l1 l2 shrink beta power -0.7") == 0) {
+        c.learning_rate_power = -0.7;
+        c.l1_regularization_strength = 0.01;
+        c.l2_regularization_strength = 0.1;
+        c.l2_shrinkage_regularization_strength = 0.05;
+        c.beta = 0.3;
+    }
     return c;
 }
 
 static void check_close(const char *what, const char *name, int step,
                         const float *w, const double *want, int n)
 {
+    /* Ftrl's z += g - (sqrt(n') - sqrt(n)) / lr w subtracts close
+     * float32 roots (Keras computes in float32 too): its weights, small
+     * differences of terms near 1, get an absolute 1e-6 besides */
+    double abs_tol = strncmp(name, "ftrl", 4) == 0 ? 1e-6 : 0.0;
     for (int i = 0; i < n; i++) {
         double err = fabs((double)w[i] - want[i]);
-        ck_assert_msg(err <= 1e-6 * fabs(want[i]),
+        ck_assert_msg(err <= 1e-6 * fabs(want[i]) + abs_tol,
                       "%s: %s, step %d, w[%d] = %.9g, want %.9g (rel err %.3g)",
                       what, name, step, i, (double)w[i], want[i],
                       err / fabs(want[i]));
@@ -324,6 +414,11 @@ START_TEST(test_defaults)
         { NN_OPT_ADAM, 0.001, -1, -1, 0.9, 0.999, 1e-7, -1 },
         { NN_OPT_ADAGRAD, 0.001, -1, -1, -1, -1, 1e-7, 0.1 },
         { NN_OPT_NADAM, 0.001, -1, -1, 0.9, 0.999, 1e-7, -1 },
+        { NN_OPT_ADAMW, 0.001, -1, -1, 0.9, 0.999, 1e-7, -1 },
+        { NN_OPT_ADAMAX, 0.001, -1, -1, 0.9, 0.999, 1e-7, -1 },
+        { NN_OPT_ADADELTA, 0.001, -1, 0.95, -1, -1, 1e-7, -1 },
+        { NN_OPT_FTRL, 0.001, -1, -1, -1, -1, -1, 0.1 },
+        { NN_OPT_LION, 0.001, -1, -1, 0.9, 0.99, -1, -1 },
     };   /* -1: not a parameter of that optimizer */
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         nn_opt_cfg c;
@@ -352,7 +447,23 @@ START_TEST(test_defaults)
         ck_assert_msg(nn_opt_check(&c, &e) == NN_OK, "%s: defaults refused: %s",
                       n, e.msg);
     }
-    static const char *const names[] = { "sgd", "rmsprop", "adam", "adagrad", "nadam" };
+    static const char *const names[] = { "sgd", "rmsprop", "adam", "adagrad", "nadam",
+                                         "adamw", "adamax", "adadelta", "ftrl", "lion" };
+    /* the common options' defaults: off, but AdamW's weight_decay=0.004;
+     * Ftrl's learning_rate_power=-0.5; ema_momentum=0.99 */
+    for (int k = 0; k < NN_OPT_COUNT; k++) {
+        nn_opt_cfg c;
+        nn_opt_defaults(&c, (nn_opt_kind)k);
+        ck_assert_msg(c.weight_decay == (k == NN_OPT_ADAMW ? 0.004 : 0.0) &&
+                      c.clipnorm == 0 && c.clipvalue == 0 && c.global_clipnorm == 0 &&
+                      !c.use_ema && c.ema_momentum == 0.99 &&
+                      !c.ema_overwrite_frequency && !c.amsgrad &&
+                      c.learning_rate_power == -0.5 &&
+                      c.l1_regularization_strength == 0 &&
+                      c.l2_regularization_strength == 0 &&
+                      c.l2_shrinkage_regularization_strength == 0 && c.beta == 0,
+                      "%s: common defaults", nn_opt_names[k]);
+    }
     for (int i = 0; i < NN_OPT_COUNT; i++)
         ck_assert_msg(nn_opt_names[i] && strcmp(nn_opt_names[i], names[i]) == 0,
                       "nn_opt_names[%d] = %s, want %s", i,
@@ -376,7 +487,7 @@ START_TEST(test_init_state)
         ck_assert_msg(o.n == 5 && o.t == 0 && o.u_prod == 1.0,
                       "%s: n %zu t %ld u_prod %g", nn_opt_names[kind], o.n, o.t, o.u_prod);
         for (int i = 0; i < 5; i++) {
-            float m0 = kind == NN_OPT_ADAGRAD ? 0.25f : 0.0f;
+            float m0 = kind == NN_OPT_ADAGRAD || kind == NN_OPT_FTRL ? 0.25f : 0.0f;
             if (o.m)
                 ck_assert_msg(o.m[i] == m0, "%s: m[%d] = %g, want %g",
                               nn_opt_names[kind], i, (double)o.m[i], (double)m0);

@@ -458,7 +458,7 @@ START_TEST(test_space_errors)
     add_fails(m, "dense.units", "8,16,", "empty value");
     add_fails(m, "dense.units", "", "no values");
     add_fails(m, "dense.activation", "relu,relux", "unknown activation 'relux'");
-    add_fails(m, "optimizer", "sgd,adamw", "unknown optimizer 'adamw'");
+    add_fails(m, "optimizer", "sgd,adamx", "unknown optimizer 'adamx'");
     add_fails(m, "nesterov", "maybe", "true or false");
     add_fails(m, "optimizer", "1:3", "not a range");
     add_fails(m, "dense.activation", "a:b", "not a range");
@@ -969,7 +969,7 @@ static const char *const bad_lines[] = {
     "search grid learning_rate=0.1,-1",
     "search grid dense.activation=relu,relux",
     "search grid dense.units=8,,16",
-    "search grid optimizer=sgd,adamw",
+    "search grid optimizer=sgd,adamx",
     "search grid learning_rate=0.1,0.2 cv=1",
     "search grid learning_rate=0.1,0.2 cv=151",
     "search grid learning_rate=0.1,0.2 cv=76",     /* more than each class's 75 */

@@ -36,6 +36,14 @@ static const char *const models[][12] = {
      "input features=1:2 name=b", "dense 3 input=a name=s", "call s input=b name=t",
      "add s,t", "subtract s,t", "multiply s,t,s", "maximum s,t", "concat add,subtract,"
      "multiply,maximum", "dense 1", "compile loss=mse", "fit epochs=1 verbose=0", NULL},
+    /* an optimizer after nadam with the common options and amsgrad's and
+     * the ema's buffers, metrics after rmse: a version 3 file */
+    {"data xor n=30", "input 2", "dense 3 activation=relu", "dense 1 activation=sigmoid",
+     "compile loss=binary_crossentropy optimizer=adamw amsgrad=true use_ema=true "
+     "clipnorm=1 metrics=precision,auc", "fit epochs=1 verbose=0", NULL},
+    {"data sine n=20", "input 1", "dense 2", "dense 1",
+     "compile loss=mse optimizer=ftrl l1_regularization_strength=0.01 metrics=r2_score",
+     "fit epochs=1 verbose=0", NULL},
 };
 
 int main(int argc, char **argv)
