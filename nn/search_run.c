@@ -155,11 +155,15 @@ static int cv_trial_predict(const cv_trial *t, nn_rng *r, nn_err *e)
     return NN_OK;
 }
 
+int openblas_get_parallel(void);   /* OpenBLAS: 1 built with pthreads */
+
 /* Whether trials run two at a time: 2 CPUs or more, o->jobs not 1, and a
- * small model (a large one has both cores in its products already). */
+ * small model (a large one has both cores in its products already); never
+ * with an OpenBLAS that is not built for calls from several threads at
+ * once (mat.c's rule for its own helpers). */
 static int cv_jobs(const nn_model *tmpl, const nn_search_opts *o)
 {
-    if (o->jobs == 1 || nn_blas_threads_max() < 2)
+    if (o->jobs == 1 || nn_blas_threads_max() < 2 || openblas_get_parallel() != 1)
         return 1;
     return o->jobs >= 2 || tmpl->nparams <= NN_SEARCH_SMALL ? 2 : 1;
 }
