@@ -37,12 +37,19 @@
 
 static int runs = 3;
 static const char *prog, *dir;
+static const int bss[2] = {32, 256};
 
-/* Median wall time of nnlab -c text (its peak RSS into *kb when kb). */
-static double shell(const char *text, long *kb)
+/* The figures, seconds (kb: KiB), filled by main's measurements and
+ * printed by print_table. */
+static double zcat, load, first[2], later[2], ef[2], el[2], flo[2];
+static double torch[2] = {-1, -1}, nl = -1, np = -1;
+static long kb;
+
+/* Wall time of nnlab -c text (its peak RSS into *rss when rss). */
+static double shell(const char *text, long *rss)
 {
     char *av[] = {(char *)prog, "-c", (char *)text, NULL};
-    return run_child(prog, av, NULL, kb);
+    return run_child(prog, av, NULL, rss);
 }
 
 static void fit_script(char *buf, size_t len, int epochs, int bs)
@@ -78,7 +85,7 @@ static int epoch_end(void *ctx, nn_model *m, int epoch, const nn_logs *l)
 }
 
 /* Epoch 1 and the mean of epochs 2, 3 of the engine's fit. */
-static void engine_fit(const nn_dataset *tr, int bs, double *first, double *later)
+static void engine_fit(const nn_dataset *tr, int bs, double *e1, double *e23)
 {
     nn_model *m = book_model(42);
     nn_fit_opts o;
@@ -100,8 +107,8 @@ static void engine_fit(const nn_dataset *tr, int bs, double *first, double *late
         fprintf(stderr, "bench_shell: fit: %s\n", e.msg);
         exit(1);
     }
-    *first = c.t[1] - c.t[0];
-    *later = (c.t[3] - c.t[1]) / 2;
+    *e1 = c.t[1] - c.t[0];
+    *e23 = (c.t[3] - c.t[1]) / 2;
     nn_model_free(m);
 }
 
@@ -212,6 +219,43 @@ static double med_of(double *v)
     return median(v, runs);
 }
 
+/* Every figure with its goal and the ratio of this run. */
+static void print_table(void)
+{
+    printf("%-44s %9s %-4s  %-26s %6s\n", "", "measured", "", "goal", "ratio");
+    row("zcat of the 4 .gz files", zcat, "s", NULL, 0, 0);
+    row("data fashion_mnist (shell, minus start-up)", load, "s", "<= 1.3x zcat",
+        load / zcat, load <= 1.3 * zcat);
+    row("peak RSS, data + 1 epoch at batch 32", kb / 1024.0, "MiB", "< 90 MiB",
+        kb / 1024.0 / 90, kb / 1024.0 < 90);
+    for (int b = 0; b < 2; b++) {
+        char w[96];
+        printf("batch %d:\n", bss[b]);
+        row("  engine fit (nn_fit), epoch 1", ef[b], "s", NULL, 0, 0);
+        row("  engine fit, a later epoch", el[b], "s", NULL, 0, 0);
+        row("  shell fit, first epoch", first[b], "s", "<= 1.1x the engine's",
+            first[b] / ef[b], first[b] <= 1.1 * ef[b]);
+        row("  shell fit, a later epoch", later[b], "s", "<= 1.1x the engine's",
+            later[b] / el[b], later[b] <= 1.1 * el[b]);
+        row("  floor: the step's sgemm, OpenBLAS threads", flo[b], "s", NULL, 0, 0);
+        /* the goal is at batch 256; batch 32 is printed for reference */
+        snprintf(w, sizeof w, "<= 1.25x the floor");
+        row("  shell fit, a later epoch / floor", later[b] / flo[b], "x",
+            b ? w : NULL, later[b] / flo[b], later[b] <= 1.25 * flo[b]);
+        if (torch[b] > 0)
+            row("  PyTorch, one epoch (torch_fit.py)", torch[b], "s",
+                ">= 2x the shell's", torch[b] / later[b], torch[b] >= 2 * later[b]);
+        else
+            printf("  PyTorch: not measured (apt-get install python3-torch)\n");
+    }
+    if (nl > 0 && np > 0) {
+        row("numpy.loadtxt, 200,000 x 51 CSV", np, "s", NULL, 0, 0);
+        row("data csv, the same file (minus start-up)", nl, "s", "<= 1.0x numpy",
+            nl / np, nl <= np);
+    } else
+        printf("CSV: not measured (a temporary file or numpy missing)\n");
+}
+
 int main(int argc, char **argv)
 {
     dir = argc > 1 ? argv[1] : getenv("NNLAB_FASHION");
@@ -246,12 +290,11 @@ int main(int argc, char **argv)
     snprintf(zc, sizeof zc, "exec zcat '%s' '%s' '%s' '%s' >/dev/null", path[0],
              path[1], path[2], path[3]);
     snprintf(load_cmd, sizeof load_cmd, "data fashion_mnist path=%s", dir);
-    static const int bss[2] = {32, 256}, eps[3] = {0, 1, 3};
+    static const int eps[3] = {0, 1, 3};
     for (int e = 0; e < 3; e++)
         for (int b = 0; b < 2; b++)
             fit_script(scr[e][b], sizeof scr[e][b], eps[e], bss[b]);
     double tz[MAXRUNS], tq[MAXRUNS], tl[MAXRUNS], tf[3][2][MAXRUNS];
-    long kb = 0;
     for (int k = 0; k < runs; k++) {
         char *zav[] = {"/bin/sh", "-c", zc, NULL};
         tz[k] = run_child("/bin/sh", zav, NULL, NULL);
@@ -265,8 +308,9 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    double zcat = med_of(tz), quit = med_of(tq), load = med_of(tl) - quit;
-    double first[2], later[2];
+    double quit = med_of(tq);
+    zcat = med_of(tz);
+    load = med_of(tl) - quit;
     for (int b = 0; b < 2; b++) {
         double f0 = med_of(tf[0][b]), f1 = med_of(tf[1][b]), f3 = med_of(tf[2][b]);
         first[b] = f1 - f0;
@@ -284,7 +328,6 @@ int main(int argc, char **argv)
     nn_dataset tr;
     nn_dataset_view(&tr, &set[0], 0, NTRAIN);
     tr.nclasses = 10;
-    double ef[2], el[2], flo[2];
     int maxt = nn_blas_threads_max();
     nn_blas_threads_get();   /* the engine's setting: OpenBLAS on one thread */
     for (int b = 0; b < 2; b++) {
@@ -303,7 +346,6 @@ int main(int argc, char **argv)
     nn_dataset_free(&set[1]);
 
     /* PyTorch and numpy */
-    double torch[2] = {-1, -1}, nl = -1, np = -1;
     const char *pyt = python("torch"), *pyn = python("numpy");
     char tfile[4200], src[4200];
     snprintf(src, sizeof src, "%s", argv[0]);
@@ -348,38 +390,7 @@ int main(int argc, char **argv)
     }
     unlink(csv);
 
-    printf("%-44s %9s %-4s  %-26s %6s\n", "", "measured", "", "goal", "ratio");
-    row("zcat of the 4 .gz files", zcat, "s", NULL, 0, 0);
-    row("data fashion_mnist (shell, minus start-up)", load, "s", "<= 1.3x zcat",
-        load / zcat, load <= 1.3 * zcat);
-    row("peak RSS, data + 1 epoch at batch 32", kb / 1024.0, "MiB", "< 90 MiB",
-        kb / 1024.0 / 90, kb / 1024.0 < 90);
-    for (int b = 0; b < 2; b++) {
-        char w[96];
-        printf("batch %d:\n", bss[b]);
-        row("  engine fit (nn_fit), epoch 1", ef[b], "s", NULL, 0, 0);
-        row("  engine fit, a later epoch", el[b], "s", NULL, 0, 0);
-        row("  shell fit, first epoch", first[b], "s", "<= 1.1x the engine's",
-            first[b] / ef[b], first[b] <= 1.1 * ef[b]);
-        row("  shell fit, a later epoch", later[b], "s", "<= 1.1x the engine's",
-            later[b] / el[b], later[b] <= 1.1 * el[b]);
-        row("  floor: the step's sgemm, OpenBLAS threads", flo[b], "s", NULL, 0, 0);
-        /* the goal is at batch 256; batch 32 is printed for reference */
-        snprintf(w, sizeof w, "<= 1.25x the floor");
-        row("  shell fit, a later epoch / floor", later[b] / flo[b], "x",
-            b ? w : NULL, later[b] / flo[b], later[b] <= 1.25 * flo[b]);
-        if (torch[b] > 0)
-            row("  PyTorch, one epoch (torch_fit.py)", torch[b], "s",
-                ">= 2x the shell's", torch[b] / later[b], torch[b] >= 2 * later[b]);
-        else
-            printf("  PyTorch: not measured (apt-get install python3-torch)\n");
-    }
-    if (nl > 0 && np > 0) {
-        row("numpy.loadtxt, 200,000 x 51 CSV", np, "s", NULL, 0, 0);
-        row("data csv, the same file (minus start-up)", nl, "s", "<= 1.0x numpy",
-            nl / np, nl <= np);
-    } else
-        printf("CSV: not measured (a temporary file or numpy missing)\n");
+    print_table();
     double busy1 = machine_busy(), self1 = self_busy(), wall = now() - wall0;
     if (busy0 >= 0 && busy1 >= 0) {
         double others = (busy1 - busy0) - (self1 - self0);

@@ -224,7 +224,12 @@ typedef struct nn_search_opts {
     /* after each fit; non-zero stops the search */
     int (*step)(void *ctx, const nn_search_step *st);
     void *ctx;
+    /* cross-validation fits at a time: 0 two on 2 CPUs or more for a
+     * model of at most NN_SEARCH_SMALL parameters, 1 one after another,
+     * 2 two; the results are the same (search_run.c says how) */
+    int jobs;
 } nn_search_opts;
+#define NN_SEARCH_SMALL 100000
 
 void nn_search_defaults(nn_search_opts *o);
 

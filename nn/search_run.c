@@ -2,12 +2,14 @@
  * cross-validation over k folds and Hyperband's brackets and rounds.  The
  * candidates they train are built in search_build.c. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "search.h"
 #include "fit.h"
+#include "mat.h"
 
 /* ---- the runs ---- */
 
@@ -94,6 +96,78 @@ static void cv_summarize(nn_cv_result *res)
         }
 }
 
+/* One fit of cross-validation: candidate c's values v on fold f, drawing
+ * from r (the weights, then the shuffles), into st; rc as train_score's,
+ * or NN_FAIL with e.  tr and te are n ints of work space. */
+typedef struct cv_trial {
+    const nn_model *tmpl;
+    const nn_dataset *train;
+    const nn_space *sp;
+    const int *fold;
+    const nn_search_opts *o;
+    const double *v;
+    int c, f, epochs, bs;
+    nn_rng r;              /* the state it starts from, then ends with */
+    int *tr, *te;
+    int rc;
+    nn_search_step st;
+    nn_err e;
+} cv_trial;
+
+static void cv_trial_run(cv_trial *t)
+{
+    int ntr, nte;
+    nn_fold_split(t->fold, t->train->n, t->f, t->tr, &ntr, t->te, &nte);
+    nn_dataset dtr = {0}, dte = {0};
+    nn_model *m = NULL;
+    memset(&t->st, 0, sizeof t->st);
+    t->rc = NN_FAIL;
+    if (nn_dataset_take(&dtr, t->train, t->tr, ntr, &t->e) == NN_OK &&
+        nn_dataset_take(&dte, t->train, t->te, nte, &t->e) == NN_OK &&
+        (m = nn_search_build(t->tmpl, t->sp, t->v, t->o->scoring, &t->r, &t->e)))
+        t->rc = train_score(m, &dtr, &dte, t->epochs, t->bs, t->o, &t->r,
+                            &t->st.score, &t->st.nan, &t->st.seconds, &t->e);
+    nn_model_free(m);
+    nn_dataset_free(&dtr);
+    nn_dataset_free(&dte);
+}
+
+static void *cv_trial_thread(void *arg)
+{
+    cv_trial_run(arg);
+    return NULL;
+}
+
+/* The generator's state after trial t's draws if its fit runs all its
+ * epochs: the candidate built (its weights drawn) and thrown away, then
+ * one shuffle of the training rows per epoch, as nn_fit draws them.  A
+ * fit stopped early (NaN, Ctrl-C) draws fewer: the caller compares. */
+static int cv_trial_predict(const cv_trial *t, nn_rng *r, nn_err *e)
+{
+    int ntr, nte;
+    nn_fold_split(t->fold, t->train->n, t->f, t->tr, &ntr, t->te, &nte);
+    nn_model *m = nn_search_build(t->tmpl, t->sp, t->v, t->o->scoring, r, e);
+    if (!m)
+        return NN_FAIL;
+    nn_model_free(m);
+    for (int ep = 0; ep < t->epochs; ep++)
+        nn_rng_shuffle(r, t->tr, ntr);   /* the draws depend on ntr alone */
+    return NN_OK;
+}
+
+int openblas_get_parallel(void);   /* OpenBLAS: 1 built with pthreads */
+
+/* Whether trials run two at a time: 2 CPUs or more, o->jobs not 1, and a
+ * small model (a large one has both cores in its products already); never
+ * with an OpenBLAS that is not built for calls from several threads at
+ * once (mat.c's rule for its own helpers). */
+static int cv_jobs(const nn_model *tmpl, const nn_search_opts *o)
+{
+    if (o->jobs == 1 || nn_blas_threads_max() < 2 || openblas_get_parallel() != 1)
+        return 1;
+    return o->jobs >= 2 || tmpl->nparams <= NN_SEARCH_SMALL ? 2 : 1;
+}
+
 int nn_search_cv(const nn_model *tmpl, const nn_dataset *train,
                  const nn_space *sp, const double *vals, int ncand,
                  const int *fold, int k, const nn_search_opts *o, nn_rng *r,
@@ -118,71 +192,115 @@ int nn_search_cv(const nn_model *tmpl, const nn_dataset *train,
     res->mean_time = nn_calloc((size_t)ncand, sizeof(double), e);
     res->std_time = nn_calloc((size_t)ncand, sizeof(double), e);
     res->rank = nn_calloc((size_t)ncand, sizeof(int), e);
-    int *tr = nn_calloc((size_t)n, sizeof(int), e);
-    int *te = nn_calloc((size_t)n, sizeof(int), e);
+    int *work = nn_calloc((size_t)n * 4, sizeof(int), e);
     if (!res->vals || !res->scores || !res->fit_time || !res->mean || !res->std ||
-        !res->mean_time || !res->std_time || !res->rank || !tr || !te)
+        !res->mean_time || !res->std_time || !res->rank || !work)
         goto fail;
     if (np)
         memcpy(res->vals, vals, (size_t)ncand * np * sizeof(double));
     for (size_t i = 0; i < ck; i++)
         res->scores[i] = NAN;
-    for (int c = 0; c < ncand && !res->stopped; c++) {
-        const double *v = vals ? vals + (size_t)c * np : NULL;
-        int epochs = o->epochs, bs = o->batch_size;
-        nn_search_fit_settings(sp, v, &epochs, &bs);
-        for (int f = 0; f < k; f++) {
-            if (stopped(o)) {
+    /* Trials in order j = c * k + f.  Two at a time: j on this thread from
+     * the state the previous trial left, j + 1 on another from the state j
+     * leaves when its fit runs to the end (cv_trial_predict); when j's fit
+     * ended early that guess is wrong and j + 1 runs again.  Each trial is
+     * single-threaded meanwhile, so the numbers are those of one after
+     * another (the products' split does not depend on the thread count). */
+    int jobs = cv_jobs(tmpl, o), blas = nn_blas_threads_get();
+    if (jobs > 1)
+        nn_blas_threads(1);
+    cv_trial t[2];
+    for (int w = 0; w < 2; w++) {
+        memset(&t[w], 0, sizeof t[w]);
+        t[w].tmpl = tmpl;
+        t[w].train = train;
+        t[w].sp = sp;
+        t[w].fold = fold;
+        t[w].o = o;
+        t[w].tr = work + (size_t)n * 2 * w;
+        t[w].te = t[w].tr + n;
+    }
+    int total = ncand * k, failed = 0;
+    for (int j = 0; j < total && !res->stopped && !failed;) {
+        int run = jobs > 1 && j + 1 < total ? 2 : 1;
+        for (int w = 0; w < run; w++) {
+            int jj = j + w;
+            t[w].c = jj / k;
+            t[w].f = jj % k;
+            t[w].v = vals ? vals + (size_t)t[w].c * np : NULL;
+            t[w].epochs = o->epochs;
+            t[w].bs = o->batch_size;
+            nn_search_fit_settings(sp, t[w].v, &t[w].epochs, &t[w].bs);
+        }
+        if (stopped(o)) {
+            res->stopped = 1;
+            break;
+        }
+        t[0].r = *r;
+        pthread_t th;
+        int started = 0;
+        if (run == 2) {
+            t[1].r = *r;
+            if (cv_trial_predict(&t[0], &t[1].r, e) != NN_OK) {
+                failed = 1;
+                break;
+            }
+            started = pthread_create(&th, NULL, cv_trial_thread, &t[1]) == 0;
+            if (!started)
+                run = 1;
+        }
+        nn_rng guess = t[1].r;
+        cv_trial_run(&t[0]);
+        if (started)
+            pthread_join(th, NULL);
+        /* t[1] counts only when it started where t[0] really ended */
+        nn_rng before1 = guess;
+        if (run == 2 && memcmp(&before1, &t[0].r, sizeof before1) != 0)
+            run = 1;
+        for (int w = 0; w < run; w++) {
+            cv_trial *x = &t[w];
+            if (x->rc < 0) {
+                *e = x->e;
+                failed = 1;
+                break;
+            }
+            *r = x->r;
+            if (x->rc == 1) {
                 res->stopped = 1;
                 break;
             }
-            int ntr, nte;
-            nn_fold_split(fold, n, f, tr, &ntr, te, &nte);
-            nn_dataset dtr = {0}, dte = {0};
-            nn_model *m = NULL;
-            if (nn_dataset_take(&dtr, train, tr, ntr, e) != NN_OK ||
-                nn_dataset_take(&dte, train, te, nte, e) != NN_OK ||
-                !(m = nn_search_build(tmpl, sp, v, o->scoring, r, e))) {
-                nn_dataset_free(&dtr);
-                nn_dataset_free(&dte);
-                goto fail;
-            }
-            nn_search_step st = {0};
-            st.cand = c;
-            st.ncand = ncand;
-            st.fold = f;
-            st.nfolds = k;
-            st.epochs_to = epochs;
-            st.vals = v;
-            int rc = train_score(m, &dtr, &dte, epochs, bs, o, r, &st.score, &st.nan,
-                                 &st.seconds, e);
-            nn_model_free(m);
-            nn_dataset_free(&dtr);
-            nn_dataset_free(&dte);
-            if (rc < 0)
-                goto fail;
-            if (rc == 1) {
-                res->stopped = 1;
-                break;
-            }
-            res->scores[(size_t)c * k + f] = st.score;
-            res->fit_time[(size_t)c * k + f] = st.seconds;
-            int ask = o->step && o->step(o->ctx, &st);
-            if (f + 1 == k)
-                res->ndone = c + 1;
+            x->st.cand = x->c;
+            x->st.ncand = ncand;
+            x->st.fold = x->f;
+            x->st.nfolds = k;
+            x->st.epochs_to = x->epochs;
+            x->st.vals = x->v;
+            res->scores[(size_t)x->c * k + x->f] = x->st.score;
+            res->fit_time[(size_t)x->c * k + x->f] = x->st.seconds;
+            int ask = o->step && o->step(o->ctx, &x->st);
+            if (x->f + 1 == k)
+                res->ndone = x->c + 1;
+            j++;
             if (ask) {
                 res->stopped = 1;
                 break;
             }
+            if (w == 0 && run == 2 && stopped(o)) {
+                res->stopped = 1;   /* as one after another: j + 1 not begun */
+                break;
+            }
         }
     }
-    free(tr);
-    free(te);
+    if (jobs > 1)
+        nn_blas_threads(blas);
+    free(work);
+    if (failed)
+        goto fail_freed;
     cv_summarize(res);
     return NN_OK;
 fail:
-    free(tr);
-    free(te);
+    free(work);
+fail_freed:
     nn_cv_result_free(res);
     return NN_FAIL;
 }

@@ -714,6 +714,88 @@ START_TEST(test_cv_run)
 }
 END_TEST
 
+/* Fits two at a time give what one after another gives: every score,
+ * every step in order, and the generator's state after; with a candidate
+ * whose loss goes NaN in its first epoch (its fit draws fewer shuffles,
+ * so the guess of where the next fit starts is wrong and it runs again),
+ * and with the step hook stopping the search in the middle of a pair. */
+START_TEST(test_cv_parallel_same)
+{
+    nn_dataset ds = {0};
+    moons(&ds, 150, 7);
+    /* 2 -> 8 relu -> 1 linear, mean squared error: a learning rate of
+     * 1000 overflows within the first epoch */
+    nn_err e;
+    nn_rng ri;
+    nn_rng_seed(&ri, 1);
+    nn_model *m = nn_model_new(NULL, 1, &e);
+    int shape[1] = {2};
+    ck_assert_int_ge(nn_model_add_input(m, shape, 1, NULL, &e), 0);
+    nn_dense_cfg c;
+    nn_dense_defaults(&c, 8);
+    c.activation = NN_ACT_RELU;
+    ck_assert_int_ge(nn_model_add_dense(m, 0, &c, NULL, &ri, &e), 0);
+    nn_dense_defaults(&c, 1);
+    ck_assert_int_ge(nn_model_add_dense(m, 1, &c, NULL, &ri, &e), 0);
+    nn_compile_cfg cc;
+    nn_compile_defaults(&cc);
+    cc.loss[0].kind = NN_LOSS_MSE;
+    nn_opt_defaults(&cc.opt, NN_OPT_SGD);
+    ck_assert_msg(nn_model_compile(m, &cc, &e) == NN_OK, "%s", e.msg);
+    nn_space sp = {0};
+    add_ok(&sp, "learning_rate", "0.01,1000,0.1", m);
+    double vals[3];
+    for (int i = 0; i < 3; i++)
+        nn_space_grid_at(&sp, (uint64_t)i, vals + i);
+    int fold[150];
+    ck_assert_int_eq(nn_kfold(150, 3, NULL, fold, NULL, &e), NN_OK);
+    for (int stop = 0; stop < 2; stop++) {
+        nn_cv_result res[2];
+        step_log lg[2];
+        nn_rng r[2];
+        volatile sig_atomic_t flag[2] = {0, 0};
+        for (int jobs = 1; jobs <= 2; jobs++) {
+            nn_search_opts o;
+            nn_search_defaults(&o);
+            o.epochs = 4;
+            o.jobs = jobs;
+            o.scoring = NN_SCORE_R2;
+            memset(&lg[jobs - 1], 0, sizeof lg[0]);
+            lg[jobs - 1].stop_after = stop ? 5 : 0;   /* 5: inside the pair 4, 5 */
+            lg[jobs - 1].flag = &flag[jobs - 1];
+            o.interrupt = &flag[jobs - 1];
+            o.step = log_step;
+            o.ctx = &lg[jobs - 1];
+            nn_rng_seed(&r[jobs - 1], 3);
+            ck_assert_msg(nn_search_cv(m, &ds, &sp, vals, 3, fold, 3, &o, &r[jobs - 1],
+                                       &res[jobs - 1], &e) == NN_OK, "%s", e.msg);
+        }
+        ck_assert_int_eq(res[0].ndone, stop ? 1 : 3);
+        ck_assert_int_eq(res[1].ndone, res[0].ndone);
+        ck_assert_int_eq(res[1].stopped, res[0].stopped);
+        ck_assert_int_eq(lg[1].n, lg[0].n);
+        ck_assert_int_eq(lg[0].n, stop ? 5 : 9);
+        int nans = 0;
+        for (int i = 0; i < lg[0].n; i++) {
+            ck_assert_int_eq(lg[1].st[i].cand, lg[0].st[i].cand);
+            ck_assert_int_eq(lg[1].st[i].fold, lg[0].st[i].fold);
+            ck_assert_int_eq(lg[1].st[i].nan, lg[0].st[i].nan);
+            nans += lg[0].st[i].nan;
+            double a = lg[0].st[i].score, b = lg[1].st[i].score;
+            ck_assert_msg(memcmp(&a, &b, sizeof a) == 0, "step %d: %.17g vs %.17g",
+                          i, a, b);
+        }
+        ck_assert_msg(nans >= 1, "the learning rate 1000 did not go NaN");
+        ck_assert_msg(memcmp(&r[0], &r[1], sizeof r[0]) == 0, "generator differs");
+        ck_assert_int_eq(res[1].best, res[0].best);
+        nn_cv_result_free(&res[0]);
+        nn_cv_result_free(&res[1]);
+    }
+    nn_model_free(m);
+    nn_dataset_free(&ds);
+}
+END_TEST
+
 START_TEST(test_hyperband_run)
 {
     nn_dataset ds = {0}, tr, va;
@@ -1098,6 +1180,7 @@ static Suite *suite_search(void)
     tc = tcase_create("runs");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_cv_run);
+    tcase_add_test(tc, test_cv_parallel_same);
     tcase_add_test(tc, test_hyperband_run);
     tcase_add_test(tc, test_command_grid_refit);
     tcase_add_test(tc, test_command_no_refit);
