@@ -15,6 +15,10 @@
 #include <string.h>
 #include "check_util.h"
 #include "optim.h"
+#include "fit.h"
+#include "model.h"
+#include "rng.h"
+#include "save.h"
 
 #define NP 5        /* two "tensors": [0, 3) and [3, 5) */
 
@@ -274,6 +278,79 @@ START_TEST(test_option_checks)
 }
 END_TEST
 
+/* The file's version byte. */
+static int file_version(const char *path)
+{
+    unsigned char head[12];
+    FILE *f = fopen(path, "rb");
+    ck_assert(f && fread(head, 1, 12, f) == 12);
+    fclose(f);
+    return head[8];
+}
+
+/* A model compiled with the cfg o and metrics: saved, loaded, the same
+ * optimizer settings and state (all four buffers) back; the file is
+ * version 1, which older nnlab reads, unless something new is used. */
+static void roundtrip(const nn_opt_cfg *o, nn_metric_kind met, int want_version)
+{
+    nn_err e;
+    nn_rng r;
+    nn_rng_seed(&r, 3);
+    nn_model *m = nn_model_new(NULL, 1, &e);
+    int shape[1] = {2};
+    int i = nn_model_add_input(m, shape, 1, NULL, &e);
+    nn_dense_cfg c;
+    nn_dense_defaults(&c, 1);
+    c.activation = NN_ACT_SIGMOID;
+    nn_model_add_dense(m, i, &c, NULL, &r, &e);
+    nn_compile_cfg cc;
+    nn_compile_defaults(&cc);
+    cc.loss[0].kind = NN_LOSS_BCE;
+    cc.opt = *o;
+    cc.nmetrics = 1;
+    cc.metrics[0] = met;
+    ck_assert_msg(nn_model_compile(m, &cc, &e) == NN_OK, "%s", e.msg);
+    float x[8] = {0, 1, 1, 0, 1, 1, 0, 0}, y[4] = {1, 1, 0, 0};
+    double loss;
+    for (int s = 0; s < 3; s++)
+        ck_assert_msg(nn_train_batch(m, x, 2, y, NULL, 4, &loss, &e) == NN_OK, "%s", e.msg);
+    const char *path = "check_optim_opts.nnlab";
+    ck_assert_msg(nn_model_save(m, NULL, path, &e) == NN_OK, "%s", e.msg);
+    ck_assert_int_eq(file_version(path), want_version);
+    nn_model *l = nn_model_load(path, NULL, &e);
+    ck_assert_msg(l != NULL, "%s", e.msg);
+    ck_assert(memcmp(&l->opt.cfg, &m->opt.cfg, sizeof l->opt.cfg) == 0);
+    ck_assert(l->cc.metrics[0] == met && l->opt.t == 3);
+    size_t k = nn_opt_state_floats(&m->opt);
+    ck_assert(k == nn_opt_state_floats(&l->opt));
+    ck_assert(memcmp(nn_opt_state(&m->opt), nn_opt_state(&l->opt), k * sizeof(float)) == 0);
+    ck_assert((l->opt.vh != NULL) == (o->amsgrad != 0) &&
+              (l->opt.ema != NULL) == (o->use_ema != 0));
+    remove(path);
+    nn_model_free(l);
+    nn_model_free(m);
+}
+
+START_TEST(test_file_versions)
+{
+    nn_opt_cfg o;
+    nn_opt_defaults(&o, NN_OPT_ADAM);
+    roundtrip(&o, NN_MET_ACCURACY, 1);
+    roundtrip(&o, NN_MET_AUC, 3);
+    o.amsgrad = 1;
+    o.use_ema = 1;
+    o.clipvalue = 0.5;
+    o.weight_decay = 0.01;
+    roundtrip(&o, NN_MET_ACCURACY, 3);
+    nn_opt_defaults(&o, NN_OPT_FTRL);
+    o.l1_regularization_strength = 0.01;
+    o.beta = 0.2;
+    roundtrip(&o, NN_MET_PRECISION, 3);
+    nn_opt_defaults(&o, NN_OPT_LION);
+    roundtrip(&o, NN_MET_ACCURACY, 3);
+}
+END_TEST
+
 Suite *suite_optim_opts(void)
 {
     Suite *s = suite_create("optim_opts");
@@ -283,6 +360,7 @@ Suite *suite_optim_opts(void)
     tcase_add_test(tc, test_ema);
     tcase_add_test(tc, test_step_to_four_buffers);
     tcase_add_test(tc, test_option_checks);
+    tcase_add_test(tc, test_file_versions);
     suite_add_tcase(s, tc);
     return s;
 }
