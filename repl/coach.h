@@ -72,6 +72,7 @@ typedef struct repl_coach_fit {
     double lr_from, lr_to;
     int data_blamed;          /* the feature scales were warned of */
     int overfit;              /* epoch (1-based) where it was seen, or 0 */
+    int scanned, best;        /* history rows seen; the lowest val_loss's */
     int best_epoch;           /* the epoch of the lowest val_loss then */
     double best_val, last_val;
 } repl_coach_fit;

@@ -7,6 +7,7 @@
  * buffers only, as `activations` does. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "callbacks.h"
 #include "coach.h"
@@ -30,6 +31,7 @@ void repl_coach_fit_begin(repl_session *s, repl_coach_fit *c, double vs,
     c->on = !s->coach.off;
     c->ntrain = ntrain;
     c->bs = batch_size;
+    c->best = -1;
     c->data_blamed = repl_coach_fit_data(s, vs);
     repl_coach_fit_model(s);
 }
@@ -74,25 +76,31 @@ static int has_earlystopping(const repl_session *s)
     return 0;
 }
 
+/* The lowest val_loss of the history so far (its row in c->best), from
+ * row c->scanned on: each epoch looks at its own row only. */
+static void track_best(const nn_history *h, int kv, repl_coach_fit *c)
+{
+    for (; c->scanned < h->nepochs; c->scanned++) {
+        double v = nn_history_at(h, c->scanned, kv);
+        if (isfinite(v) && (c->best < 0 || v < nn_history_at(h, c->best, kv)))
+            c->best = c->scanned;
+    }
+}
+
 /* At each epoch's end (the history has it): the lowest val_loss is
  * OVERFIT_EPOCHS epochs back or more, val_loss is now over OVERFIT_RISE
  * times it, and loss has gone on falling since (below its value then). */
 void repl_coach_epoch(repl_session *s, repl_coach_fit *c)
 {
     const nn_history *h = &s->hist;
-    if (!c->on || c->overfit || h->nepochs <= OVERFIT_EPOCHS ||
-        !repl_warn_due(s, REPL_W_OVERFITTING) || has_earlystopping(s))
+    if (!c->on || c->overfit || !repl_warn_due(s, REPL_W_OVERFITTING))
         return;
     int kl = nn_history_key(h, "loss"), kv = nn_history_key(h, "val_loss");
     if (kl < 0 || kv < 0)
         return;
-    int best = -1, last = h->nepochs - 1;
-    for (int r = 0; r <= last; r++) {
-        double v = nn_history_at(h, r, kv);
-        if (isfinite(v) && (best < 0 || v < nn_history_at(h, best, kv)))
-            best = r;
-    }
-    if (best < 0 || last - best < OVERFIT_EPOCHS)
+    track_best(h, kv, c);
+    int best = c->best, last = h->nepochs - 1;
+    if (best < 0 || last - best < OVERFIT_EPOCHS || has_earlystopping(s))
         return;
     double vb = nn_history_at(h, best, kv), vl = nn_history_at(h, last, kv);
     double lb = nn_history_at(h, best, kl), ll = nn_history_at(h, last, kl);
@@ -104,42 +112,76 @@ void repl_coach_epoch(repl_session *s, repl_coach_fit *c)
     }
 }
 
-/* Relu layers (hidden, DEAD_MIN_UNITS units or more) where over half the
- * units have z <= 0 on each of the first DEAD_ROWS training samples; 1
- * when it warned. */
+static int is_output(const nn_model *m, int i)
+{
+    int outs[NN_MAXOUT], n = nn_model_outputs(m, outs);
+    for (int k = 0; k < n; k++)
+        if (outs[k] == i)
+            return 1;
+    return 0;
+}
+
+/* The relu layers the dead-unit pass looks at: hidden, DEAD_MIN_UNITS
+ * units or more. */
+static int watched_relu(const nn_model *m, int i)
+{
+    const nn_node *nd = &m->nodes[i];
+    return (nd->kind == NN_NODE_DENSE || nd->kind == NN_NODE_ACTIVATION) &&
+           nd->act == NN_ACT_RELU && nd->size >= DEAD_MIN_UNITS && !is_output(m, i);
+}
+
+/* Relu layers where over half the units have z <= 0 on each of the first
+ * DEAD_ROWS training samples, seen in inference passes of the rows the
+ * model's batch buffers already hold (so they do not grow); 1 when it
+ * warned. */
 static int check_dead_relu(repl_session *s)
 {
     nn_model *m = s->model;
     const nn_dataset *ds = &s->train;
     int rows = ds->n < DEAD_ROWS ? ds->n : DEAD_ROWS;
-    int any = 0;
+    size_t total = 0;
     for (int i = 0; i < m->n; i++)
-        any |= (m->nodes[i].kind == NN_NODE_DENSE ||
-                m->nodes[i].kind == NN_NODE_ACTIVATION) &&
-               m->nodes[i].act == NN_ACT_RELU;
-    if (!any || rows <= 0 || !repl_warn_due(s, REPL_W_DEAD_RELU))
+        if (watched_relu(m, i))
+            total += (size_t)m->nodes[i].size;
+    if (total == 0 || rows <= 0 || !repl_warn_due(s, REPL_W_DEAD_RELU))
         return 0;
+    unsigned char *alive = calloc(total, 1);   /* per unit of each layer */
+    if (!alive)
+        return 0;
+    int chunk = m->batch_cap > 0 ? m->batch_cap : 32;
     nn_err e = {{0}};
-    if (nn_model_forward_data(m, ds->x, ds->d, rows, 0, &e) != NN_OK)
-        return 0;
-    for (int i = 0; i < m->n; i++) {
-        const nn_node *nd = &m->nodes[i];
-        if ((nd->kind != NN_NODE_DENSE && nd->kind != NN_NODE_ACTIVATION) ||
-            nd->act != NN_ACT_RELU || nd->size < DEAD_MIN_UNITS)
-            continue;
-        int outs[NN_MAXOUT], nout = nn_model_outputs(m, outs), is_out = 0;
-        for (int k = 0; k < nout; k++)
-            is_out |= outs[k] == i;
-        if (is_out)
-            continue;
-        const float *z = nd->kind == NN_NODE_DENSE ? nd->z : m->nodes[nd->in[0]].a;
-        int units = nd->size, dead = 0;
-        for (int j = 0; j < units; j++) {
-            int alive = 0;
-            for (int r = 0; r < rows && !alive; r++)
-                alive = z[(size_t)r * units + j] > 0;
-            dead += !alive;
+    for (int r0 = 0; r0 < rows; r0 += chunk) {
+        int nr = rows - r0 < chunk ? rows - r0 : chunk;
+        if (nn_model_forward_data(m, ds->x + (size_t)r0 * ds->d, ds->d, nr, 0,
+                                  &e) != NN_OK) {
+            free(alive);
+            return 0;
         }
+        size_t at = 0;
+        for (int i = 0; i < m->n; i++) {
+            if (!watched_relu(m, i))
+                continue;
+            const nn_node *nd = &m->nodes[i];
+            /* the pre-activation: Dense keeps z; an Activation layer's
+             * input is its z */
+            const float *z = nd->kind == NN_NODE_DENSE ? nd->z : m->nodes[nd->in[0]].a;
+            int units = nd->size;
+            for (int r = 0; r < nr; r++)
+                for (int j = 0; j < units; j++)
+                    alive[at + j] |= z[(size_t)r * units + j] > 0;
+            at += (size_t)units;
+        }
+    }
+    size_t at = 0;
+    int warned = 0;
+    for (int i = 0; i < m->n && !warned; i++) {
+        if (!watched_relu(m, i))
+            continue;
+        const nn_node *nd = &m->nodes[i];
+        int units = nd->size, dead = 0;
+        for (int j = 0; j < units; j++)
+            dead += !alive[at + j];
+        at += (size_t)units;
         if (2 * dead > units) {
             repl_warn(s, REPL_W_DEAD_RELU, "fit",
                       "%d of the %d relu units of layer '%s' output 0 for each "
@@ -148,10 +190,11 @@ static int check_dead_relu(repl_session *s)
                       "kernel_initializer=he_normal or activation=leaky_relu "
                       "(see activations %s)", dead, units, nd->name, rows,
                       nd->name);
-            return 1;
+            warned = 1;
         }
     }
-    return 0;
+    free(alive);
+    return warned;
 }
 
 /* L2 norm of the gradients of node i's kernel and bias (the last step
