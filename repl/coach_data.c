@@ -35,9 +35,9 @@ static void check_sorted_split(repl_session *s, double vs)
     if (!cnt)
         return;
     for (int i = 0; i < n; i++) {
-        int c = (int)ds->y[i];
-        if (c >= 0 && c < k)
-            cnt[(i >= at) * k + c]++;
+        float y = ds->y[i];
+        if (y >= 0 && y < k)   /* a NaN label is never cast */
+            cnt[(i >= at) * k + (int)y]++;
     }
     int missing = -1, where = 0, present = 0;
     for (int c = 0; c < k; c++) {
