@@ -150,7 +150,7 @@ int repl_parse_double(const char *w, double *out)
 
 /* Bytes that are not printable UTF-8 become '?', so a stray escape
  * sequence or binary junk in a script never reaches the terminal raw. */
-static void sanitize(char *s)
+void repl_sanitize(char *s)
 {
     unsigned char *p = (unsigned char *)s;
     while (*p) {
@@ -232,7 +232,7 @@ int repl_error(repl_session *s, const char *cmd, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(msg, (size_t)n + 1, fmt, ap);
         va_end(ap);
-        sanitize(msg);
+        repl_sanitize(msg);
         shorten_words(msg);
     }
     fflush(stdout);

@@ -73,6 +73,10 @@ int repl_parse_double(const char *w, double *out);
 /* true/false, yes/no, 1/0, on/off (any case) into 1 or 0: 0 ok, -1 bad. */
 int repl_parse_bool(const char *w, int *out);
 
+/* Bytes of s that are not printable UTF-8 become '?' (in place), as in
+ * every error line; the coach's warnings use it too. */
+void repl_sanitize(char *s);
+
 /* Prints "[FILE:LINE: ]error: CMD: MESSAGE" on stderr (stdout flushed
  * first), counts it, returns -1.  Handlers return its value. */
 int repl_error(repl_session *s, const char *cmd, const char *fmt, ...)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "coach.h"
 #include "repl.h"
 #include "hints.h"
 
@@ -321,6 +322,7 @@ static int cmd_compile(repl_session *s, const repl_args *a)
         return repl_error(s, "compile", "%s%s", e.msg, repl_hint(e.msg));
     snprintf(s->loss_name, sizeof s->loss_name, "%s", nn_loss_names[lks[0]]);
     print_compiled(&c, lks, nl, lw, nw, opt, from_logits);
+    repl_coach_compile(s);
     return 0;
 }
 

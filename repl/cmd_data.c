@@ -14,6 +14,7 @@
 #include <string.h>
 #include "data_common.h"
 #include "progress.h"
+#include "coach.h"
 #include "repl.h"
 
 static const char *const gen_list =
@@ -45,6 +46,7 @@ static void install(repl_session *s, nn_dataset *tr, nn_dataset *va,
     memset(va, 0, sizeof *va);
     memset(te, 0, sizeof *te);
     s->have_data = 1;
+    repl_coach_data_loaded(s);
     snprintf(s->data_name, sizeof s->data_name, "%s", name);
     s->scaled = 0;
     nn_scaler_free(&s->scaler);

@@ -2,6 +2,7 @@
  * (Keras's model.evaluate). */
 #include <stdio.h>
 #include "progress.h"
+#include "coach.h"
 #include "repl.h"
 #include "train_common.h"
 
@@ -27,6 +28,7 @@ static int cmd_evaluate(repl_session *s, const repl_args *a)
     char buf[1024];
     repl_format_logs(buf, sizeof buf, &l);
     printf("%s (%d samples)%s\n", repl_split_names[k], d->n, buf);
+    repl_coach_evaluate(s, k);
     return 0;
 }
 

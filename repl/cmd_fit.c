@@ -1,9 +1,11 @@
 /* cmd_fit.c - `fit`: training for some epochs (Keras's model.fit), its
  * class_weight= and the hooks it runs in each epoch and batch (the
- * progress bar, the live plot, the callbacks, the gradient record). */
+ * progress bar, the live plot, the callbacks, the gradient record, the
+ * coach's watch). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include "coach.h"
 #include "progress.h"
 #include "repl.h"
 #include "train_common.h"
@@ -46,6 +48,7 @@ typedef struct fit_ctx {
     repl_progress p;
     int live;
     repl_cb_run *cb;
+    repl_coach_fit coach;
 } fit_ctx;
 
 static int hook_epoch_begin(void *ctx, nn_model *m, int epoch)
@@ -67,6 +70,7 @@ static int hook_batch_end(void *ctx, nn_model *m, int epoch, int batch, int nb,
     fit_ctx *f = ctx;
     repl_plot_record_step(f->s, m);
     repl_progress_batch_end(&f->p, m, epoch, batch, nb, logs);
+    repl_coach_batch(&f->coach, batch, logs);
     return f->cb ? repl_callbacks_batch_end(f->cb, m, epoch, batch, nb, logs) : 0;
 }
 
@@ -84,6 +88,7 @@ static int hook_epoch_end(void *ctx, nn_model *m, int epoch, const nn_logs *logs
     repl_progress_epoch_end(&f->p, m, epoch, logs);
     if (f->live)
         repl_plot_live_epoch(f->s);
+    repl_coach_epoch(f->s, &f->coach);
     return f->cb ? repl_callbacks_epoch_end(f->cb, m, epoch, logs) : 0;
 }
 
@@ -158,6 +163,7 @@ static int cmd_fit(repl_session *s, const repl_args *a)
     }
     int ntrain = vs > 0 ? (int)floor(s->train.n * (1.0 - vs)) : s->train.n;
     int nb = ntrain > 0 ? (ntrain + o.batch_size - 1) / o.batch_size : 1;
+    repl_coach_fit_begin(s, &f.coach, vs, ntrain, o.batch_size);
     if (repl_callbacks_begin(s, s->model, o.epochs, nb, &f.cb) != 0)
         return -1;
     o.hooks.ctx = &f;
@@ -193,17 +199,23 @@ static int cmd_fit(repl_session *s, const repl_args *a)
                "keeps the weights of its last batch.\n", tty_bar ? "\n" : "",
                res.epochs_run, res.epochs_run == 1 ? "" : "s");
         break;
-    case NN_STOP_NAN:
+    case NN_STOP_NAN: {
+        char cause[512];
         printf("%sBatch %d: Invalid loss, terminating training\n",
                tty_bar ? "\n" : "", res.nan_batch - 1);
         printf("The loss became NaN or infinite in epoch %d; the weights are those "
-               "of the last batch with a finite loss.  Try a lower learning_rate "
-               "(now %g) or scale the data.\n", res.nan_epoch,
-               s->model->opt.cfg.learning_rate);
+               "of the last batch with a finite loss.  ", res.nan_epoch);
+        if (repl_coach_nan_cause(s, cause, sizeof cause))
+            printf("%s\n", cause);
+        else
+            printf("Try a lower learning_rate (now %g) or scale the data.\n",
+                   s->model->opt.cfg.learning_rate);
         break;
+    }
     default:
         break;
     }
+    repl_coach_fit_end(s, &f.coach, &res);
     return 0;
 }
 

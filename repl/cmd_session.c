@@ -180,6 +180,9 @@ static int cmd_set(repl_session *s, const repl_args *a)
     int term = nn_lookup(repl_terminal_values, s->plot_terminal);
     if (repl_opt_enum_or(s, a, "terminal", term, &term) < 0)
         return -1;
+    int warn = !s->coach.off;
+    if (repl_opt_bool_or(s, a, "warnings", warn, &warn) < 0)
+        return -1;
     int w = s->plot_w, h = s->plot_h;
     const char *size = repl_arg_str(a, "size");
     if (size) {
@@ -215,6 +218,7 @@ static int cmd_set(repl_session *s, const repl_args *a)
             printf("%dx%d\n", s->plot_w, s->plot_h);
         else
             printf("auto\n");
+        printf("warnings   = %s\n", s->coach.off ? "off" : "on");
         return 0;
     }
     nn_set_memcap(cap);
@@ -223,6 +227,7 @@ static int cmd_set(repl_session *s, const repl_args *a)
              repl_terminal_values[term]);
     s->plot_w = w;
     s->plot_h = h;
+    s->coach.off = !warn;
     return 0;
 }
 
@@ -248,6 +253,8 @@ static const repl_opt set_opts[] = {
      .help = "where plots go: auto, window, text or sixel"},
     {.name = "size", .type = REPL_T_TEXT, .shown = "WxH|auto",
      .help = "the size: WxH, characters for text or pixels for images"},
+    {.name = "warnings", .type = REPL_T_BOOL, .shown = "on|off",
+     .help = "the coach's warnings of classic mistakes (help warnings)"},
     REPL_END
 };
 
@@ -342,6 +349,8 @@ const repl_cmd repl_cmds_session[] = {
      "  size=WxH          plot size (pixels, or characters for text;\n"
      "                    images keep their own size when WxH is under\n"
      "                    200x150); auto follows the terminal\n"
+     "  warnings=on|off   the coach's one-line warnings of classic\n"
+     "                    mistakes (help warnings); on by default\n"
      "\n"
      "Example:\n"
      "  set memory_cap=512M verbose=2\n"

@@ -3,6 +3,7 @@
  * train_test_split).  The session changes only when all of it worked. */
 #include <stdio.h>
 #include "data_common.h"
+#include "coach.h"
 #include "repl.h"
 
 static int cmd_split(repl_session *s, const repl_args *a)
@@ -68,6 +69,7 @@ static int cmd_split(repl_session *s, const repl_args *a)
     s->test = te;
     s->perc_valid = 0;
     s->rng = r;
+    repl_coach_data_loaded(s);
     return 0;
 }
 

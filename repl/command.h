@@ -188,6 +188,7 @@ extern const repl_cmd repl_cmds_save[];     /* save load */
 extern const repl_cmd repl_cmds_export[];   /* export keras */
 extern const repl_cmd repl_cmds_lesson[];
 extern const repl_cmd repl_cmds_search[];
+extern const repl_cmd repl_cmds_warnings[];  /* cmd_warnings.c */
 /* All of them in order, NULL-terminated (commands.c). */
 extern const repl_cmd *const repl_cmd_tables[];
 

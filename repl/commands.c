@@ -32,6 +32,7 @@ const repl_cmd *const repl_cmd_tables[] = {
     repl_cmds_perceptron,
     repl_cmds_plot,
     repl_cmds_lesson,
+    repl_cmds_warnings,
     repl_cmds_session,
     NULL
 };

@@ -46,10 +46,12 @@ static int is_comment(const char *t)
     return *t == '#';
 }
 
-/* "# requires: fashion-mnist": for the test runner, not for the student. */
+/* "# requires: fashion-mnist", "# warns: 2" (the coach's warnings the
+ * lesson draws on purpose): for the test runner, not for the student. */
 static int is_directive(const char *t)
 {
-    return strncmp(prose_of(t), "requires:", 9) == 0;
+    return strncmp(prose_of(t), "requires:", 9) == 0 ||
+           strncmp(prose_of(t), "warns:", 6) == 0;
 }
 
 /* "xor.nnl - a perceptron ..." -> "a perceptron ..." */

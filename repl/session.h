@@ -11,6 +11,7 @@
 #include "model.h"
 #include "history.h"
 #include "perceptron.h"
+#include "coach_state.h"
 
 #define REPL_LOG_MAX 100000   /* commands `record` keeps at most */
 typedef struct repl_session {
@@ -47,6 +48,7 @@ typedef struct repl_session {
     void *gradlog;            /* gradlog.c's record of gradient norms */
     /* training settings the shell keeps between fits */
     int terminate_on_nan;     /* default 1 (callback terminate_on_nan) */
+    repl_coach coach;         /* the warnings given, set warnings= (coach.c) */
     void *callbacks;          /* callbacks.c's list, active for later fits */
     struct {
         int set;              /* a fit has run */

@@ -8,7 +8,9 @@
 # own (lessons such as callbacks.nnl write files in the current folder).
 # A comment line "# requires: fashion-mnist" skips the lesson when the
 # data package is missing (NNLAB_FASHION_MNIST names another folder to
-# look for); "# requires: gnuplot" when gnuplot is not on PATH.
+# look for); "# requires: gnuplot" when gnuplot is not on PATH.  A lesson
+# draws none of the coach's warnings, but the N its "# warns: N" line
+# says it draws on purpose (where it makes the mistake to show it).
 #
 # Environment: NNLAB_BIN (the program), NNLAB_SRCDIR (the source tree),
 # NNLAB_WRAPPER (a command to run nnlab under).  Arguments: names of
@@ -62,7 +64,13 @@ for f in "$srcdir"/lessons/*.nnl; do
     out=$(cd "$tmp/work" && ${NNLAB_WRAPPER:-} "$bin" --seed 42 "$f" \
         </dev/null 2>&1)
     rc=$?
-    if [ $rc -eq 0 ]; then
+    want_w=$(sed -n 's/^# warns: *//p' "$f" | head -n 1 | sed 's/[^0-9].*//')
+    got_w=$(printf '%s\n' "$out" | grep -cE '^([^ ]+:[0-9]+: )?warning: .*\(section 10\.[0-9.]+\)$')
+    if [ $rc -eq 0 ] && [ "$got_w" != "${want_w:-0}" ]; then
+        fail=$((fail + 1))
+        echo "FAIL $name: $got_w warning lines, expected ${want_w:-0} (# warns: N)"
+        printf '%s\n' "$out" | grep -E 'warning: .*\(section 10' | sed 's/^/    /'
+    elif [ $rc -eq 0 ]; then
         pass=$((pass + 1))
         echo "PASS $name"
         printf '%s\n' "$out" | grep '^ok:' | sed 's/^/    /'

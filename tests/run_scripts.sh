@@ -11,6 +11,9 @@
 #                        (quoted as in sh: # args: -c 'seed 1; set')
 #   # requires: fashion-mnist   skipped when the data package is missing
 #   # requires: gnuplot         skipped when gnuplot is not on PATH
+#   # warns: N           the script draws N of the coach's warnings on
+#                        purpose (it makes the mistakes); without it, none:
+#                        a correct session with a warning line fails
 #
 # Each script runs in a scratch copy of tests/scripts (so `run inc/x.nnl`
 # and `record out.nnl` work and the source tree stays untouched), with its
@@ -125,6 +128,14 @@ for f in "$scripts"/*.nnl; do
     elif ! cmp -s "$expected" "$tmp/out"; then
         echo "FAIL $name: output differs (- expected, + got)"
         diff -u "$expected" "$tmp/out" | sed -n '3,80p'
+        ok=0
+    fi
+    # the coach: exactly the warnings the script makes on purpose, so a
+    # false alarm in a correct session fails even with its .out rewritten
+    want_w=$(directive warns "$f" | sed 's/[^0-9].*//')
+    got_w=$(grep -cE '^([^ ]+:[0-9]+: )?warning: .*\(section 10\.[0-9.]+\)$' "$tmp/out")
+    if [ "$got_w" != "${want_w:-0}" ]; then
+        echo "FAIL $name: $got_w warning lines, expected ${want_w:-0} (# warns: N)"
         ok=0
     fi
     if [ "$got" != "$status" ]; then
