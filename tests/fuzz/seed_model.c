@@ -31,6 +31,13 @@ static const char *const models[][12] = {
      "input features=0:2 name=d", "dense 3 input=d name=h", "concat w,h name=c",
      "dense 1 name=out", "compile loss=mse optimizer=sgd", "fit epochs=1 verbose=0",
      NULL},
+    /* a focal loss and initializer arguments: a version 3 file; glu */
+    {"data moons n=30", "input 2",
+     "dense 4 kernel_initializer=orthogonal(gain=2) bias_initializer=random_normal(1,0.1)",
+     "activation glu", "dense 3 kernel_initializer=variance_scaling(2,fan_avg,uniform)",
+     "activation sparsemax", "dense 1 activation=sigmoid",
+     "compile loss=binary_focal_crossentropy gamma=3 alpha=0.4 apply_class_balancing=true",
+     "fit epochs=1 verbose=0", NULL},
 };
 
 int main(int argc, char **argv)
