@@ -20,4 +20,9 @@ void repl_keras_model_py(nn_buf *b, const nn_model *m, int check, int rows);
  * e.g. "(X_train[:, 0:5], X_train[:, 2:8])"; returns buf. */
 const char *repl_keras_x(char *buf, size_t len, const nn_model *m, const char *x);
 
+/* Initializer k with arguments a (constant: value) as Keras 3 takes it: its
+ * name ("he_normal"), or keras.initializers.Class(arguments that differ
+ * from the defaults) (keras_init.c). */
+void repl_keras_init(nn_buf *b, nn_init_kind k, const nn_init_args *a, float value);
+
 #endif
