@@ -37,5 +37,9 @@ void repl_keras_optimizer(nn_buf *b, const nn_opt_cfg *c);
  * keras.metrics.F1Score(average="macro", ...), for an output with loss L
  * (keras_names.c). */
 void repl_keras_metric(nn_buf *b, nn_metric_kind k, const nn_loss *L);
+/* Initializer k with arguments a (constant: value) as Keras 3 takes it: its
+ * name ("he_normal"), or keras.initializers.Class(arguments that differ
+ * from the defaults) (keras_init.c). */
+void repl_keras_init(nn_buf *b, nn_init_kind k, const nn_init_args *a, float value);
 
 #endif

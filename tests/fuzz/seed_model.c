@@ -44,6 +44,13 @@ static const char *const models[][12] = {
     {"data sine n=20", "input 1", "dense 2", "dense 1",
      "compile loss=mse optimizer=ftrl l1_regularization_strength=0.01 metrics=r2_score",
      "fit epochs=1 verbose=0", NULL},
+    /* a focal loss and initializer arguments: a version 3 file; glu */
+    {"data moons n=30", "input 2",
+     "dense 4 kernel_initializer=orthogonal(gain=2) bias_initializer=random_normal(1,0.1)",
+     "activation glu", "dense 3 kernel_initializer=variance_scaling(2,fan_avg,uniform)",
+     "activation sparsemax", "dense 1 activation=sigmoid",
+     "compile loss=binary_focal_crossentropy gamma=3 alpha=0.4 apply_class_balancing=true",
+     "fit epochs=1 verbose=0", NULL},
 };
 
 int main(int argc, char **argv)
