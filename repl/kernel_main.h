@@ -9,4 +9,8 @@
  * a shutdown_request.  The exit status. */
 int repl_kernel_main(const char *connection_file, uint64_t seed);
 
+/* --install-kernel [--user | --prefix=DIR] [--program=PATH]: the options
+ * after it.  The exit status. */
+int repl_kernel_install(int argc, char **argv);
+
 #endif

@@ -31,6 +31,10 @@ static void print_help(void)
           "  --seed N        seed of the random generator (default 42)\n"
           "  --kernel FILE   serve Jupyter as its nnlab kernel, on the\n"
           "                  connection file Jupyter wrote\n"
+          "  --install-kernel [--user | --prefix=DIR] [--program=PATH]\n"
+          "                  write the kernelspec Jupyter finds nnlab by\n"
+          "                  (default /usr/local/share/jupyter/kernels/nnlab;\n"
+          "                  --program: the nnlab it starts, default this one)\n"
           "  --keep-going    in a script, report every error and go on\n"
           "                  instead of stopping at the first\n"
           "  --version       print the version and exit\n"
@@ -40,6 +44,16 @@ static void print_help(void)
           "there), or as a script from standard input when it is not one.\n",
           stdout);
 }
+
+#ifndef HAVE_KERNEL
+static int no_kernel(const char *opt)
+{
+    fprintf(stderr, "nnlab: %s: this nnlab was built without the Jupyter "
+            "kernel; install " KERNEL_PACKAGES " (Debian), then run "
+            "./configure and make again\n", opt);
+    return 2;
+}
+#endif
 
 static int bad_usage(const char *fmt, const char *arg)
 {
@@ -275,6 +289,13 @@ int main(int argc, char **argv)
             printf("nnlab %s\n", PACKAGE_VERSION);
             return 0;
         }
+        if (strcmp(arg, "--install-kernel") == 0) {
+#ifdef HAVE_KERNEL
+            return repl_kernel_install(argc - i - 1, argv + i + 1);
+#else
+            return no_kernel("--install-kernel");
+#endif
+        }
         if (strcmp(arg, "--keep-going") == 0) {
             keep_going = 1;
         } else if (strcmp(arg, "--seed") == 0 ||
@@ -311,10 +332,7 @@ int main(int argc, char **argv)
 #ifdef HAVE_KERNEL
         return repl_kernel_main(kernel, (uint64_t)seed);
 #else
-        fputs("nnlab: --kernel: this nnlab was built without the Jupyter "
-              "kernel; install " KERNEL_PACKAGES " (Debian), then run "
-              "./configure and make again\n", stderr);
-        return 2;
+        return no_kernel("--kernel");
 #endif
     }
 

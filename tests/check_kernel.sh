@@ -1,7 +1,8 @@
 #!/bin/sh
 # check_kernel.sh - the Jupyter kernel driven by the real Jupyter client
 # (tests/kernel_test.py with jupyter_client's KernelManager), through a
-# kernelspec written in a scratch JUPYTER_PATH.  Skipped (77) when nnlab
+# kernelspec that nnlab --install-kernel --prefix writes in a scratch
+# JUPYTER_PATH.  Skipped (77) when nnlab
 # was built without the kernel or no python3 has jupyter_client.
 LC_ALL=C
 export LC_ALL
@@ -25,12 +26,13 @@ if [ -z "$py" ]; then
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nnlab-kernel.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/kernels/nnlab" "$tmp/runtime"
-# the wrapper (valgrind under --enable-valgrind) is not used: the client's
-# timeouts are too short for it
-cat >"$tmp/kernels/nnlab/kernel.json" <<JSON
-{"argv": ["$bin", "--kernel", "{connection_file}"],
- "display_name": "nnlab", "language": "nnlab", "interrupt_mode": "signal"}
-JSON
-JUPYTER_PATH=$tmp JUPYTER_RUNTIME_DIR=$tmp/runtime HOME=$tmp \
+mkdir -p "$tmp/runtime"
+# the kernelspec as a person installs it (the valgrind wrapper is not
+# used: the client's timeouts are too short for it)
+"$bin" --install-kernel --prefix="$tmp" >"$tmp/install.log" 2>&1 || {
+    echo "check_kernel: FAIL: nnlab --install-kernel --prefix=$tmp"
+    cat "$tmp/install.log"
+    exit 1
+}
+JUPYTER_PATH=$tmp/share/jupyter JUPYTER_RUNTIME_DIR=$tmp/runtime HOME=$tmp \
     NNLAB_GNUPLOT_TIMEOUT=30 exec "$py" "$srcdir/tests/kernel_test.py"

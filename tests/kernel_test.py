@@ -73,6 +73,14 @@ def main():
 
 
 def cases(km, kc):
+    # the kernelspec --install-kernel wrote
+    from jupyter_client.kernelspec import KernelSpecManager
+    spec = KernelSpecManager().get_kernel_spec("nnlab")
+    check("kernelspec", spec.argv[1:] == ["--kernel", "{connection_file}"]
+          and os.path.isabs(spec.argv[0]) and spec.interrupt_mode == "signal"
+          and os.path.exists(os.path.join(spec.resource_dir, "logo-64x64.png")),
+          repr(spec.to_dict()))
+
     # kernel_info
     kc.kernel_info()
     info = kc.get_shell_msg(timeout=TIMEOUT)["content"]
