@@ -47,6 +47,10 @@ typedef struct kn_kernel {
     char errline[1024];          /* stderr's line so far (no newline yet) */
     size_t nerrline;
     char *collect;               /* non-NULL: output goes here (inspect) */
+    /* non-NULL: output goes here instead of iopub (notebook_exec.c);
+     * which 0 stdout, 1 stderr; called under k->lock */
+    void (*on_output)(struct kn_kernel *k, int which, const char *t, size_t n);
+    void *nb;                    /* for on_output */
     size_t ncollect, capcollect;
     /* history of executed cells */
     char **cells;
@@ -70,11 +74,21 @@ void kn_capture_stop(kn_kernel *k);
 void kn_capture_sync(kn_kernel *k);
 /* Text as a JSON string: invalid UTF-8 bytes become '?'. */
 json_t *kn_text(const char *t, size_t n);
+/* The figure in file path as a mime bundle ({mime: data, text/plain}), or
+ * NULL when it cannot be read. */
+json_t *kn_figure_data(const char *path, const char *mime);
 /* Shows the figure in file path (mime "image/png" or "image/svg+xml") as
  * display_data. */
 void kn_show_figure(void *kernel, const char *path, const char *mime);
 
-/* kernel_exec.c: the shell requests. */
+/* kernel_exec.c: runs code's lines in order in k->s; 0, or the 1-based
+ * number of the line that failed (or was running when Ctrl-C came), its
+ * text in *failed (malloc'd). */
+int kn_run_cell(kn_kernel *k, const char *code, char **failed);
+/* {ename, evalue, traceback} for the cell that failed at line (clears the
+ * Ctrl-C flag). */
+json_t *kn_cell_error(kn_kernel *k, int line, const char *failed);
+/* the shell requests */
 void kn_execute(kn_kernel *k, const kn_msg *req);
 void kn_complete(kn_kernel *k, const kn_msg *req);
 void kn_inspect(kn_kernel *k, const kn_msg *req);

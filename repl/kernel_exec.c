@@ -35,9 +35,7 @@ static void keep_cell(kn_kernel *k, const char *code)
         k->ncells++;
 }
 
-/* Runs code's lines in order; 0, or the 1-based number of the line that
- * failed (or was running when Ctrl-C came), its text in *failed. */
-static int run_cell(kn_kernel *k, const char *code, char **failed)
+int kn_run_cell(kn_kernel *k, const char *code, char **failed)
 {
     repl_session *s = k->s;
     const char *p = code;
@@ -90,7 +88,7 @@ void kn_execute(kn_kernel *k, const kn_msg *req)
     pthread_mutex_unlock(&k->lock);
     repl_interrupted = 0;
     char *failed;
-    int bad = run_cell(k, code, &failed);
+    int bad = kn_run_cell(k, code, &failed);
     kn_capture_sync(k);
     if (!bad) {
         kn_send(k, k->reply_sock, req, "execute_reply", json_pack(
@@ -98,6 +96,16 @@ void kn_execute(kn_kernel *k, const kn_msg *req)
             k->exec_count, "user_expressions", "payload"));
         return;
     }
+    json_t *err = kn_cell_error(k, bad, failed);
+    free(failed);
+    kn_iopub(k, "error", json_deep_copy(err));
+    json_object_set_new(err, "status", json_string("error"));
+    json_object_set_new(err, "execution_count", json_integer(k->exec_count));
+    kn_send(k, k->reply_sock, req, "execute_reply", err);
+}
+
+json_t *kn_cell_error(kn_kernel *k, int line, const char *failed)
+{
     char ev[1200], where[1200];
     const char *ename = "NnlabError";
     pthread_mutex_lock(&k->lock);
@@ -111,18 +119,11 @@ void kn_execute(kn_kernel *k, const kn_msg *req)
     }
     pthread_mutex_unlock(&k->lock);
     repl_interrupted = 0;
-    snprintf(where, sizeof where, "(line %d of the cell: %s)", bad,
+    snprintf(where, sizeof where, "(line %d of the cell: %s)", line,
              failed ? failed : "");
-    free(failed);
-    json_t *tb = json_pack("[o, o]", kn_text(ev, strlen(ev)),
-                           kn_text(where, strlen(where)));
-    kn_iopub(k, "error", json_pack("{s:s, s:o, s:O}", "ename", ename,
-                                   "evalue", kn_text(ev, strlen(ev)),
-                                   "traceback", tb));
-    kn_send(k, k->reply_sock, req, "execute_reply", json_pack(
-        "{s:s, s:i, s:s, s:o, s:o}", "status", "error", "execution_count",
-        k->exec_count, "ename", ename, "evalue", kn_text(ev, strlen(ev)),
-        "traceback", tb));
+    return json_pack("{s:s, s:o, s:[o, o]}", "ename", ename, "evalue",
+                     kn_text(ev, strlen(ev)), "traceback",
+                     kn_text(ev, strlen(ev)), kn_text(where, strlen(where)));
 }
 
 /* The line of code around cursor (Jupyter counts code points), as a byte

@@ -80,6 +80,10 @@ static void emit(kn_kernel *k, int which, const char *t, size_t n)
         k->collect[k->ncollect] = 0;
         return;
     }
+    if (k->on_output) {
+        k->on_output(k, which, t, n);
+        return;
+    }
     kn_iopub_locked(k, "stream", json_pack("{s:s, s:o}", "name",
                     which ? "stderr" : "stdout", "text", kn_text(t, n)));
 }
@@ -264,21 +268,18 @@ static char *slurp(const char *path, long *n)
     return b;
 }
 
-void kn_show_figure(void *kernel, const char *path, const char *mime)
+json_t *kn_figure_data(const char *path, const char *mime)
 {
-    kn_kernel *k = kernel;
     long n = 0;
     char *b = slurp(path, &n);
-    if (!b) {
-        fprintf(stderr, "plot: cannot read the figure back from %s\n", path);
-        return;
-    }
+    if (!b)
+        return NULL;
     json_t *data;
     if (!strcmp(mime, "image/png")) {
         char *enc = malloc(4 * (((size_t)n + 2) / 3) + 1);
         if (!enc) {
             free(b);
-            return;
+            return NULL;
         }
         EVP_EncodeBlock((unsigned char *)enc, (unsigned char *)b, (int)n);
         data = json_pack("{s:s, s:s}", mime, enc, "text/plain",
@@ -289,6 +290,17 @@ void kn_show_figure(void *kernel, const char *path, const char *mime)
                          "text/plain", "<nnlab figure>");
     }
     free(b);
+    return data;
+}
+
+void kn_show_figure(void *kernel, const char *path, const char *mime)
+{
+    kn_kernel *k = kernel;
+    json_t *data = kn_figure_data(path, mime);
+    if (!data) {
+        fprintf(stderr, "plot: cannot read the figure back from %s\n", path);
+        return;
+    }
     kn_capture_sync(k);                   /* the figure after its text */
     kn_iopub(k, "display_data", json_pack("{s:o, s:{}, s:{}}", "data", data,
                                           "metadata", "transient"));

@@ -13,4 +13,7 @@ int repl_kernel_main(const char *connection_file, uint64_t seed);
  * after it.  The exit status. */
 int repl_kernel_install(int argc, char **argv);
 
+/* --notebook FILE.nnl [OUT.ipynb] [--execute] (notebook.c). */
+int repl_notebook_main(int argc, char **argv, uint64_t seed);
+
 #endif

@@ -31,6 +31,11 @@ static void print_help(void)
           "  --seed N        seed of the random generator (default 42)\n"
           "  --kernel FILE   serve Jupyter as its nnlab kernel, on the\n"
           "                  connection file Jupyter wrote\n"
+          "  --notebook FILE.nnl [OUT.ipynb] [--execute]\n"
+          "                  write the script (or lesson) as a Jupyter\n"
+          "                  notebook: comment blocks as text, commands as\n"
+          "                  code cells; --execute runs them and keeps every\n"
+          "                  output and figure (give --seed before it)\n"
           "  --install-kernel [--user | --prefix=DIR] [--program=PATH]\n"
           "                  write the kernelspec Jupyter finds nnlab by\n"
           "                  (default /usr/local/share/jupyter/kernels/nnlab;\n"
@@ -288,6 +293,14 @@ int main(int argc, char **argv)
         if (strcmp(arg, "--version") == 0) {
             printf("nnlab %s\n", PACKAGE_VERSION);
             return 0;
+        }
+        if (strcmp(arg, "--notebook") == 0) {
+#ifdef HAVE_KERNEL
+            return repl_notebook_main(argc - i - 1, argv + i + 1,
+                                      (uint64_t)seed);
+#else
+            return no_kernel("--notebook");
+#endif
         }
         if (strcmp(arg, "--install-kernel") == 0) {
 #ifdef HAVE_KERNEL
