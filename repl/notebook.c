@@ -4,7 +4,7 @@
  * steps (lesson_file.h): here each block of '#' lines becomes a Markdown
  * cell ("# " taken off, so an indented formula stays a code block in
  * Markdown; the first line, the title, a heading), and the commands up to
- * the next comment block one code cell.  "# requires: ..." lines are for
+ * the next comment block or blank line one code cell.  "# requires: ..." lines are for
  * the test runner and are left out. */
 #include <errno.h>
 #include <stdio.h>
@@ -150,10 +150,7 @@ json_t *nb_from_script(const char *path, char *why, size_t len)
             b.code = 0;
             block_add(&b, t);
         } else if (is_blank(p)) {
-            if (!b.code)             /* a blank line ends a text block */
-                block_flush(&b, cells, &first);
-            else if (b.n)
-                block_add(&b, strdup(""));
+            block_flush(&b, cells, &first);   /* a blank line ends a cell */
         } else {
             if (!b.code)
                 block_flush(&b, cells, &first);
