@@ -1,6 +1,8 @@
 /* notebook_spawn.c - record FILE.ipynb and lesson notebook=: a second
  * nnlab makes the notebook (notebook_spawn.h). */
-#include <config.h>
+#ifdef HAVE_CONFIG_H
+#include <config.h>        /* HAVE_KERNEL (the fuzz harnesses build without) */
+#endif
 #include <errno.h>
 #include <spawn.h>
 #include <stdio.h>

@@ -6,7 +6,7 @@
 #
 # Each harness is built with clang -fsanitize=fuzzer,address,undefined from
 # the engine and shell sources themselves (nn/*.c, plots/*.c, repl/*.c but
-# main.c and the Jupyter kernel's files), linked with OpenBLAS, zlib and
+# main.c and the Jupyter kernel's and notebooks' files), linked with OpenBLAS, zlib and
 # readline (kernel: its message parser, repl/kernel_wire.c, with jansson
 # and libcrypto; skipped without them), and run for
 # FUZZ_SECONDS seconds (default 30) from its seed corpus
@@ -81,7 +81,8 @@ mk="$work/obj/Makefile"
 rules=""
 for f in "$src"/nn/*.c "$src"/plots/*.c "$src"/repl/*.c; do
     [ -f "$f" ] || continue
-    case $f in */repl/main.c | */repl/kernel*.c) continue ;; esac
+    case $f in */repl/main.c | */repl/kernel*.c | */repl/notebook.c | \
+        */repl/notebook_exec.c) continue ;; esac
     d=$(basename "$(dirname "$f")")
     o="${d}_$(basename "${f%.c}").o"
     case $d in
