@@ -29,12 +29,13 @@ static int send_msg(kn_kernel *k, void *sock, const kn_frame *ids, int nids,
 {
     json_t *header = kn_header(type, k->session);
     json_t *meta = json_object();
+    json_t *empty = parent ? NULL : json_object();  /* no parent: {} */
     char *part[4] = {0};
     int r = -1;
     if (!header || !meta || !content)
         goto out;
     part[0] = json_dumps(header, JSON_COMPACT);
-    part[1] = json_dumps(parent ? parent : json_object(), JSON_COMPACT);
+    part[1] = json_dumps(parent ? parent : empty, JSON_COMPACT);
     part[2] = json_dumps(meta, JSON_COMPACT);
     part[3] = json_dumps(content, JSON_COMPACT);
     if (!part[0] || !part[1] || !part[2] || !part[3])
@@ -60,6 +61,7 @@ out:
         free(part[i]);
     json_decref(header);
     json_decref(meta);
+    json_decref(empty);
     json_decref(content);
     return r;
 }
@@ -397,10 +399,29 @@ int repl_kernel_main(const char *connection_file, uint64_t seed)
         status(&k, "starting");
         repl_figures_sink(kn_show_figure, &k);
     }
+    /* jupyter_client names itself in JPY_PARENT_PID: when it is gone
+     * (killed without a shutdown), the kernel ends too, as ipykernel's
+     * parent poller does */
+    const char *pp = getenv("JPY_PARENT_PID");
+    long parent = 0;
+    if (pp && (repl_parse_long(pp, &parent) < 0 || parent <= 1))
+        parent = 0;
+    /* started by it directly: gone when we are handed to another parent
+     * (even while it is a zombie), else when no process has its pid */
+    int direct = parent && (long)getppid() == parent;
     while (!k.quit) {
         zmq_pollitem_t it[2] = {{k.control, 0, ZMQ_POLLIN, 0},
                                 {k.shell, 0, ZMQ_POLLIN, 0}};
-        int n = zmq_poll(it, 2, -1);
+        int n = zmq_poll(it, 2, parent ? 2000 : -1);
+        if (n == 0) {
+            if (parent && ((direct && (long)getppid() != parent) ||
+                           (kill((pid_t)parent, 0) != 0 && errno == ESRCH))) {
+                fprintf(k.log, "nnlab kernel: Jupyter (pid %ld) is gone; "
+                        "ending\n", parent);
+                break;
+            }
+            continue;
+        }
         if (n < 0) {
             if (errno == EINTR) {
                 repl_interrupted = 0;      /* nothing was running */

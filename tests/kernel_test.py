@@ -68,6 +68,7 @@ def main():
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=False)
+    orphan()
     print("kernel: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
@@ -219,6 +220,31 @@ def cases(km, kc):
     check("restart gives a fresh session", reply["status"] == "error"
           and "model" in reply.get("evalue", ""), repr(reply))
     del msg_id
+
+
+def orphan():
+    """A kernel whose Jupyter dies without a shutdown ends by itself."""
+    import subprocess
+    code = ("import os\nfrom jupyter_client.manager import KernelManager\n"
+            "km = KernelManager(kernel_name='nnlab'); km.start_kernel()\n"
+            "print(km.provisioner.process.pid, flush=True)\nos._exit(0)\n")
+    # the pid through a file: the kernel keeps the child's stdout open
+    out = os.path.join(os.environ.get("HOME", "/tmp"), "orphan.pid")
+    with open(out, "w") as f:
+        subprocess.run([sys.executable, "-c", code], stdout=f,
+                       stderr=subprocess.DEVNULL, timeout=TIMEOUT)
+    pid = int(open(out).read().split()[0])
+    gone = False
+    for _ in range(100):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            gone = True
+            break
+        time.sleep(0.1)
+    if not gone:
+        os.kill(pid, 9)
+    check("kernel ends when Jupyter is gone", gone, "pid %d still runs" % pid)
 
 
 if __name__ == "__main__":
