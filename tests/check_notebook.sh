@@ -93,6 +93,35 @@ else
     bad "notebook --execute stops at an error (exit $rc)"
 fi
 
+# --notebook's own errors: one line each, status 2, nothing written
+errs_ok=1
+for args in "--notebook" "--notebook $tmp/none.nnl" "--notebook $tmp/small.nnl $tmp/x.txt" \
+        "--notebook $tmp/small.nnl $tmp/a.ipynb $tmp/b.ipynb" "--notebook $tmp/small.nnl --bogus"; do
+    # shellcheck disable=SC2086
+    "$bin" $args >"$tmp/log" 2>&1
+    rc=$?
+    if [ $rc -ne 2 ] || [ "$(wc -l <"$tmp/log")" -gt 2 ] || ! grep -q '^nnlab: --notebook' "$tmp/log" ||
+        [ -e "$tmp/x.txt" ] || [ -e "$tmp/a.ipynb" ]; then
+        errs_ok=0
+        echo "    $args: exit $rc: $(cat "$tmp/log")"
+    fi
+done
+if [ $errs_ok = 1 ]; then ok "--notebook errors"; else rm -f "$tmp/log"; bad "--notebook errors"; fi
+# the cells: Markdown from comment blocks (title as a heading, requires:
+# left out), code cells split at blank lines and comment blocks
+printf '# t.nnl - the title\n# requires: gnuplot\n#\n# Text.\ndata xor\n\ninput 2\n# More.\nsummary\n' >"$tmp/t.nnl"
+if "$bin" --notebook "$tmp/t.nnl" >"$tmp/log" 2>&1 && "$py" -c "
+import nbformat, sys
+nb = nbformat.read(sys.argv[1], 4); nbformat.validate(nb)
+got = [(c.cell_type, c.source) for c in nb.cells]
+want = [('markdown', '# t.nnl - the title\n\nText.'), ('code', 'data xor'),
+        ('code', 'input 2'), ('markdown', 'More.'), ('code', 'summary')]
+assert got == want, got" "$tmp/t.ipynb" >>"$tmp/log" 2>&1; then
+    ok "--notebook cells"
+else
+    bad "--notebook cells"
+fi
+
 # 2. record FILE.ipynb
 if (cd "$tmp" && "$bin" -c "data xor n=100; input 2; dense 4 activation=tanh; dense 1 activation=sigmoid; compile loss=binary_crossentropy; fit epochs=2 verbose=0; summary; plot history; record rec.ipynb" >"$tmp/log" 2>&1) &&
     grep -q "rec.ipynb" "$tmp/log" &&

@@ -196,6 +196,43 @@ def cases(km, kc):
     check("right key executed", reply["status"] == "ok"
           and os.path.exists(path), repr(reply))
 
+    # malformed messages are dropped and the kernel goes on: no delimiter,
+    # too few frames, JSON that is not JSON or not an object (signed right),
+    # no msg_type, a huge frame
+    import hmac, hashlib
+    sock = kc.shell_channel.socket
+    key = kc.session.key
+
+    def signed(parts):
+        h = hmac.new(key, digestmod=hashlib.sha256)
+        for p in parts:
+            h.update(p)
+        return [b"<IDS|MSG>", h.hexdigest().encode()] + parts
+    hdr = (b'{"msg_id":"x","session":"s","username":"u","date":"",'
+           b'"msg_type":"execute_request","version":"5.3"}')
+    # a well-formed request whose code is not a string runs nothing
+    sock.send_multipart(signed([hdr, b"{}", b"{}", b'{"code": 5}']))
+    r = kc.get_shell_msg(timeout=TIMEOUT)
+    check("a non-string code runs nothing", r["msg_type"] == "execute_reply"
+          and r["content"]["status"] == "ok", repr(r)[:300])
+    for frames in ([b"garbage"], [b"<IDS|MSG>", b"sig"],
+                   signed([b"{not json", b"{}", b"{}", b"{}"]),
+                   signed([b"[1,2]", b"{}", b"{}", b"{}"]),
+                   signed([b"{}", b"{}", b"{}", b'{"code":"seed 1"}']),
+                   signed([hdr, b"{}", b"{}", b"{" + b" " * (40 << 20) + b"}"])):
+        sock.send_multipart(frames)
+    time.sleep(1.5)
+    reply, msgs = run(kc, "summary")
+    check("malformed and oversized messages dropped, kernel alive",
+          reply["status"] == "ok" and "Total params" in text(msgs), repr(reply))
+    got = []
+    try:
+        while True:
+            got.append(kc.get_shell_msg(timeout=0.5))
+    except Exception:
+        pass
+    check("no reply to a malformed message", not got, repr(got)[:300])
+
     # interrupt during a long fit: it stops after the batch, the model stays
     reply, msgs = run(kc, "model\ndata moons n=20000\ninput 2\ndense 64 activation=relu\n"
                       "dense 64 activation=relu\ndense 1 activation=sigmoid\n"
