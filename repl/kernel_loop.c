@@ -17,9 +17,14 @@
 
 /* ---- sending ---- */
 
+/* One part; a signal (Jupyter's interrupt) does not cut a message. */
 static int send_part(void *sock, const void *data, size_t len, int more)
 {
-    return zmq_send(sock, data, len, more ? ZMQ_SNDMORE : 0) < 0 ? -1 : 0;
+    int r;
+    while ((r = zmq_send(sock, data, len, more ? ZMQ_SNDMORE : 0)) < 0 &&
+           errno == EINTR)
+        ;
+    return r < 0 ? -1 : 0;
 }
 
 /* ids (n of them) then the signed message; content stolen. */
