@@ -46,6 +46,8 @@ typedef struct plot_out {
                                 for text always set: characters */
     plot_color color;        /* text */
     int fallback;            /* no gnuplot: nnlab draws the text itself */
+    int quiet;               /* a file no one asked for (a figure the
+                                Jupyter kernel shows): no "wrote" line */
 } plot_out;
 
 /* Chooses; returns 0, or -1 with msg (unknown extension, no window, ...). */

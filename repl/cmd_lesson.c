@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include "lesson_file.h"
 #include "repl.h"
+#include "notebook_spawn.h"
 
 /* The shipped lessons in the chapter's order: `lesson` lists these first
  * (then any other .nnl file found beside them), and completion offers
@@ -465,6 +466,18 @@ static int cmd_lesson(repl_session *s, const repl_args *a)
     int is_file;
     if (find_lesson(s, arg, path, name, &is_file) != 0)
         return -1;
+    const char *nb = repl_arg_str(a, "notebook");
+    if (nb) {
+        size_t nl = strlen(nb);
+        if (nl < 7 || strcmp(nb + nl - 6, ".ipynb") != 0)
+            return repl_error(s, "lesson", "notebook= takes a file name ending "
+                              "in .ipynb, like notebook=%s.ipynb (got '%s')",
+                              name, nb);
+        if (step_word)
+            return repl_error(s, "lesson", "notebook= writes the whole lesson; "
+                              "give it without step=");
+        return repl_notebook_run(s, "lesson", path, nb);
+    }
 
     lesson l;
     if (lesson_read(&l, path, name) < 0)
@@ -529,6 +542,8 @@ static int cmd_lesson(repl_session *s, const repl_args *a)
 static const repl_opt lesson_opts[] = {
     {.name = "step", .type = REPL_T_TEXT, .shown = "N",
      .help = "start at this step of the lesson"},
+    {.name = "notebook", .type = REPL_T_FILE, .shown = "OUT.ipynb",
+     .help = "write the lesson as an executed Jupyter notebook (a handout)"},
     REPL_END
 };
 
@@ -558,10 +573,16 @@ const repl_cmd repl_cmds_lesson[] = {
      "text of a step, and the commands after it are the step's.  Give\n"
      "a file (lesson my_lesson.nnl) to follow your own.\n"
      "\n"
+     "notebook=OUT.ipynb writes the lesson as a Jupyter notebook\n"
+     "instead (text cells, code cells with every output and figure, as\n"
+     "nnlab --notebook --execute makes it), and leaves this session\n"
+     "as it is: a handout in one command.\n"
+     "\n"
      "Example:\n"
      "  lesson\n"
      "  lesson perceptron\n"
      "  lesson callbacks step=3\n"
+     "  lesson xor notebook=xor.ipynb\n"
      "\n"
      "Python: the chapter's notebook cells, run one at a time\n"
      "(Shift-Enter in Jupyter).",

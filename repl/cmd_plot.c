@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cmd_plot.h"
+#include "figures.h"
 
 /* ---- the figures and their words ---- */
 
@@ -266,6 +268,39 @@ static int build(repl_session *s, const repl_args *a, int f, int layer,
     return 0;
 }
 
+/* set plots=DIR: the figure again, as DIR/figure-NNN.png (built anew:
+ * a figure is built for its output). */
+static int save_copy(repl_session *s, const repl_args *a, int f, int layer,
+                     int unit, const where *wh)
+{
+    char path[1100], note[256];
+    snprintf(path, sizeof path, "%s/figure-%03d.png", s->plots_dir,
+             s->plots_n + 1);
+    plot_out o;
+    /* a size in characters (a text plot) is not one for an image */
+    int px = wh->w >= 200 && wh->h >= 150;
+    if (repl_plot_prepare(s, "plot", "auto", path, px ? wh->w : 0,
+                          px ? wh->h : 0, px && wh->size_given, &o, note,
+                          sizeof note) < 0)
+        return -1;
+    if (o.fallback) {
+        printf("plot: %s not saved (no gnuplot)\n", path);
+        return 0;
+    }
+    plot_job job;
+    plot_job_init(&job, plot_forms[1 + f].word);
+    nn_err e = {{0}};
+    int rc = build(s, a, f, layer, unit, &job, &o, &e);
+    if (rc == -1 && e.msg[0])
+        repl_error(s, "plot", "%s", e.msg);
+    if (rc == 0)
+        rc = repl_plot_render(s, "plot", &job, &o, NULL, NULL, 0);
+    plot_job_free(&job);
+    if (rc == 0)
+        s->plots_n++;
+    return rc < 0 ? -1 : 0;
+}
+
 static int cmd_plot(repl_session *s, const repl_args *a)
 {
     int f = pick_figure(s, a);
@@ -277,11 +312,26 @@ static int cmd_plot(repl_session *s, const repl_args *a)
     long layer = -1, unit = 0;
     if (check_needs(s, a, f, &layer, &unit) < 0)
         return -1;
-    char note[256];
+    char note[256], tmp[1024];
     plot_out o;
-    if (repl_plot_prepare(s, "plot", wh.want, wh.to, wh.w, wh.h,
-                          wh.size_given, &o, note, sizeof note) < 0)
+    /* the Jupyter kernel shows a figure without to= inline: a PNG made
+     * for it (figures.h), unless gnuplot is missing (then the text) */
+    int inl = !wh.to && repl_figures_inline() && !strcmp(wh.want, "auto") &&
+              repl_figures_tmp(tmp, sizeof tmp, ".png");
+    if (repl_plot_prepare(s, "plot", wh.want, inl ? tmp : wh.to, wh.w, wh.h,
+                          wh.size_given, &o, note, sizeof note) < 0) {
+        if (inl)
+            unlink(tmp);
         return -1;
+    }
+    if (inl && o.fallback) {
+        unlink(tmp);
+        inl = 0;
+        if (repl_plot_prepare(s, "plot", wh.want, NULL, wh.w, wh.h,
+                              wh.size_given, &o, note, sizeof note) < 0)
+            return -1;
+    }
+    o.quiet = inl;
     plot_job job;
     plot_job_init(&job, plot_forms[1 + f].word);
     nn_err e = {{0}};
@@ -290,7 +340,14 @@ static int cmd_plot(repl_session *s, const repl_args *a)
         repl_error(s, "plot", "%s", e.msg);
     if (rc == 0)
         rc = repl_plot_render(s, "plot", &job, &o, wh.script, note, 0);
+    if (inl) {
+        if (rc == 0)
+            repl_figures_show(tmp, "image/png");
+        unlink(tmp);
+    }
     plot_job_free(&job);
+    if (rc == 0 && s->plots_dir[0])
+        rc = save_copy(s, a, f, (int)layer, (int)unit, &wh);
     return rc < 0 ? -1 : 0;
 }
 

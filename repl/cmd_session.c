@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "repl.h"
+#include "notebook_spawn.h"
 
 /* ---- seed ---- */
 
@@ -73,6 +74,8 @@ static int cmd_record(repl_session *s, const repl_args *a)
         return repl_error(s, "record", "'%s' is a directory; give a file "
                           "name", path);
     size_t pl = strlen(path);
+    if (pl > 6 && !strcmp(path + pl - 6, ".ipynb"))
+        return repl_notebook_record(s, path);
     char *tmp = malloc(pl + 5);
     if (!tmp)
         return repl_error(s, "record", "out of memory");
@@ -209,6 +212,19 @@ static int cmd_set(repl_session *s, const repl_args *a)
             h = (int)lh;
         }
     }
+    const char *plots = repl_arg_str(a, "plots");
+    struct stat st;
+    if (plots && strcmp(plots, "off") != 0) {
+        if (strlen(plots) >= sizeof s->plots_dir - 24)
+            return repl_error(s, "set", "plots= folder name is too long");
+        if (stat(plots, &st) != 0 && mkdir(plots, 0755) != 0)
+            return repl_error(s, "set", "cannot make the folder '%s': %s",
+                              plots, strerror(errno));
+        if (stat(plots, &st) != 0 || !S_ISDIR(st.st_mode) ||
+            access(plots, W_OK) != 0)
+            return repl_error(s, "set", "plots= needs a folder this session "
+                              "may write in (got '%s')", plots);
+    }
     if (a->nkv == 0) {
         printf("memory_cap = ");
         print_bytes(nn_memcap());
@@ -219,7 +235,16 @@ static int cmd_set(repl_session *s, const repl_args *a)
         else
             printf("auto\n");
         printf("warnings   = %s\n", s->coach.off ? "off" : "on");
+        if (s->plots_dir[0])
+            printf("plots      = %s (%d figure%s saved)\n", s->plots_dir,
+                   s->plots_n, s->plots_n == 1 ? "" : "s");
         return 0;
+    }
+    if (plots && strcmp(plots, "off") == 0) {
+        s->plots_dir[0] = 0;
+    } else if (plots && strcmp(plots, s->plots_dir) != 0) {
+        snprintf(s->plots_dir, sizeof s->plots_dir, "%s", plots);
+        s->plots_n = 0;
     }
     nn_set_memcap(cap);
     s->verbose = (int)verbose;
@@ -255,6 +280,8 @@ static const repl_opt set_opts[] = {
      .help = "the size: WxH, characters for text or pixels for images"},
     {.name = "warnings", .type = REPL_T_BOOL, .shown = "on|off",
      .help = "the coach's warnings of classic mistakes (help warnings)"},
+    {.name = "plots", .type = REPL_T_FILE, .shown = "DIR|off",
+     .help = "also save every figure in DIR as figure-001.png, ... (for slides)"},
     REPL_END
 };
 
@@ -328,8 +355,13 @@ const repl_cmd repl_cmds_session[] = {
      "record and quit are left out; the commands a run script ran are\n"
      "kept one by one.  FILE is replaced whole, never half written.\n"
      "\n"
+     "record FILE.ipynb writes a Jupyter notebook instead: the record\n"
+     "replayed in a fresh nnlab, one command a code cell, with every\n"
+     "output and figure (as nnlab --notebook --execute makes them).\n"
+     "\n"
      "Example:\n"
      "  record my_session.nnl\n"
+     "  record my_session.ipynb\n"
      "then later:  nnlab my_session.nnl\n"
      "\n"
      "Python: IPython's %save my_session.py 1-20",
@@ -351,6 +383,9 @@ const repl_cmd repl_cmds_session[] = {
      "                    200x150); auto follows the terminal\n"
      "  warnings=on|off   the coach's one-line warnings of classic\n"
      "                    mistakes (help warnings); on by default\n"
+     "  plots=DIR|off     also save every figure of the session in DIR\n"
+     "                    as figure-001.png, figure-002.png, ... while\n"
+     "                    it is shown as usual (slides for a class)\n"
      "\n"
      "Example:\n"
      "  set memory_cap=512M verbose=2\n"

@@ -9,6 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "repl.h"
+#include "kernel_main.h"
+
+#define KERNEL_PACKAGES "libzmq3-dev libjansson-dev libssl-dev"
 
 static void usage(FILE *f)
 {
@@ -26,6 +29,17 @@ static void print_help(void)
           "                  a command failed)\n"
           "  -c 'CMD; CMD'   run these commands, separated by ';', then exit\n"
           "  --seed N        seed of the random generator (default 42)\n"
+          "  --kernel FILE   serve Jupyter as its nnlab kernel, on the\n"
+          "                  connection file Jupyter wrote\n"
+          "  --notebook FILE.nnl [OUT.ipynb] [--execute]\n"
+          "                  write the script (or lesson) as a Jupyter\n"
+          "                  notebook: comment blocks as text, commands as\n"
+          "                  code cells; --execute runs them and keeps every\n"
+          "                  output and figure (give --seed before it)\n"
+          "  --install-kernel [--user | --prefix=DIR] [--program=PATH]\n"
+          "                  write the kernelspec Jupyter finds nnlab by\n"
+          "                  (default /usr/local/share/jupyter/kernels/nnlab;\n"
+          "                  --program: the nnlab it starts, default this one)\n"
           "  --keep-going    in a script, report every error and go on\n"
           "                  instead of stopping at the first\n"
           "  --version       print the version and exit\n"
@@ -35,6 +49,16 @@ static void print_help(void)
           "there), or as a script from standard input when it is not one.\n",
           stdout);
 }
+
+#ifndef HAVE_KERNEL
+static int no_kernel(const char *opt)
+{
+    fprintf(stderr, "nnlab: %s: this nnlab was built without the Jupyter "
+            "kernel; install " KERNEL_PACKAGES " (Debian), then run "
+            "./configure and make again\n", opt);
+    return 2;
+}
+#endif
 
 static int bad_usage(const char *fmt, const char *arg)
 {
@@ -244,7 +268,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     long seed = 42;
     int keep_going = 0;
-    const char *commands = NULL, *file = NULL;
+    const char *commands = NULL, *file = NULL, *kernel = NULL;
     int i;
     for (i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -270,6 +294,21 @@ int main(int argc, char **argv)
             printf("nnlab %s\n", PACKAGE_VERSION);
             return 0;
         }
+        if (strcmp(arg, "--notebook") == 0) {
+#ifdef HAVE_KERNEL
+            return repl_notebook_main(argc - i - 1, argv + i + 1,
+                                      (uint64_t)seed);
+#else
+            return no_kernel("--notebook");
+#endif
+        }
+        if (strcmp(arg, "--install-kernel") == 0) {
+#ifdef HAVE_KERNEL
+            return repl_kernel_install(argc - i - 1, argv + i + 1);
+#else
+            return no_kernel("--install-kernel");
+#endif
+        }
         if (strcmp(arg, "--keep-going") == 0) {
             keep_going = 1;
         } else if (strcmp(arg, "--seed") == 0 ||
@@ -280,6 +319,11 @@ int main(int argc, char **argv)
             if (repl_parse_long(v, &seed) < 0 || seed < 0)
                 return bad_usage("--seed must be a whole number >= 0 "
                                  "(got '%s')", v);
+        } else if (strcmp(arg, "--kernel") == 0) {
+            if (!argv[i + 1])
+                return bad_usage("%s needs the connection file Jupyter "
+                                 "writes", "--kernel");
+            kernel = argv[++i];
         } else if (strcmp(arg, "-c") == 0) {
             if (!argv[i + 1])
                 return bad_usage("%s needs commands: -c 'CMD; CMD'", "-c");
@@ -294,6 +338,16 @@ int main(int argc, char **argv)
         return bad_usage("one script at a time ('%s' is extra)", argv[i]);
     if (file && commands)
         return bad_usage("give -c or a script, not both (got '%s')", file);
+
+    if (kernel && (file || commands))
+        return bad_usage("--kernel runs alone (got '%s')", file ? file : "-c");
+    if (kernel) {
+#ifdef HAVE_KERNEL
+        return repl_kernel_main(kernel, (uint64_t)seed);
+#else
+        return no_kernel("--kernel");
+#endif
+    }
 
     FILE *f = NULL;
     if (file && strcmp(file, "-") != 0) {

@@ -326,7 +326,9 @@ int repl_plot_render(repl_session *s, const char *cmd, plot_job *job,
             fclose(f);
         if (size <= 0)
             return repl_error(s, cmd, "gnuplot wrote nothing to '%s'", o->path);
-        if (!strcmp(o->term, "dumb"))
+        if (o->quiet)
+            ;
+        else if (!strcmp(o->term, "dumb"))
             printf("plot: wrote %s (%dx%d characters)\n", o->path, w, h);
         else
             printf("plot: wrote %s (%dx%d)\n", o->path, w, h);

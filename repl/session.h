@@ -45,6 +45,9 @@ typedef struct repl_session {
     char plot_terminal[16];   /* auto | window | text | sixel */
     int plot_w, plot_h;       /* 0 = from the terminal */
     void *plot;               /* plots/ handle, opaque here */
+    char plots_dir[1024];     /* set plots=DIR: every figure also saved
+                                 there as figure-NNN.png; "" off */
+    int plots_n;              /* figures saved there so far */
     void *gradlog;            /* gradlog.c's record of gradient norms */
     /* training settings the shell keeps between fits */
     int terminate_on_nan;     /* default 1 (callback terminate_on_nan) */

@@ -591,15 +591,16 @@ START_TEST(test_complete_keywords)
     repl_comp_free(&c);
 
     complete("set ", &c);
-    ck_assert_int_eq(c.n, 5);
+    ck_assert_int_eq(c.n, 6);
     ck_assert(has(&c, "memory_cap=") && has(&c, "verbose=") &&
-              has(&c, "terminal=") && has(&c, "size=") && has(&c, "warnings="));
+              has(&c, "terminal=") && has(&c, "size=") && has(&c, "warnings=") &&
+              has(&c, "plots="));
     repl_comp_free(&c);
 
     /* keywords already given are not offered again */
     complete("set verbose=1 ", &c);
-    ck_assert_int_eq(c.n, 4);
-    ck_assert(!has(&c, "verbose=") && has(&c, "warnings="));
+    ck_assert_int_eq(c.n, 5);
+    ck_assert(!has(&c, "verbose=") && has(&c, "warnings=") && has(&c, "plots="));
     repl_comp_free(&c);
 
     /* no keywords, no positional words: nothing */

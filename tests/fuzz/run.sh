@@ -1,11 +1,14 @@
 #!/bin/sh
 # run.sh - builds the libFuzzer harnesses and runs each for a set time.
 #
-#   tests/fuzz/run.sh [NAME ...]      NAME: cmd csv idx model npy (default all)
+#   tests/fuzz/run.sh [NAME ...]      NAME: cmd csv idx model npy kernel
+#                                     (default all)
 #
 # Each harness is built with clang -fsanitize=fuzzer,address,undefined from
 # the engine and shell sources themselves (nn/*.c, plots/*.c, repl/*.c but
-# main.c), linked with OpenBLAS, zlib and readline, and run for
+# main.c and the Jupyter kernel's and notebooks' files), linked with OpenBLAS, zlib and
+# readline (kernel: its message parser, repl/kernel_wire.c, with jansson
+# and libcrypto; skipped without them), and run for
 # FUZZ_SECONDS seconds (default 30) from its seed corpus
 # tests/fuzz/corpus_NAME (never written: new inputs go to the work
 # folder).  A harness stops at its first crash, timeout or out-of-memory,
@@ -78,7 +81,8 @@ mk="$work/obj/Makefile"
 rules=""
 for f in "$src"/nn/*.c "$src"/plots/*.c "$src"/repl/*.c; do
     [ -f "$f" ] || continue
-    case $f in */repl/main.c) continue ;; esac
+    case $f in */repl/main.c | */repl/kernel*.c | */repl/notebook.c | \
+        */repl/notebook_exec.c) continue ;; esac
     d=$(basename "$(dirname "$f")")
     o="${d}_$(basename "${f%.c}").o"
     case $d in
@@ -118,7 +122,7 @@ dict="$work/cmd.dict"
 } >"$dict"
 
 # ---- harnesses ----
-names=${*:-cmd csv idx model npy}
+names=${*:-cmd csv idx model npy kernel}
 pass=0 fail=0 skip=0
 for name in $names; do
     h="$here/fuzz_$name.c"
@@ -139,6 +143,13 @@ for name in $names; do
             echo "SKIP fuzz_$name (no nn/npy.c yet)"
             skip=$((skip + 1)); continue
         fi ;;
+    kernel)
+        maxlen=8192
+        if ! kl=$(pkg-config --libs jansson libcrypto 2>/dev/null); then
+            echo "SKIP fuzz_$name (no jansson or libcrypto: apt-get install libjansson-dev libssl-dev)"
+            skip=$((skip + 1)); continue
+        fi
+        objs="$src/repl/kernel_wire.c $(pkg-config --cflags jansson libcrypto) $kl" ;;
     *) echo "fuzz: no harness $name"; fail=$((fail + 1)); continue ;;
     esac
     prog="$work/fuzz_$name"
