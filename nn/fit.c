@@ -143,6 +143,7 @@ static int meter_init(meter *t, const nn_model *m, nn_err *e)
                 meter_free(t);
                 return NN_FAIL;
             }
+            t->acc[k][j].top_k = m->cc.top_k;
         }
     }
     return NN_OK;

@@ -351,6 +351,8 @@ static int parse_compiled(reader *r, nn_model *m, nn_err *e)
     cc.nmetrics = (int)r_u32(r);
     for (int k = 0; k < NN_MAXMETRICS; k++)
         cc.metrics[k] = (nn_metric_kind)r_u32(r);
+    if (r->version >= 3)   /* else Keras's 5, as set above */
+        cc.top_k = (int)r_u32(r);
     r_optcfg(r, &cc.opt);
     if (r->bad)
         return NN_FAIL;   /* truncated: r->bad */

@@ -23,6 +23,10 @@
  *   binary_crossentropy, categorical_crossentropy,
  *   sparse_categorical_crossentropy   m_i = the loss's l_i (loss.c), with
  *                        the compiled loss's from_logits
+ *   kl_divergence, poisson, logcosh, hinge, squared_hinge,
+ *   categorical_hinge    m_i = that loss's l_i (loss_more.c; Keras's
+ *                        metrics.KLDivergence, Poisson, LogCoshError,
+ *                        Hinge, SquaredHinge, CategoricalHinge)
  * The totals (metrics_conf.c): precision, recall, auc, f1_score,
  * r2_score. */
 #include <math.h>
@@ -38,8 +42,11 @@ const char *const nn_metric_names[] = {
     "precision", "recall", "auc", "f1_score", "top_k_categorical_accuracy",
     "sparse_top_k_categorical_accuracy", "r2_score", "mape", "msle",
     "cosine_similarity", "binary_crossentropy", "categorical_crossentropy",
-    "sparse_categorical_crossentropy", NULL
+    "sparse_categorical_crossentropy", "kl_divergence", "poisson", "logcosh",
+    "hinge", "squared_hinge", "categorical_hinge", NULL
 };
+_Static_assert(sizeof nn_metric_names / sizeof *nn_metric_names == NN_MET_COUNT + 1,
+               "a name per metric");
 
 int nn_metric_parse(const char *name, nn_metric_kind *out)
 {
@@ -72,6 +79,8 @@ int nn_metric_resolve(nn_metric_kind k, const nn_loss *L, nn_metric_kind *out)
     case NN_LOSS_BCE:  *out = NN_MET_BINARY_ACCURACY; return 0;
     case NN_LOSS_CCE:  *out = NN_MET_CATEGORICAL_ACCURACY; return 0;
     case NN_LOSS_SCCE: *out = NN_MET_SPARSE_CATEGORICAL_ACCURACY; return 0;
+    case NN_LOSS_BINARY_FOCAL:      *out = NN_MET_BINARY_ACCURACY; return 0;
+    case NN_LOSS_CATEGORICAL_FOCAL: *out = NN_MET_CATEGORICAL_ACCURACY; return 0;
     default:           return -1;   /* accuracy of a regression: nothing */
     }
 }
@@ -84,6 +93,12 @@ static const struct { nn_metric_kind m; nn_loss_kind l; } loss_metrics[] = {
     { NN_MET_BCE, NN_LOSS_BCE },
     { NN_MET_CCE, NN_LOSS_CCE },
     { NN_MET_SCCE, NN_LOSS_SCCE },
+    { NN_MET_KLD, NN_LOSS_KLD },
+    { NN_MET_POISSON, NN_LOSS_POISSON },
+    { NN_MET_LOGCOSH, NN_LOSS_LOG_COSH },
+    { NN_MET_HINGE, NN_LOSS_HINGE },
+    { NN_MET_SQUARED_HINGE, NN_LOSS_SQUARED_HINGE },
+    { NN_MET_CATEGORICAL_HINGE, NN_LOSS_CATEGORICAL_HINGE },
 };
 
 int nn_metric_loss(nn_metric_kind k, nn_loss_kind *out)
@@ -110,6 +125,11 @@ int nn_metric_check(nn_metric_kind k, const nn_loss *L, nn_err *e)
     if (k == NN_MET_BCE && sparse)
         return nn_fail(e, "metric binary_crossentropy needs 0/1 targets, not "
                           "class numbers; use sparse_categorical_crossentropy");
+    if (k >= NN_MET_KLD && sparse)   /* they read one target per output unit */
+        return nn_fail(e, "metric %s needs one target per output unit, not class "
+                          "numbers (loss=sparse_categorical_crossentropy); use "
+                          "sparse_categorical_crossentropy or accuracy",
+                       nn_metric_names[k]);
     return NN_OK;
 }
 
@@ -136,14 +156,14 @@ static int label_of(const float *t, int cols, int sparse)
 }
 
 /* [ #{j: o_j > o_c} < k ] */
-static double in_top_k(const float *o, int cols, int c)
+static double in_top_k(const float *o, int cols, int c, int k)
 {
     if (c < 0 || c >= cols)
         return 0.0;
     int above = 0;
     for (int j = 0; j < cols; j++)
         above += o[j] > o[c];
-    return above < NN_TOP_K;
+    return above < k;
 }
 
 /* m_i of the means after rmse. */
@@ -153,9 +173,6 @@ static double sample_more(nn_metric_kind k, const nn_loss *L, const float *o,
     const double eps = 1e-7;
     double s = 0.0;
     switch (k) {
-    case NN_MET_TOP_K:
-    case NN_MET_SPARSE_TOP_K:
-        return in_top_k(o, cols, label_of(t, cols, sparse));
     case NN_MET_MAPE:
         for (int j = 0; j < cols; j++) {
             double y = target(t, j, sparse);
@@ -253,6 +270,16 @@ void nn_metric_update(nn_metric_kind k, const nn_loss *L, nn_metric_acc *acc,
     int ys = sparse ? 1 : cols;
     if (nn_metric_is_total(k)) {
         nn_metric_conf_update(k, L, acc, out, y, w, rows, cols, sparse);
+        return;
+    }
+    if (k == NN_MET_TOP_K || k == NN_MET_SPARSE_TOP_K) {
+        int topk = acc->top_k > 0 ? acc->top_k : NN_TOP_K;
+        for (int i = 0; i < rows; i++) {
+            double wi = w ? w[i] : 1.0;
+            acc->sum += wi * in_top_k(out + (size_t)i * cols, cols,
+                                      label_of(y + (size_t)i * ys, cols, sparse), topk);
+            acc->count += wi;
+        }
         return;
     }
     double threshold = L && L->from_logits ? 0.0 : 0.5;

@@ -43,6 +43,12 @@ typedef enum nn_metric_kind {
     NN_MET_BCE,                 /* the losses as metrics */
     NN_MET_CCE,
     NN_MET_SCCE,
+    NN_MET_KLD,                 /* Keras 3's other losses as metrics */
+    NN_MET_POISSON,
+    NN_MET_LOGCOSH,
+    NN_MET_HINGE,
+    NN_MET_SQUARED_HINGE,
+    NN_MET_CATEGORICAL_HINGE,
     NN_MET_COUNT
 } nn_metric_kind;
 
@@ -78,6 +84,7 @@ typedef struct nn_metric_acc {
     double tp, fp, fn;
     double *tab;
     int ntab;
+    int top_k;         /* k of the top_k metrics (compile's top_k=; 0: NN_TOP_K) */
 } nn_metric_acc;
 
 /* An empty state for metric k (resolved) on an output of cols columns:

@@ -416,14 +416,17 @@ int nn_model_add_merge(nn_model *m, nn_node_kind kind, const int *inputs, int n,
                            what, first->name, a, x->name, b);
         }
     }
+    /* the shape, before new_node may move the nodes (and `first` with them) */
+    int ndim = first->ndim, size = first->size, shape[NN_MAXDIMS];
+    memcpy(shape, first->shape, sizeof shape);
     nn_node *nd = new_node(m, kind, e);
     if (!nd || set_name(m, nd, name, e) != NN_OK)
         return NN_FAIL;
     nd->nin = n;
     memcpy(nd->in, inputs, (size_t)n * sizeof *inputs);
-    nd->ndim = first->ndim;
-    memcpy(nd->shape, first->shape, sizeof nd->shape);
-    nd->size = first->size;
+    nd->ndim = ndim;
+    memcpy(nd->shape, shape, sizeof nd->shape);
+    nd->size = size;
     structure_changed(m);
     return m->n++;
 }
@@ -627,6 +630,7 @@ void nn_compile_defaults(nn_compile_cfg *c)
         c->loss_weights[k] = 1.0;
     }
     nn_opt_defaults(&c->opt, NN_OPT_SGD);
+    c->top_k = NN_TOP_K;
 }
 
 /* Outputs of the model: the declared ones, or the last node. */
@@ -652,6 +656,8 @@ int nn_model_compile(nn_model *m, const nn_compile_cfg *c, nn_err *e)
         return NN_FAIL;
     if (c->nmetrics < 0 || c->nmetrics > NN_MAXMETRICS)
         return nn_fail(e, "at most %d metrics", NN_MAXMETRICS);
+    if (c->top_k < 1 || c->top_k > 1000000)
+        return nn_fail(e, "top_k must be a whole number from 1 on (got %d)", c->top_k);
     for (int k = 0; k < nout; k++) {
         const nn_loss *L = &c->loss[k];
         const nn_node *o = &m->nodes[outs[k]];
@@ -681,9 +687,9 @@ int nn_model_compile(nn_model *m, const nn_compile_cfg *c, nn_err *e)
             nn_metric_kind mk;
             if (nn_metric_resolve(c->metrics[j], L, &mk) != 0)
                 return nn_fail(e, "metric accuracy needs a classification loss "
-                                  "(binary_crossentropy, categorical_crossentropy "
-                                  "or sparse_categorical_crossentropy); use "
-                                  "mae, mse or rmse with %s",
+                                  "(binary_crossentropy, categorical_crossentropy, "
+                                  "sparse_categorical_crossentropy or a focal "
+                                  "one); use mae, mse or rmse with %s",
                                nn_loss_names[L->kind]);
             if (nn_metric_check(mk, L, e) != NN_OK)
                 return NN_FAIL;

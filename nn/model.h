@@ -109,6 +109,7 @@ typedef struct nn_compile_cfg {
     double loss_weights[NN_MAXOUT];   /* default 1 */
     int nmetrics;
     nn_metric_kind metrics[NN_MAXMETRICS];  /* as given (accuracy unresolved) */
+    int top_k;                    /* k of top_k_categorical_accuracy (Keras: 5) */
     nn_opt_cfg opt;
 } nn_compile_cfg;
 

@@ -337,6 +337,7 @@ static uint32_t file_version(const nn_model *m)
             nw |= m->cc.metrics[k] > NN_MET_RMSE;
         for (int k = 0; k < NN_MAXOUT; k++)
             nw |= nn_loss_is_focal(m->cc.loss[k].kind);
+        nw |= m->cc.top_k != NN_TOP_K;
         if (nw)
             return 3;
     }
@@ -431,6 +432,8 @@ static void write_model(writer *w, const nn_model *m, const nn_history *h,
         w_u32(w, (uint32_t)cc->nmetrics);
         for (int k = 0; k < NN_MAXMETRICS; k++)
             w_u32(w, (uint32_t)cc->metrics[k]);
+        if (version >= 3)
+            w_u32(w, (uint32_t)cc->top_k);
         w_optcfg(w, &cc->opt, version);
 
         const nn_opt *o = &m->opt;

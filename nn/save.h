@@ -29,7 +29,8 @@
  *            then its bias (units), at w_off / b_off)
  *   compile  when compiled: per output u32 loss, u32 from_logits, f32
  *            delta, and in version 3 f32 gamma, f32 alpha, u32
- *            apply_class_balancing (the focal losses); f64 loss_weights[4]; u32 nmetrics, u32 metrics[8];
+ *            apply_class_balancing (the focal losses); f64 loss_weights[4];
+ *            u32 nmetrics, u32 metrics[8], in version 3 u32 top_k;
  *            the optimizer's settings as compiled (optcfg)
  *   state    when compiled: the optimizer's current settings (optcfg),
  *            u64 n, i64 t, f64 u_prod, u32 has_m, u32 has_v, in version

@@ -211,6 +211,25 @@ static int parse_metrics(repl_session *s, const repl_args *a, nn_compile_cfg *c)
     return 0;
 }
 
+/* top_k=N: the k of the top_k metrics (Keras: TopKCategoricalAccuracy(k=5));
+ * refused without one of them, as an option that does nothing.  0 or -1. */
+static int parse_top_k(repl_session *s, const repl_args *a, nn_compile_cfg *c)
+{
+    long k;
+    int has = repl_opt_int(s, a, "top_k", &k);
+    if (has < 0)
+        return -1;
+    c->top_k = (int)k;
+    if (!has)
+        return 0;
+    for (int j = 0; j < c->nmetrics; j++)
+        if (c->metrics[j] == NN_MET_TOP_K || c->metrics[j] == NN_MET_SPARSE_TOP_K)
+            return 0;
+    return repl_error(s, "compile", "top_k= is the k of top_k_categorical_accuracy "
+                      "and sparse_top_k_categorical_accuracy; add one of them to "
+                      "metrics=, or leave top_k out");
+}
+
 /* ", amsgrad, weight_decay=0.004, ..." : the settings past the first
  * ones that differ from off (adamw's weight_decay always). */
 static void print_opt_more(const nn_opt_cfg *o)
@@ -277,8 +296,13 @@ static void print_compiled(const nn_compile_cfg *c, const nn_loss_kind *lks, int
     }
     print_opt_more(&c->opt);
     printf(")");
-    for (int j = 0; j < c->nmetrics; j++)
+    int topk = 0;
+    for (int j = 0; j < c->nmetrics; j++) {
         printf("%s%s", j ? "," : " metrics=", nn_metric_names[c->metrics[j]]);
+        topk |= c->metrics[j] == NN_MET_TOP_K || c->metrics[j] == NN_MET_SPARSE_TOP_K;
+    }
+    if (topk && c->top_k != NN_TOP_K)
+        printf(" top_k=%d", c->top_k);
     printf("\n");
 }
 
@@ -315,7 +339,7 @@ static int cmd_compile(repl_session *s, const repl_args *a)
     if (repl_opt_enum(s, a, "optimizer", &opt) < 0 ||
         parse_loss_settings(s, a, lks, nl, nout, &c, &from_logits) != 0 ||
         parse_opt_settings(s, a, opt, &c.opt) != 0 ||
-        parse_metrics(s, a, &c) != 0)
+        parse_metrics(s, a, &c) != 0 || parse_top_k(s, a, &c) != 0)
         return -1;
     nn_err e;
     if (nn_model_compile(s->model, &c, &e) != NN_OK)
@@ -388,6 +412,9 @@ static const repl_opt compile_opts[] = {
     {.name = "metrics", .type = REPL_T_LIST, .values = nn_metric_names,
      .shown = "NAME,...",
      .help = "what fit and evaluate report besides the loss"},
+    {.name = "top_k", .type = REPL_T_INT, .min = 1, .max = 1000000, .shown = "5",
+     .def = "5",
+     .help = "the k of the top_k metrics: a hit when the label is among the k best"},
     {.name = "from_logits", .type = REPL_T_BOOL, .shown = "BOOL",
      .def = "false",
      .help = "the last layer gives raw scores, not probabilities"},
@@ -438,8 +465,9 @@ const repl_cmd repl_cmds_compile[] = {
      "categorical_crossentropy sparse_categorical_crossentropy.  Like Keras's,\n"
      "precision, recall, auc (ROC, 200 thresholds), f1_score (Keras's\n"
      "F1Score(average=\"macro\")) and r2_score count over the whole epoch, not\n"
-     "a mean of batches; top_k uses k=5.  Compiling again resets the\n"
-     "optimizer's state (momentum, Adam's moments), not the weights.\n"
+     "a mean of batches; top_k=N sets the k of the top_k metrics (5).\n"
+     "Compiling again resets the optimizer's state (momentum, Adam's\n"
+     "moments), not the weights.\n"
      "A model of several outputs (see outputs) takes one loss for all or one\n"
      "per output (loss=mse,mse) and loss_weights=0.9,0.1: the loss trained\n"
      "is the weighted sum, and fit shows each output's loss apart.\n"

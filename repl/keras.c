@@ -120,7 +120,7 @@ static void keras_compile(nn_buf *b, const nn_model *m)
             for (int k = 0; k < c->nmetrics; k++) {
                 if (k)
                     nn_buf_printf(b, ", ");
-                repl_keras_metric(b, c->metrics[k], &c->loss[o]);
+                repl_keras_metric(b, c->metrics[k], &c->loss[o], c->top_k);
             }
             if (nout > 1)
                 nn_buf_printf(b, "]");

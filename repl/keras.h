@@ -34,9 +34,9 @@ void repl_keras_kwarg(nn_buf *b, const char *name, double v, int style);
  * out (keras_names.c). */
 void repl_keras_optimizer(nn_buf *b, const nn_opt_cfg *c);
 /* One metric as Keras names it, "precision" or
- * keras.metrics.F1Score(average="macro", ...), for an output with loss L
- * (keras_names.c). */
-void repl_keras_metric(nn_buf *b, nn_metric_kind k, const nn_loss *L);
+ * keras.metrics.F1Score(average="macro", ...), for an output with loss L;
+ * top_k the k of the top_k metrics (keras_names.c). */
+void repl_keras_metric(nn_buf *b, nn_metric_kind k, const nn_loss *L, int top_k);
 /* Initializer k with arguments a (constant: value) as Keras 3 takes it: its
  * name ("he_normal"), or keras.initializers.Class(arguments that differ
  * from the defaults) (keras_init.c). */

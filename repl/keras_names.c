@@ -105,11 +105,21 @@ void repl_keras_optimizer(nn_buf *b, const nn_opt_cfg *c)
  * where Keras's string means what nnlab computes (its key in the logs is
  * the string), else the class with the arguments that make it so, named
  * as nnlab's key. */
-void repl_keras_metric(nn_buf *b, nn_metric_kind k, const nn_loss *L)
+void repl_keras_metric(nn_buf *b, nn_metric_kind k, const nn_loss *L, int top_k)
 {
     int logits = L && L->from_logits;
     const char *name = nn_metric_names[k];
     switch (k) {
+    case NN_MET_TOP_K:
+    case NN_MET_SPARSE_TOP_K:
+        if (top_k != NN_TOP_K) {
+            nn_buf_printf(b, "keras.metrics.%s(k=%d, name=\"%s\")",
+                          k == NN_MET_TOP_K ? "TopKCategoricalAccuracy"
+                                            : "SparseTopKCategoricalAccuracy",
+                          top_k, name);
+            return;
+        }
+        break;
     case NN_MET_RMSE:
         nn_buf_printf(b, "keras.metrics.RootMeanSquaredError(name=\"rmse\")");
         return;
@@ -148,6 +158,19 @@ void repl_keras_metric(nn_buf *b, nn_metric_kind k, const nn_loss *L)
             return;
         }
         break;
+    case NN_MET_KLD:
+    case NN_MET_POISSON:
+    case NN_MET_LOGCOSH:
+    case NN_MET_HINGE:
+    case NN_MET_SQUARED_HINGE:
+    case NN_MET_CATEGORICAL_HINGE: {
+        static const char *const cls[] = {
+            "KLDivergence", "Poisson", "LogCoshError", "Hinge", "SquaredHinge",
+            "CategoricalHinge"
+        };
+        nn_buf_printf(b, "keras.metrics.%s(name=\"%s\")", cls[k - NN_MET_KLD], name);
+        return;
+    }
     default:
         break;
     }

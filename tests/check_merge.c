@@ -231,6 +231,35 @@ START_TEST(test_refusals)
 }
 END_TEST
 
+/* A merge or a call that grows the node array (8 nodes fill its first
+ * allocation): what the new node copies is read before the array moves
+ * (ASan saw a use after free here once). */
+START_TEST(test_grows_nodes)
+{
+    nn_err e;
+    nn_rng r;
+    nn_rng_seed(&r, 2);
+    for (int call = 0; call < 2; call++) {
+        nn_model *m = nn_model_new(NULL, 0, &e);
+        int shape[1] = {3};
+        int x = nn_model_add_input(m, shape, 1, "x", &e);
+        nn_dense_cfg c;
+        nn_dense_defaults(&c, 3);
+        int h[7];
+        for (int j = 0; j < 7; j++)
+            h[j] = nn_model_add_dense(m, j ? h[j - 1] : x, &c, NULL, &r, &e);
+        ck_assert_int_eq(m->n, 8);
+        int k = call ? nn_model_add_call(m, h[6], h[0], NULL, &e)
+                     : nn_model_add_merge(m, NN_NODE_ADD, h, 2, NULL, &e);
+        ck_assert_msg(k == 8, "%s", e.msg);
+        ck_assert_int_eq(m->nodes[k].ndim, 1);
+        ck_assert_int_eq(m->nodes[k].size, 3);
+        ck_assert_int_eq(m->nodes[k].shape[0], 3);
+        nn_model_free(m);
+    }
+}
+END_TEST
+
 Suite *suite_merge(void)
 {
     Suite *s = suite_create("merge");
@@ -240,6 +269,7 @@ Suite *suite_merge(void)
     tcase_add_test(tc, test_grad_same_input_twice);
     tcase_add_test(tc, test_shared_layer);
     tcase_add_test(tc, test_refusals);
+    tcase_add_test(tc, test_grows_nodes);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -2,6 +2,8 @@
  * several batches (the mean of all samples, not of batch means), weights,
  * rmse as the root of the total, and accuracy resolved from the loss. */
 #include "check_util.h"
+#include <math.h>
+#include "loss.h"
 #include "metrics.h"
 
 START_TEST(test_metric_names)
@@ -199,6 +201,93 @@ START_TEST(test_metric_empty)
 }
 END_TEST
 
+/* top_k with k set: on rows (0.1, 0.5, 0.4) label 2 and (0.6, 0.3, 0.1)
+ * label 1, k = 1 hits neither, k = 2 both (2 is second, 1 is second),
+ * k = 0 means Keras's 5 (all). */
+START_TEST(test_metric_top_k)
+{
+    const float o[6] = {0.1f, 0.5f, 0.4f, 0.6f, 0.3f, 0.1f};
+    const float ys[2] = {2, 1};
+    const float y1h[6] = {0, 0, 1, 0, 1, 0};
+    nn_loss L = {.kind = NN_LOSS_SCCE, .delta = 1.0f, .gamma = 2.0f, .alpha = 0.25f};
+    nn_loss C = L;
+    C.kind = NN_LOSS_CCE;
+    const int ks[3] = {1, 2, 0};
+    const double want[3] = {0.0, 1.0, 1.0};
+    for (int i = 0; i < 3; i++) {
+        nn_metric_acc a, b;
+        nn_metric_acc_init(&a, NN_MET_SPARSE_TOP_K, 3, NULL);
+        nn_metric_acc_init(&b, NN_MET_TOP_K, 3, NULL);
+        a.top_k = b.top_k = ks[i];
+        nn_metric_update(NN_MET_SPARSE_TOP_K, &L, &a, o, ys, NULL, 2, 3);
+        nn_metric_update(NN_MET_TOP_K, &C, &b, o, y1h, NULL, 2, 3);
+        ck_assert_double_eq_tol(nn_metric_value(NN_MET_SPARSE_TOP_K, &a), want[i], 1e-12);
+        ck_assert_double_eq_tol(nn_metric_value(NN_MET_TOP_K, &b), want[i], 1e-12);
+        nn_metric_acc_free(&a);
+        nn_metric_acc_free(&b);
+    }
+    /* k = 1 on the first row alone with label 1: a hit */
+    nn_metric_acc a;
+    nn_metric_acc_init(&a, NN_MET_SPARSE_TOP_K, 3, NULL);
+    a.top_k = 1;
+    const float y1[1] = {1};
+    nn_metric_update(NN_MET_SPARSE_TOP_K, &L, &a, o, y1, NULL, 1, 3);
+    ck_assert_double_eq_tol(nn_metric_value(NN_MET_SPARSE_TOP_K, &a), 1.0, 1e-12);
+    nn_metric_acc_free(&a);
+}
+END_TEST
+
+/* Keras 3's other losses as metrics: the weighted mean of the loss's
+ * per-sample values (loss.c's per_sample), and accuracy with the focal
+ * losses resolved as with their cross-entropies. */
+START_TEST(test_metric_losses)
+{
+    static const struct { nn_metric_kind m; nn_loss_kind l; } pairs[] = {
+        {NN_MET_KLD, NN_LOSS_KLD}, {NN_MET_POISSON, NN_LOSS_POISSON},
+        {NN_MET_LOGCOSH, NN_LOSS_LOG_COSH}, {NN_MET_HINGE, NN_LOSS_HINGE},
+        {NN_MET_SQUARED_HINGE, NN_LOSS_SQUARED_HINGE},
+        {NN_MET_CATEGORICAL_HINGE, NN_LOSS_CATEGORICAL_HINGE},
+    };
+    const float o[6] = {0.2f, 0.7f, 0.1f, 0.5f, 0.25f, 0.25f};
+    const float y[6] = {0, 1, 0, 1, 0, 0};
+    const float w[2] = {1.0f, 3.0f};
+    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+        nn_loss L = {.kind = NN_LOSS_MSE, .delta = 1.0f, .gamma = 2.0f, .alpha = 0.25f};
+        nn_loss_kind lk;
+        ck_assert_int_eq(nn_metric_loss(pairs[i].m, &lk), 0);
+        ck_assert_int_eq(lk, pairs[i].l);
+        nn_loss M = L;
+        M.kind = pairs[i].l;
+        float per[2];
+        nn_loss_forward(&M, o, y, NULL, 2, 3, per);
+        double want = (w[0] * per[0] + w[1] * per[1]) / (w[0] + w[1]);
+        nn_metric_acc a;
+        nn_metric_acc_init(&a, pairs[i].m, 3, NULL);
+        nn_metric_update(pairs[i].m, &L, &a, o, y, w, 2, 3);
+        ck_assert_msg(fabs(nn_metric_value(pairs[i].m, &a) - want) < 1e-6,
+                      "%s: %g, want %g", nn_metric_names[pairs[i].m],
+                      nn_metric_value(pairs[i].m, &a), want);
+        ck_assert_msg(per[0] != 0.0f || per[1] != 0.0f, "%s: a zero table proves nothing",
+                      nn_metric_names[pairs[i].m]);
+        nn_metric_acc_free(&a);
+        /* class numbers would be read past their one column: refused */
+        nn_loss S = L;
+        S.kind = NN_LOSS_SCCE;
+        ck_assert_int_eq(nn_metric_check(pairs[i].m, &S, NULL), NN_FAIL);
+        ck_assert_int_eq(nn_metric_check(pairs[i].m, &L, NULL), NN_OK);
+    }
+    nn_loss F = {.kind = NN_LOSS_BINARY_FOCAL};
+    nn_metric_kind got;
+    ck_assert_int_eq(nn_metric_resolve(NN_MET_ACCURACY, &F, &got), 0);
+    ck_assert_int_eq(got, NN_MET_BINARY_ACCURACY);
+    F.kind = NN_LOSS_CATEGORICAL_FOCAL;
+    ck_assert_int_eq(nn_metric_resolve(NN_MET_ACCURACY, &F, &got), 0);
+    ck_assert_int_eq(got, NN_MET_CATEGORICAL_ACCURACY);
+    F.kind = NN_LOSS_HINGE;
+    ck_assert_int_eq(nn_metric_resolve(NN_MET_ACCURACY, &F, &got), -1);
+}
+END_TEST
+
 Suite *suite_metrics(void)
 {
     Suite *s = suite_create("metrics");
@@ -209,6 +298,8 @@ Suite *suite_metrics(void)
     tcase_add_test(tc, test_metric_running);
     tcase_add_test(tc, test_metric_rmse_total);
     tcase_add_test(tc, test_metric_empty);
+    tcase_add_test(tc, test_metric_top_k);
+    tcase_add_test(tc, test_metric_losses);
     suite_add_tcase(s, tc);
     return s;
 }
