@@ -71,15 +71,14 @@ void nn_advise_huge(void *p, size_t len)
 #endif
 }
 
-int nn_dataset_alloc(nn_dataset *ds, int n, int d, int ycols, nn_err *e)
+/* The buffers of an owning set of n samples: x of n*d elements of xsize
+ * bytes (4: float32, 1: bytes) into *xp, y (n, ycols) float32.  The whole
+ * size is checked first, so a set over the cap is refused before either
+ * buffer is allocated: bytes = n*d*xsize + n*ycols*4. */
+static int alloc_store(nn_dataset *ds, int n, int d, int ycols, size_t xsize,
+                       void **xp, nn_err *e)
 {
-    memset(ds, 0, sizeof *ds);
-    if (n <= 0 || d <= 0 || ycols < 0)
-        return nn_fail(e, "a data set needs n > 0 samples and d > 0 features "
-                          "(got n=%d, d=%d, ycols=%d)", n, d, ycols);
-    /* Whole size first, so a set over the cap is refused before either
-     * buffer is allocated: bytes = n*d*4 + n*ycols*4. */
-    size_t xb = nn_mul3((size_t)n, (size_t)d, sizeof(float));
+    size_t xb = nn_mul3((size_t)n, (size_t)d, xsize);
     size_t yb = ycols ? nn_mul3((size_t)n, (size_t)ycols, sizeof(float)) : 0;
     if (xb == 0 || (ycols && yb == 0) || xb > SIZE_MAX - yb)
         return nn_fail(e, "data set of %d x %d overflows memory", n, d);
@@ -90,18 +89,18 @@ int nn_dataset_alloc(nn_dataset *ds, int n, int d, int ycols, nn_err *e)
                        n, d, nn_size_text((double)(xb + yb), b1),
                        nn_size_text((double)nn_memcap(), b2));
     }
-    ds->x = nn_calloc((size_t)n * (size_t)d, sizeof(float), e);
-    if (!ds->x)
+    void *x = nn_calloc(xb / xsize, xsize, e);
+    if (!x)
         return NN_FAIL;
-    nn_advise_huge(ds->x, xb);
+    nn_advise_huge(x, xb);
     if (ycols) {
         ds->y = nn_calloc((size_t)n * (size_t)ycols, sizeof(float), e);
         if (!ds->y) {
-            free(ds->x);
-            ds->x = NULL;
+            free(x);
             return NN_FAIL;
         }
     }
+    *xp = x;
     ds->n = n;
     ds->d = d;
     ds->ndim = 1;
@@ -111,6 +110,18 @@ int nn_dataset_alloc(nn_dataset *ds, int n, int d, int ycols, nn_err *e)
     return NN_OK;
 }
 
+int nn_dataset_alloc(nn_dataset *ds, int n, int d, int ycols, nn_err *e)
+{
+    memset(ds, 0, sizeof *ds);
+    if (n <= 0 || d <= 0 || ycols < 0)
+        return nn_fail(e, "a data set needs n > 0 samples and d > 0 features "
+                          "(got n=%d, d=%d, ycols=%d)", n, d, ycols);
+    void *x = NULL;
+    int rc = alloc_store(ds, n, d, ycols, sizeof(float), &x, e);
+    ds->x = x;
+    return rc;
+}
+
 int nn_dataset_alloc_u8(nn_dataset *ds, int n, int d, int ycols, float div,
                         nn_err *e)
 {
@@ -118,38 +129,12 @@ int nn_dataset_alloc_u8(nn_dataset *ds, int n, int d, int ycols, float div,
     if (n <= 0 || d <= 0 || ycols < 0 || !(div > 0))
         return nn_fail(e, "a data set needs n > 0 samples and d > 0 features "
                           "(got n=%d, d=%d, ycols=%d)", n, d, ycols);
-    /* bytes = n*d + n*ycols*4, checked whole before anything is allocated */
-    size_t xb = nn_mul3((size_t)n, (size_t)d, 1);
-    size_t yb = ycols ? nn_mul3((size_t)n, (size_t)ycols, sizeof(float)) : 0;
-    if (xb == 0 || (ycols && yb == 0) || xb > SIZE_MAX - yb)
-        return nn_fail(e, "data set of %d x %d overflows memory", n, d);
-    if (xb + yb > nn_memcap()) {
-        char b1[NN_SIZETEXT], b2[NN_SIZETEXT];
-        return nn_fail(e, "data set of %d x %d needs %s, over the memory "
-                          "cap of %s (raise it with: set memory_cap=BYTES)",
-                       n, d, nn_size_text((double)(xb + yb), b1),
-                       nn_size_text((double)nn_memcap(), b2));
-    }
-    ds->x8 = nn_calloc(xb, 1, e);
-    if (!ds->x8)
-        return NN_FAIL;
-    nn_advise_huge(ds->x8, xb);
-    if (ycols) {
-        ds->y = nn_calloc((size_t)n * (size_t)ycols, sizeof(float), e);
-        if (!ds->y) {
-            free(ds->x8);
-            ds->x8 = NULL;
-            return NN_FAIL;
-        }
-    }
-    ds->x8_div = div;
-    ds->n = n;
-    ds->d = d;
-    ds->ndim = 1;
-    ds->shape[0] = d;
-    ds->ycols = ycols;
-    ds->owns = 1;
-    return NN_OK;
+    void *x = NULL;
+    int rc = alloc_store(ds, n, d, ycols, 1, &x, e);
+    ds->x8 = x;
+    if (rc == NN_OK)
+        ds->x8_div = div;
+    return rc;
 }
 
 void nn_dataset_free(nn_dataset *ds)
