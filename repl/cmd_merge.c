@@ -7,17 +7,6 @@
 #include "repl.h"
 #include "model_common.h"
 
-/* The model can take a branching layer; 0, or -1 after the error. */
-static int need_functional(repl_session *s, const char *cmd)
-{
-    if (!s->model || s->model->n == 0)
-        return repl_error(s, cmd, "the model has no layers yet");
-    if (s->model->sequential)
-        return repl_error(s, cmd, "a Sequential model is a chain; for branches start "
-                          "with: model api=functional");
-    return 0;
-}
-
 static const struct merge_cmd {
     const char *name;
     nn_node_kind kind;
@@ -34,7 +23,7 @@ static int cmd_merge(repl_session *s, const repl_args *a)
     for (size_t k = 0; k < sizeof merge_cmds / sizeof *merge_cmds; k++)
         if (!strcmp(merge_cmds[k].name, cmd))
             kind = merge_cmds[k].kind;
-    if (need_functional(s, cmd) < 0)
+    if (repl_need_functional(s, cmd) < 0)
         return -1;
     int ins[NN_MAXIN], n = 0;
     if (repl_layer_list(s, cmd, a->pos[0], ins, NN_MAXIN, &n) != 0)
@@ -50,7 +39,7 @@ static int cmd_merge(repl_session *s, const repl_args *a)
 
 static int cmd_call(repl_session *s, const repl_args *a)
 {
-    if (need_functional(s, "call") < 0)
+    if (repl_need_functional(s, "call") < 0)
         return -1;
     int layer = nn_model_find(s->model, a->pos[0]);
     if (layer < 0)

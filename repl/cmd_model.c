@@ -283,11 +283,8 @@ static int cmd_activation(repl_session *s, const repl_args *a)
 
 static int cmd_concat(repl_session *s, const repl_args *a)
 {
-    if (!s->model || s->model->n == 0)
-        return repl_error(s, "concat", "the model has no layers yet");
-    if (s->model->sequential)
-        return repl_error(s, "concat", "a Sequential model is a chain; for "
-                          "branches start with: model api=functional");
+    if (repl_need_functional(s, "concat") < 0)
+        return -1;
     int ins[NN_MAXIN], n = 0;
     if (repl_layer_list(s, "concat", a->pos[0], ins, NN_MAXIN, &n) != 0)
         return -1;

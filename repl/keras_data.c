@@ -16,6 +16,7 @@
  * repl_keras_imports writes the imports the code needs, found by the
  * names it uses, so that `python3 -m pyflakes` finds no undefined and no
  * unused name. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include "keras.h"
@@ -380,9 +381,7 @@ static int uses(const char *code, const char *name)
             /* a name starts after a character that cannot be in one */
             if (!quote && i + nl <= len && !strncmp(p + i, name, nl) &&
                 (i == 0 || !(p[i - 1] == '_' || p[i - 1] == '.' ||
-                             (p[i - 1] >= 'a' && p[i - 1] <= 'z') ||
-                             (p[i - 1] >= 'A' && p[i - 1] <= 'Z') ||
-                             (p[i - 1] >= '0' && p[i - 1] <= '9'))))
+                             isalnum((unsigned char)p[i - 1]))))
                 return 1;
         }
         p += len;

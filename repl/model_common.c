@@ -6,6 +6,16 @@
 #include "model_common.h"
 
 /* A new structure trains from scratch: its history starts again. */
+int repl_need_functional(repl_session *s, const char *cmd)
+{
+    if (!s->model || s->model->n == 0)
+        return repl_error(s, cmd, "the model has no layers yet");
+    if (s->model->sequential)
+        return repl_error(s, cmd, "a Sequential model is a chain; for branches start "
+                          "with: model api=functional");
+    return 0;
+}
+
 void repl_model_changed(repl_session *s)
 {
     nn_history_clear(&s->hist);

@@ -4,6 +4,9 @@
 
 #include "repl.h"
 
+/* The model can take a layer that joins branches (concat, add, ..., call):
+ * it has layers and is Functional; 0, or -1 after the error for cmd. */
+int repl_need_functional(repl_session *s, const char *cmd);
 /* A new structure: the history of the old one is cleared. */
 void repl_model_changed(repl_session *s);
 /* The node a new layer connects to: input=NAME, or the last one; 0, or -1
