@@ -399,15 +399,11 @@ static int column_names(const csv *c, int header, const char ***names,
     return NN_OK;
 }
 
-/* The target's column: by name, then as a 0-based index, else an error
- * that lists the columns. */
-static int find_target(const csv *c, const char *const *names,
+/* A column by name, then as a 0-based index, else an error that lists
+ * the columns (what: "column" for sample_weight=, else "column"). */
+static int find_column(const csv *c, const char *const *names,
                        const char *target, int *col, nn_err *e)
 {
-    if (!target || !*target) {
-        *col = c->ncol - 1;
-        return NN_OK;
-    }
     for (int j = 0; j < c->ncol; j++)
         if (strcmp(names[j], target) == 0) {
             *col = j;
@@ -434,48 +430,122 @@ static int find_target(const csv *c, const char *const *names,
                    c->path, target, list, c->ncol - 1);
 }
 
-/* Fills t from the records; tstr[i] keeps each row's target text. */
-static int fill(csv *c, nn_dataset *t, int header, int tcol,
-                const char *const *names, double *tv, const char **tstr,
-                int *text_row, nn_err *e)
+/* The roles of the columns: role[j] is 0 for a feature, 1 + k for target
+ * k, -1 for the sample weights.  tcol[k] is target k's column. */
+typedef struct roles {
+    int nt;                     /* targets */
+    int tcol[NN_MAXTARGETS];
+    int wcol;                   /* -1: none */
+    int *role;                  /* (ncol) */
+} roles;
+
+static int find_roles(const csv *c, const char *const *names,
+                      const nn_csv_spec *sp, roles *r, nn_err *e)
+{
+    r->nt = 0;
+    r->wcol = -1;
+    r->role = nn_calloc((size_t)c->ncol, sizeof *r->role, e);
+    if (!r->role)
+        return NN_FAIL;
+    const char *t = sp->target && *sp->target ? sp->target : NULL;
+    if (!t) {
+        r->tcol[r->nt++] = c->ncol - 1;
+        r->role[c->ncol - 1] = 1;
+    }
+    while (t) {
+        const char *comma = strchr(t, ',');
+        char one[128];
+        size_t len = comma ? (size_t)(comma - t) : strlen(t);
+        if (len == 0 || len >= sizeof one)
+            return nn_fail(e, "%s: target= has an empty or too long name "
+                              "(target=A or target=A,B)", c->path);
+        memcpy(one, t, len);
+        one[len] = '\0';
+        if (r->nt == NN_MAXTARGETS)
+            return nn_fail(e, "%s: more than %d targets", c->path, NN_MAXTARGETS);
+        int col;
+        if (find_column(c, names, one, &col, e) != NN_OK)
+            return NN_FAIL;
+        if (r->role[col])
+            return nn_fail(e, "%s: column '%.30s' is named twice in target=",
+                           c->path, names[col]);
+        r->tcol[r->nt++] = col;
+        r->role[col] = r->nt;
+        t = comma ? comma + 1 : NULL;
+    }
+    if (sp->sample_weight && *sp->sample_weight) {
+        if (find_column(c, names, sp->sample_weight, &r->wcol, e) != NN_OK)
+            return NN_FAIL;
+        if (r->role[r->wcol])
+            return nn_fail(e, "%s: column '%.30s' cannot be both a target and "
+                              "the sample weights", c->path, names[r->wcol]);
+        r->role[r->wcol] = -1;
+    }
+    if (sp->ntask != 0 && sp->ntask != 1 && sp->ntask != r->nt)
+        return nn_fail(e, "%s: %d tasks for %d targets (give one task, or one "
+                          "per target in the same order)", c->path, sp->ntask,
+                       r->nt);
+    if (c->ncol - r->nt - (r->wcol >= 0) < 1)
+        return nn_fail(e, "%s: no feature column left: every column is a "
+                          "target%s", c->path, r->wcol >= 0 ? " or the weights" : "");
+    return NN_OK;
+}
+
+/* Fills t from the records: features into x, the sample weights into w,
+ * each target's numbers into tv[k] and texts into tstr[k]; text_row[k] is
+ * the first row whose target k is not a number (-1: none). */
+static int fill(csv *c, nn_dataset *t, int header, const roles *r,
+                const char *const *names, double **tv, const char ***tstr,
+                float *w, int *text_row, nn_err *e)
 {
     const char *p = c->buf;
     int d = t->d;
-    *text_row = -1;
+    for (int k = 0; k < r->nt; k++)
+        text_row[k] = -1;
     if (header)
         for (int j = 0; j < c->ncol; j++)
             next_field(&p);
     for (int i = 0; i < t->n; i++) {
         int line = c->lines[i + header];
         float *row = t->x + (size_t)i * (size_t)d;
-        for (int j = 0, k = 0; j < c->ncol; j++) {
+        for (int j = 0, f = 0; j < c->ncol; j++) {
             const char *s = next_field(&p);
             double v;
-            if (j == tcol) {
-                tstr[i] = s;
+            int role = r->role[j];
+            if (role > 0) {
+                int k = role - 1;
+                tstr[k][i] = s;
                 if (is_missing(s))
                     return field_num(c, line, names[j], s, 1, &v, e);
                 if (parse_num(s, &v)) {
                     if (field_num(c, line, names[j], s, 1, &v, e) != NN_OK)
                         return NN_FAIL;
-                    tv[i] = v;
-                } else if (*text_row < 0)
-                    *text_row = i;
+                    tv[k][i] = v;
+                } else if (text_row[k] < 0)
+                    text_row[k] = i;
                 continue;
             }
             if (field_num(c, line, names[j], s, 0, &v, e) != NN_OK)
                 return NN_FAIL;
-            row[k++] = (float)v;
+            if (role < 0) {
+                if (!(v >= 0))
+                    return nn_fail(e, "%s:%d: sample weight %g in column "
+                                      "'%.40s' is negative (weights must be "
+                                      "finite and >= 0)", c->path, line, v,
+                                   names[j]);
+                w[i] = (float)v;
+            } else
+                row[f++] = (float)v;
         }
     }
     return NN_OK;
 }
 
-/* Turns the target texts or values into class indices and names. */
-static int make_classes(csv *c, nn_dataset *t, const char *tname, int text,
+/* Target k's texts or values into class indices (column k of y) and names. */
+static int make_classes(csv *c, nn_dataset *t, int k, const char *tname, int text,
                         const double *tv, const char **tstr, nn_err *e)
 {
-    int n = t->n, k = 0, rc = NN_FAIL;
+    int n = t->n, nu = 0, rc = NN_FAIL;
     const char **u = NULL, **names = NULL;
     double *dv = NULL;
     char *numtxt = NULL;
@@ -486,8 +556,8 @@ static int make_classes(csv *c, nn_dataset *t, const char *tname, int text,
         memcpy(u, tstr, (size_t)n * sizeof *u);
         qsort(u, (size_t)n, sizeof *u, cmp_str);
         for (int i = 0; i < n; i++)
-            if (i == 0 || strcmp(u[i], u[k - 1]) != 0)
-                u[k++] = u[i];
+            if (i == 0 || strcmp(u[i], u[nu - 1]) != 0)
+                u[nu++] = u[i];
     } else {
         dv = nn_calloc((size_t)n, sizeof *dv, e);
         if (!dv)
@@ -495,26 +565,26 @@ static int make_classes(csv *c, nn_dataset *t, const char *tname, int text,
         memcpy(dv, tv, (size_t)n * sizeof *dv);
         qsort(dv, (size_t)n, sizeof *dv, cmp_dbl);
         for (int i = 0; i < n; i++)
-            if (i == 0 || dv[i] != dv[k - 1])
-                dv[k++] = dv[i];
+            if (i == 0 || dv[i] != dv[nu - 1])
+                dv[nu++] = dv[i];
     }
-    if (k > CSV_MAXCLASSES) {
+    if (nu > CSV_MAXCLASSES) {
         nn_fail(e, "%s: target '%.40s' has %d distinct values, over %d classes "
                    "(wrong column? for numbers use task=regression)",
-                c->path, tname, k, CSV_MAXCLASSES);
+                c->path, tname, nu, CSV_MAXCLASSES);
         goto out;
     }
-    names = nn_calloc((size_t)k, sizeof *names, e);
+    names = nn_calloc((size_t)nu, sizeof *names, e);
     if (!names)
         goto out;
     if (text)
-        memcpy(names, u, (size_t)k * sizeof *names);
+        memcpy(names, u, (size_t)nu * sizeof *names);
     else {
         /* integers without a decimal point, others with enough digits */
-        numtxt = nn_calloc((size_t)k, 32, e);
+        numtxt = nn_calloc((size_t)nu, 32, e);
         if (!numtxt)
             goto out;
-        for (int i = 0; i < k; i++) {
+        for (int i = 0; i < nu; i++) {
             char *s = numtxt + 32 * (size_t)i;
             if (dv[i] == floor(dv[i]) && fabs(dv[i]) < 1e15)
                 snprintf(s, 32, "%.0f", dv[i]);
@@ -523,14 +593,14 @@ static int make_classes(csv *c, nn_dataset *t, const char *tname, int text,
             names[i] = s;
         }
     }
-    if (k < 2) {
+    if (nu < 2) {
         nn_fail(e, "%s: target '%.40s' has only one class ('%.30s'); "
                    "classification needs at least 2%s", c->path, tname, names[0],
                 text ? "" : " (or use task=regression)");
         goto out;
     }
     for (int i = 0; i < n; i++) {
-        int lo = 0, hi = k - 1;   /* binary search: the value is there */
+        int lo = 0, hi = nu - 1;   /* binary search: the value is there */
         while (lo < hi) {
             int mid = lo + (hi - lo) / 2;
             int below = text ? strcmp(names[mid], tstr[i]) < 0 : dv[mid] < tv[i];
@@ -539,9 +609,9 @@ static int make_classes(csv *c, nn_dataset *t, const char *tname, int text,
             else
                 hi = mid;
         }
-        t->y[i] = (float)lo;
+        t->y[(size_t)i * (size_t)t->ycols + (size_t)k] = (float)lo;
     }
-    rc = nn_dataset_set_classes(t, k, names, e);
+    rc = nn_dataset_set_target_classes(t, k, nu, names, e);
 out:
     free(u);
     free(dv);
@@ -550,13 +620,49 @@ out:
     return rc;
 }
 
-static int load(csv *c, nn_dataset *t, const char *path, const char *target,
-                int header, int task, nn_err *e)
+/* Whether target k (column col) is classification: text or task 1;
+ * auto: integers with few distinct values.  -1 on an error (text with
+ * task=regression, or no memory). */
+static int is_classes(csv *c, int header, const char *const *names, int col,
+                      int task, int text_row, const double *tv,
+                      const char **tstr, int n, nn_err *e)
 {
-    const char **names = NULL, **tstr = NULL, **fnames = NULL;
+    if (text_row >= 0 && task == 2) {
+        double v;
+        field_num(c, c->lines[text_row + header], names[col], tstr[text_row],
+                  1, &v, e);
+        return -1;
+    }
+    if (text_row >= 0 || task == 1)
+        return 1;
+    if (task == 2)
+        return 0;
+    int allint = 1, k = 0;
+    for (int i = 0; i < n && allint; i++)
+        allint = tv[i] == floor(tv[i]);
+    if (allint) {
+        double *dv = nn_calloc((size_t)n, sizeof *dv, e);
+        if (!dv)
+            return -1;
+        memcpy(dv, tv, (size_t)n * sizeof *dv);
+        qsort(dv, (size_t)n, sizeof *dv, cmp_dbl);
+        for (int i = 0; i < n; i++)
+            k += i == 0 || dv[i] != dv[i - 1];
+        free(dv);
+    }
+    return allint && k <= CSV_AUTO_MAXCLASSES;
+}
+
+static int load(csv *c, nn_dataset *t, const char *path, const nn_csv_spec *sp,
+                nn_err *e)
+{
+    const char **names = NULL, **fnames = NULL, **tnames = NULL;
+    const char **tstr[NN_MAXTARGETS] = {0};
+    double *tv[NN_MAXTARGETS] = {0};
+    float *w = NULL;
     char *gen = NULL;
-    double *tv = NULL;
-    int rc = NN_FAIL, tcol = 0, text_row = -1;
+    roles r = {0};
+    int rc = NN_FAIL, header = sp->header, text_row[NN_MAXTARGETS];
 
     if (read_file(c, path, e) != NN_OK || tokenize(c, e) != NN_OK)
         goto out;
@@ -574,83 +680,89 @@ static int load(csv *c, nn_dataset *t, const char *path, const char *target,
         goto out;
     }
     if (column_names(c, header, &names, &gen, e) != NN_OK ||
-        find_target(c, names, target, &tcol, e) != NN_OK)
+        find_roles(c, names, sp, &r, e) != NN_OK)
         goto out;
-    int n = c->nrec - header, d = c->ncol - 1;
-    if (nn_dataset_alloc(t, n, d, 1, e) != NN_OK) {
+    int n = c->nrec - header, d = c->ncol - r.nt - (r.wcol >= 0);
+    if (nn_dataset_alloc(t, n, d, r.nt, e) != NN_OK) {
         with_path(e, c->path);
         goto out;
     }
-    tv = nn_calloc((size_t)n, sizeof *tv, e);
-    tstr = tv ? nn_calloc((size_t)n, sizeof *tstr, e) : NULL;
-    fnames = tstr ? nn_calloc((size_t)d, sizeof *fnames, e) : NULL;
-    if (!fnames)
-        goto out;
-    for (int j = 0, k = 0; j < c->ncol; j++)
-        if (j != tcol)
-            fnames[k++] = names[j];
-    if (nn_dataset_set_features(t, fnames, e) != NN_OK)
-        goto out;
-    if (fill(c, t, header, tcol, names, tv, tstr, &text_row, e) != NN_OK)
-        goto out;
-
-    int text = text_row >= 0, cls;
-    if (text && task == 2) {
-        double v;
-        field_num(c, c->lines[text_row + header], names[tcol], tstr[text_row],
-                  1, &v, e);
-        goto out;
-    }
-    if (text || task == 1)
-        cls = 1;
-    else if (task == 2)
-        cls = 0;
-    else {
-        /* auto: integers with few distinct values are classes */
-        int allint = 1, k = 0;
-        for (int i = 0; i < n && allint; i++)
-            allint = tv[i] == floor(tv[i]);
-        if (allint) {
-            double *dv = nn_calloc((size_t)n, sizeof *dv, e);
-            if (!dv)
-                goto out;
-            memcpy(dv, tv, (size_t)n * sizeof *dv);
-            qsort(dv, (size_t)n, sizeof *dv, cmp_dbl);
-            for (int i = 0; i < n; i++)
-                k += i == 0 || dv[i] != dv[i - 1];
-            free(dv);
-        }
-        cls = allint && k <= CSV_AUTO_MAXCLASSES;
-    }
-    if (cls) {
-        if (make_classes(c, t, names[tcol], text, tv, tstr, e) != NN_OK)
+    for (int k = 0; k < r.nt; k++) {
+        tv[k] = nn_calloc((size_t)n, sizeof **tv, e);
+        tstr[k] = tv[k] ? nn_calloc((size_t)n, sizeof **tstr, e) : NULL;
+        if (!tstr[k])
             goto out;
-    } else
-        for (int i = 0; i < n; i++)
-            t->y[i] = (float)tv[i];
-
+    }
+    fnames = nn_calloc((size_t)d, sizeof *fnames, e);
+    tnames = fnames ? nn_calloc((size_t)r.nt, sizeof *tnames, e) : NULL;
+    w = tnames && r.wcol >= 0 ? nn_calloc((size_t)n, sizeof *w, e) : NULL;
+    if (!tnames || (r.wcol >= 0 && !w))
+        goto out;
+    for (int j = 0, f = 0; j < c->ncol; j++)
+        if (r.role[j] == 0)
+            fnames[f++] = names[j];
+    for (int k = 0; k < r.nt; k++)
+        tnames[k] = names[r.tcol[k]];
+    if (nn_dataset_set_features(t, fnames, e) != NN_OK ||
+        nn_dataset_set_target_names(t, tnames, e) != NN_OK)
+        goto out;
+    if (fill(c, t, header, &r, names, tv, tstr, w, text_row, e) != NN_OK)
+        goto out;
+    for (int k = 0; k < r.nt; k++) {
+        int task = sp->ntask == 0 ? 0 : sp->task[sp->ntask == 1 ? 0 : k];
+        int cls = is_classes(c, header, names, r.tcol[k], task, text_row[k],
+                             tv[k], tstr[k], n, e);
+        if (cls < 0)
+            goto out;
+        if (cls) {
+            if (make_classes(c, t, k, tnames[k], text_row[k] >= 0, tv[k],
+                             tstr[k], e) != NN_OK)
+                goto out;
+        } else
+            for (int i = 0; i < n; i++)
+                t->y[(size_t)i * (size_t)r.nt + (size_t)k] = (float)tv[k][i];
+    }
+    if (w && nn_dataset_set_weights(t, w, e) != NN_OK)
+        goto out;
     const char *base = strrchr(path, '/');
     snprintf(t->name, sizeof t->name, "%s", base ? base + 1 : path);
     rc = NN_OK;
 out:
     free(names);
     free(gen);
-    free(tv);
-    free(tstr);
+    for (int k = 0; k < NN_MAXTARGETS; k++) {
+        free(tv[k]);
+        free(tstr[k]);
+    }
     free(fnames);
+    free(tnames);
+    free(w);
+    free(r.role);
     return rc;
 }
 
 int nn_csv_load(nn_dataset *ds, const char *path, const char *target,
                 int header, int task, nn_err *e)
 {
+    nn_csv_spec sp = {.target = target, .header = header, .ntask = 1,
+                      .task = {task}};
+    return nn_csv_load_spec(ds, path, &sp, e);
+}
+
+int nn_csv_load_spec(nn_dataset *ds, const char *path, const nn_csv_spec *spec,
+                     nn_err *e)
+{
     memset(ds, 0, sizeof *ds);
     if (!path || !*path)
         return nn_fail(e, "no CSV file name given");
-    if (task < 0 || task > 2)
-        return nn_fail(e, "task must be 0 (auto), 1 (classification) or "
-                          "2 (regression), got %d", task);
-    header = header ? 1 : 0;
+    nn_csv_spec sp = *spec;
+    if (sp.ntask < 0 || sp.ntask > NN_MAXTARGETS)
+        return nn_fail(e, "%d tasks: give one, or one per target", sp.ntask);
+    for (int k = 0; k < sp.ntask; k++)
+        if (sp.task[k] < 0 || sp.task[k] > 2)
+            return nn_fail(e, "task must be 0 (auto), 1 (classification) or "
+                              "2 (regression), got %d", sp.task[k]);
+    sp.header = sp.header ? 1 : 0;
 
     /* Numbers are read in the C locale: "5.1" even under de_DE. */
     locale_t cloc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
@@ -659,7 +771,7 @@ int nn_csv_load(nn_dataset *ds, const char *path, const char *target,
     csv c = {0};
     c.path = shown_path(path);
     nn_dataset t = {0};
-    int rc = load(&c, &t, path, target, header, task, e);
+    int rc = load(&c, &t, path, &sp, e);
     free(c.buf);
     free(c.lines);
     if (cloc) {

@@ -3,6 +3,7 @@
  * csv.c, idx.c and datagen.c. */
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
@@ -51,6 +52,38 @@ static int copy_names(char ***out, const char *const *names, int count,
                 *c = '?';
     }
     *out = p;
+    return NN_OK;
+}
+
+static void free_targets(nn_target *t, int count)
+{
+    if (!t)
+        return;
+    for (int k = 0; k < count; k++)
+        free_names(t[k].class_names, t[k].nclasses);
+    free(t);
+}
+
+/* A deep copy of count targets (NULL stays NULL). */
+static int copy_targets(nn_target **out, const nn_target *src, int count,
+                        nn_err *e)
+{
+    *out = NULL;
+    if (!src || count <= 0)
+        return NN_OK;
+    nn_target *t = nn_calloc((size_t)count, sizeof *t, e);
+    if (!t)
+        return NN_FAIL;
+    for (int k = 0; k < count; k++) {
+        t[k] = src[k];
+        t[k].class_names = NULL;
+        if (copy_names(&t[k].class_names, (const char *const *)src[k].class_names,
+                       src[k].nclasses, e) != NN_OK) {
+            free_targets(t, k);
+            return NN_FAIL;
+        }
+    }
+    *out = t;
     return NN_OK;
 }
 
@@ -145,8 +178,10 @@ void nn_dataset_free(nn_dataset *ds)
         free(ds->x);
         free(ds->x8);
         free(ds->y);
+        free(ds->sw);
         free_names(ds->class_names, ds->nclasses);
         free_names(ds->feature_names, ds->d);
+        free_targets(ds->targets, ds->ycols);
     }
     memset(ds, 0, sizeof *ds);
 }
@@ -194,6 +229,13 @@ static int copy_meta(nn_dataset *dst, const nn_dataset *src, nn_err *e)
     if (copy_names(&dst->feature_names, (const char *const *)src->feature_names,
                    src->d, e) != NN_OK)
         return NN_FAIL;
+    if (copy_targets(&dst->targets, src->targets, src->ycols, e) != NN_OK)
+        return NN_FAIL;
+    if (src->sw) {
+        dst->sw = nn_calloc((size_t)dst->n, sizeof(float), e);
+        if (!dst->sw)
+            return NN_FAIL;
+    }
     return NN_OK;
 }
 
@@ -226,6 +268,8 @@ int nn_dataset_take(nn_dataset *dst, const nn_dataset *src, const int *idx,
             memcpy(t.x + (size_t)i * d, src->x + r * d, d * sizeof(float));
         if (yc)
             memcpy(t.y + (size_t)i * yc, src->y + r * yc, yc * sizeof(float));
+        if (src->sw)
+            t.sw[i] = src->sw[r];
     }
     *dst = t;
     return NN_OK;
@@ -253,6 +297,7 @@ void nn_dataset_view(nn_dataset *view, const nn_dataset *src, int from,
     view->x = src->x ? src->x + (size_t)from * (size_t)src->d : NULL;
     view->x8 = src->x8 ? src->x8 + (size_t)from * (size_t)src->d : NULL;
     view->y = src->y ? src->y + (size_t)from * (size_t)src->ycols : NULL;
+    view->sw = src->sw ? src->sw + from : NULL;
     view->owns = 0;
 }
 
@@ -291,11 +336,14 @@ int nn_dataset_split(const nn_dataset *src, double test_fraction, int stratify,
     int n = src->n;
     if (n < 2)
         return nn_fail(e, "cannot split %d sample(s): need at least 2", n);
-    int strat = stratify && src->nclasses > 0 && src->y && src->ycols >= 1;
-    int nc = src->nclasses;
+    /* on the first classification target */
+    int sc = nn_dataset_class_target(src);
+    int strat = stratify && sc >= 0 && src->y;
+    int nc = strat ? nn_dataset_target_classes(src, sc, NULL) : 0;
+    size_t yc = (size_t)src->ycols;
     if (strat)
         for (int i = 0; i < n; i++) {
-            float v = src->y[(size_t)i * (size_t)src->ycols];
+            float v = src->y[(size_t)i * yc + (size_t)sc];
             if (!(v >= 0 && v < (float)nc) || v != floorf(v))
                 return nn_fail(e, "row %d has label %g, not a class index in "
                                   "0..%d; cannot stratify", i, v, nc - 1);
@@ -329,11 +377,12 @@ int nn_dataset_split(const nn_dataset *src, double test_fraction, int stratify,
         quota = nn_calloc((size_t)nc, sizeof *quota, e);
         if (!quota)
             goto out;
-        nn_dataset_class_counts(src, quota);
+        for (int i = 0; i < n; i++)
+            quota[(int)src->y[(size_t)i * yc + (size_t)sc]]++;
         for (int c = 0; c < nc; c++)
             quota[c] -= (int)floor(test_fraction * quota[c] + 0.5);
         for (int i = 0; i < n; i++) {
-            int c = (int)src->y[(size_t)perm[i] * (size_t)src->ycols];
+            int c = (int)src->y[(size_t)perm[i] * yc + (size_t)sc];
             if (quota[c] > 0) {
                 quota[c]--;
                 tr[ntr++] = perm[i];
@@ -436,4 +485,140 @@ void nn_scaler_free(nn_scaler *s)
     free(s->a);
     free(s->b);
     memset(s, 0, sizeof *s);
+}
+
+/* ---- targets and sample weights ---- */
+
+int nn_dataset_ntargets(const nn_dataset *ds)
+{
+    return ds->targets ? ds->ycols : 1;
+}
+
+const char *nn_dataset_target_name(const nn_dataset *ds, int k)
+{
+    return ds->targets && k >= 0 && k < ds->ycols ? ds->targets[k].name : "";
+}
+
+int nn_dataset_target_classes(const nn_dataset *ds, int k, char *const **names)
+{
+    if (names)
+        *names = NULL;
+    if (k == 0) {
+        if (names)
+            *names = ds->class_names;
+        return ds->nclasses;
+    }
+    if (!ds->targets || k < 0 || k >= ds->ycols)
+        return 0;
+    if (names)
+        *names = ds->targets[k].class_names;
+    return ds->targets[k].nclasses;
+}
+
+int nn_dataset_target_onehot(const nn_dataset *ds, int k)
+{
+    return ds->targets && k >= 0 && k < ds->ycols && ds->targets[k].onehot;
+}
+
+int nn_dataset_find_target(const nn_dataset *ds, const char *name)
+{
+    for (int k = 0; ds->targets && k < ds->ycols; k++)
+        if (strcmp(ds->targets[k].name, name) == 0)
+            return k;
+    return -1;
+}
+
+int nn_dataset_class_target(const nn_dataset *ds)
+{
+    for (int k = 0; k < nn_dataset_ntargets(ds); k++)
+        if (nn_dataset_target_classes(ds, k, NULL) > 0)
+            return k;
+    return -1;
+}
+
+/* The targets array of an owning set, made when missing. */
+static int need_targets(nn_dataset *ds, nn_err *e)
+{
+    if (!ds->owns)
+        return nn_fail(e, "cannot change the targets of a view; copy it first");
+    if (ds->ycols < 1 || ds->ycols > NN_MAXTARGETS)
+        return nn_fail(e, "a set of %d target columns cannot name them "
+                          "(1 to %d)", ds->ycols, NN_MAXTARGETS);
+    if (!ds->targets) {
+        ds->targets = nn_calloc((size_t)ds->ycols, sizeof *ds->targets, e);
+        if (!ds->targets)
+            return NN_FAIL;
+    }
+    return NN_OK;
+}
+
+int nn_dataset_set_target_names(nn_dataset *ds, const char *const *names,
+                                nn_err *e)
+{
+    if (need_targets(ds, e) != NN_OK)
+        return NN_FAIL;
+    for (int k = 0; k < ds->ycols; k++) {
+        snprintf(ds->targets[k].name, sizeof ds->targets[k].name, "%s",
+                 names[k] ? names[k] : "");
+        for (char *c = ds->targets[k].name; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                *c = '?';
+    }
+    return NN_OK;
+}
+
+int nn_dataset_set_target_classes(nn_dataset *ds, int k, int nclasses,
+                                  const char *const *names, nn_err *e)
+{
+    if (k == 0)
+        return nn_dataset_set_classes(ds, nclasses, names, e);
+    if (need_targets(ds, e) != NN_OK)
+        return NN_FAIL;
+    if (k < 0 || k >= ds->ycols || nclasses < 0)
+        return nn_fail(e, "no target %d of %d", k, ds->ycols);
+    char **p;
+    if (copy_names(&p, names, nclasses, e) != NN_OK)
+        return NN_FAIL;
+    free_names(ds->targets[k].class_names, ds->targets[k].nclasses);
+    ds->targets[k].class_names = p;
+    ds->targets[k].nclasses = nclasses;
+    return NN_OK;
+}
+
+int nn_dataset_to_categorical(nn_dataset *ds, int k, nn_err *e)
+{
+    if (k < 0 || k >= nn_dataset_ntargets(ds))
+        return nn_fail(e, "no target %d", k);
+    const char *name = nn_dataset_target_name(ds, k);
+    if (nn_dataset_target_classes(ds, k, NULL) < 2)
+        return nn_fail(e, "target '%s' is a regression target: only class "
+                          "labels become one-hot", *name ? name : "y");
+    if (nn_dataset_target_onehot(ds, k))
+        return nn_fail(e, "target '%s' is one-hot already", *name ? name : "y");
+    if (need_targets(ds, e) != NN_OK)
+        return NN_FAIL;
+    ds->targets[k].onehot = 1;
+    return NN_OK;
+}
+
+int nn_dataset_set_weights(nn_dataset *ds, const float *w, nn_err *e)
+{
+    if (!ds->owns)
+        return nn_fail(e, "cannot set the weights of a view; copy it first");
+    if (!w) {
+        free(ds->sw);
+        ds->sw = NULL;
+        return NN_OK;
+    }
+    for (int i = 0; i < ds->n; i++)
+        if (!isfinite(w[i]) || !(w[i] >= 0))
+            return nn_fail(e, "sample weight %g of row %d is not a finite "
+                              "number >= 0", (double)w[i], i + 1);
+    float *p = nn_calloc((size_t)ds->n, sizeof *p, e);
+    if (!p)
+        return NN_FAIL;
+    memcpy(p, w, (size_t)ds->n * sizeof *p);
+    free(ds->sw);
+    ds->sw = p;
+    return NN_OK;
 }

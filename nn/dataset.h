@@ -17,6 +17,22 @@
 
 #define NN_MAXDIMS 4
 
+#define NN_MAXTARGETS 8   /* target columns of one set */
+
+/* One target column, for a set of several (data csv FILE target=A,B) or a
+ * one-hot one.  Target k is column k of y.  Target 0's classes are the
+ * set's own nclasses and class_names (what every one-target reader reads),
+ * so targets[0].nclasses and .class_names stay 0 and NULL; the others'
+ * are here.  onehot (to_categorical): the column keeps the class number
+ * and is fed to an output as nclasses 0/1 columns (Keras's
+ * keras.utils.to_categorical), so a set is never widened. */
+typedef struct nn_target {
+    char name[NN_NAMEMAX];
+    int nclasses;          /* targets 1..: classes, 0 for regression */
+    char **class_names;    /* targets 1..: nclasses names, or NULL */
+    int onehot;
+} nn_target;
+
 typedef struct nn_dataset {
     char name[64];
     int n;                 /* samples */
@@ -31,7 +47,11 @@ typedef struct nn_dataset {
     int nclasses;          /* 0 for regression */
     char **class_names;    /* nclasses names, or NULL */
     char **feature_names;  /* d names, or NULL */
-    int owns;              /* frees x, y and names */
+    nn_target *targets;    /* ycols targets, or NULL: one unnamed target of
+                              ycols columns (every generated set) */
+    float *sw;             /* (n) sample weights (data csv ...
+                              sample_weight=COL), or NULL */
+    int owns;              /* frees x, y, sw, targets and names */
 } nn_dataset;
 
 /* Asks the kernel for huge pages on a large buffer (p, len bytes), so
@@ -84,6 +104,33 @@ int nn_dataset_split(const nn_dataset *src, double test_fraction, int stratify,
 /* Counts per class into counts[nclasses]. */
 void nn_dataset_class_counts(const nn_dataset *ds, int *counts);
 
+/* Targets.  A set without a targets array has one target (column 0 ..
+ * ycols-1, unnamed).  The count, then target k's name ("" when unnamed),
+ * its classes (0: regression; names into *names, may be NULL) and
+ * whether it is one-hot; k in 0 .. nn_dataset_ntargets - 1. */
+int nn_dataset_ntargets(const nn_dataset *ds);
+const char *nn_dataset_target_name(const nn_dataset *ds, int k);
+int nn_dataset_target_classes(const nn_dataset *ds, int k,
+                              char *const **names);
+int nn_dataset_target_onehot(const nn_dataset *ds, int k);
+/* Index of the target named name, or -1. */
+int nn_dataset_find_target(const nn_dataset *ds, const char *name);
+/* Names the ycols targets (ycols names) of an owning set, making its
+ * targets array. */
+int nn_dataset_set_target_names(nn_dataset *ds, const char *const *names,
+                                nn_err *e);
+/* Classes of target k >= 1 (copied), as nn_dataset_set_classes for 0. */
+int nn_dataset_set_target_classes(nn_dataset *ds, int k, int nclasses,
+                                  const char *const *names, nn_err *e);
+/* Marks classification target k one-hot (to_categorical); fails on a
+ * regression target or one already one-hot. */
+int nn_dataset_to_categorical(nn_dataset *ds, int k, nn_err *e);
+/* Per-sample weights (n values, copied; each finite and >= 0, else the
+ * error names the row, 1-based); NULL removes them. */
+int nn_dataset_set_weights(nn_dataset *ds, const float *w, nn_err *e);
+/* The first classification target (the one split stratifies on), or -1. */
+int nn_dataset_class_target(const nn_dataset *ds);
+
 /* Feature scaling fitted on one set and applied to others (scikit-learn's
  * StandardScaler: (x - mean) / std, population std, std 0 -> 1;
  * MinMaxScaler: (x - min) / (max - min), range 0 -> 1). */
@@ -121,6 +168,21 @@ int nn_datagen(nn_dataset *ds, const char *name, int n, double noise,
  * text in feature columns with the line number in the message. */
 int nn_csv_load(nn_dataset *ds, const char *path, const char *target,
                 int header, int task, nn_err *e);
+/* The same with several targets and a weight column: target is "A" or
+ * "A,B,..." (names or indices; NULL or "": the last column), each a
+ * column of y in that order, with task[k] for target k (ntask 1: one task
+ * for all, 0: auto for all); sample_weight a column of per-sample
+ * weights (finite, >= 0), neither feature nor target, or NULL.  The
+ * targets are named (targets array) even when there is one. */
+typedef struct nn_csv_spec {
+    const char *target;
+    int header;
+    int ntask;
+    int task[NN_MAXTARGETS];
+    const char *sample_weight;
+} nn_csv_spec;
+int nn_csv_load_spec(nn_dataset *ds, const char *path, const nn_csv_spec *spec,
+                     nn_err *e);
 
 /* IDX (idx.c): Fashion-MNIST / MNIST image and label files, plain or
  * gzip (zlib's gzread reads both).  Pixels scaled to [0, 1]; shape (rows,

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "fit.h"
 #include "mat.h"
+#include "outmap.h"
 #include "step.h"
 
 void nn_fit_defaults(nn_fit_opts *o)
@@ -28,7 +29,7 @@ const char *nn_metric_key(nn_metric_kind k)
 /* ---- checks ---- */
 
 static int check_output(const nn_model *m, int k, int o, const nn_dataset *ds,
-                        nn_err *e);
+                        const nn_outmap *om, nn_err *e);
 
 int nn_check_data(const nn_model *m, const nn_dataset *ds, nn_err *e)
 {
@@ -39,69 +40,149 @@ int nn_check_data(const nn_model *m, const nn_dataset *ds, nn_err *e)
         return nn_fail(e, "the model has no layers after its input");
     if (nn_model_check_columns(m, ds->d, e) != NN_OK)
         return NN_FAIL;
-    /* every output is trained against the same targets (Keras: fit(X,
-     * (y_train, y_train)) for the book's auxiliary output) */
+    nn_outmap om;
+    if (nn_outmap_make(&om, m, ds, e) != NN_OK)
+        return NN_FAIL;
     int outs[NN_MAXOUT], nout = nn_model_outputs(m, outs);
     for (int k = 0; k < nout; k++)
-        if (check_output(m, k, outs[k], ds, e) != NN_OK)
+        if (check_output(m, k, outs[k], ds, &om, e) != NN_OK)
             return NN_FAIL;
     return NN_OK;
 }
 
-/* Output k (node o, loss cc.loss[k]) against the targets of ds. */
-static int check_output(const nn_model *m, int k, int o, const nn_dataset *ds,
+/* What output k's targets are: one target t (or -1 for several), its
+ * classes (0: regression) and whether it is one-hot. */
+typedef struct out_targets {
+    int t, nclasses, onehot, maxclasses;   /* maxclasses: over all its targets */
+    int anyreg;                            /* one of them is regression */
+    char names[96];
+} out_targets;
+
+static void describe(const nn_outmap *om, const nn_dataset *ds, int k,
+                     out_targets *d)
+{
+    memset(d, 0, sizeof *d);
+    d->t = om->nt[k] == 1 ? (ds->targets ? om->t[k][0] : 0) : -1;
+    if (d->t >= 0) {
+        d->nclasses = nn_dataset_target_classes(ds, d->t, NULL);
+        d->onehot = nn_dataset_target_onehot(ds, d->t);
+    }
+    for (int j = 0; j < om->nt[k]; j++) {
+        int t = ds->targets ? om->t[k][j] : 0;
+        int nc = nn_dataset_target_classes(ds, t, NULL);
+        d->maxclasses = nc > d->maxclasses ? nc : d->maxclasses;
+        d->anyreg |= nc == 0;
+    }
+    if (ds->targets)
+        nn_outmap_names(om, ds, k, d->names, sizeof d->names);
+}
+
+/* " (target 'species')" for a named target, "" for the one unnamed. */
+static const char *which(const nn_dataset *ds, const out_targets *d, char *buf,
+                         size_t len)
+{
+    if (nn_dataset_ntargets(ds) < 2)
+        return "";
+    snprintf(buf, len, " (target%s '%s')", strchr(d->names, ',') ? "s" : "",
+             d->names);
+    return buf;
+}
+
+/* Class numbers of target t of ds in 0 .. size-1. */
+static int check_labels(const nn_dataset *ds, int t, int size, const char *tw,
                         nn_err *e)
+{
+    int nc = nn_dataset_target_classes(ds, t, NULL);
+    for (int i = 0; i < ds->n; i++) {
+        float y = ds->y[(size_t)i * (size_t)ds->ycols + (size_t)t];
+        if (!(y >= 0) || y != floorf(y) || y >= size)
+            return nn_fail(e, "label %g of sample %d%s is not a class of the "
+                              "%d-unit output; the output layer needs one "
+                              "unit per class%s", (double)y, i, tw, size,
+                           nc ? "" : " (is this a regression set?)");
+    }
+    return NN_OK;
+}
+
+/* Output k (node o, loss cc.loss[k]) against its targets in ds. */
+static int check_output(const nn_model *m, int k, int o, const nn_dataset *ds,
+                        const nn_outmap *om, nn_err *e)
 {
     const nn_node *O = &m->nodes[o];
     const nn_loss *L = &m->cc.loss[k];
     const char *ln = nn_loss_names[L->kind];
+    out_targets d;
+    describe(om, ds, k, &d);
+    char tb[128];
+    const char *tw = which(ds, &d, tb, sizeof tb);
+    const char *tn = nn_dataset_ntargets(ds) > 1 ? d.names : "";
+    nn_act act = O->kind == NN_NODE_DENSE ? O->dense.activation
+               : O->kind == NN_NODE_ACTIVATION ? O->act : NN_ACT_LINEAR;
+    if (act == NN_ACT_SOFTMAX && d.anyreg && ds->targets)
+        return nn_fail(e, "output '%s' is a softmax but%s is a regression "
+                          "target; use a linear output with mse", O->name, tw);
+    int cols = om->cols[k];
     switch (L->kind) {
     case NN_LOSS_SCCE:
-        if (ds->ycols != 1)
+        if (d.onehot)
+            return nn_fail(e, "%s needs class numbers but%s is one-hot "
+                              "(to_categorical); use categorical_crossentropy",
+                           ln, tw);
+        if (d.t < 0 || (ds->targets == NULL && ds->ycols != 1))
             return nn_fail(e, "%s needs one integer label per sample but the "
-                              "targets have %d columns; use "
+                              "targets%s have %d columns; use "
                               "categorical_crossentropy for one-hot labels",
-                           ln, ds->ycols);
-        for (int i = 0; i < ds->n; i++) {
-            float y = ds->y[i];
-            if (!(y >= 0) || y != floorf(y) || y >= O->size)
-                return nn_fail(e, "label %g of sample %d is not a class of the "
-                                  "%d-unit output; the output layer needs one "
-                                  "unit per class%s", (double)y, i, O->size,
-                               ds->nclasses ? "" : " (is this a regression set?)");
-        }
-        break;
+                           ln, tw, cols);
+        return check_labels(ds, d.t, O->size, tw, e);
     case NN_LOSS_CCE:
-        if (ds->ycols == 1 && ds->nclasses > 0)
+    case NN_LOSS_CATEGORICAL_FOCAL:
+    case NN_LOSS_CATEGORICAL_HINGE:
+    case NN_LOSS_KLD:
+        /* a one-unit output of a 2-class set is Keras's degenerate but
+         * accepted case, except for categorical_crossentropy */
+        if (d.t >= 0 && d.nclasses > 0 && !d.onehot && cols == 1 &&
+            (O->size > 1 || L->kind == NN_LOSS_CCE))
             return nn_fail(e, "%s needs one-hot labels but these are class "
-                              "numbers; use sparse_categorical_crossentropy",
-                           ln);
-        if (ds->ycols != O->size)
-            return nn_fail(e, "%s: targets have %d columns but the output has "
-                              "%d units", ln, ds->ycols, O->size);
-        break;
+                              "numbers%s; turn them one-hot with "
+                              "to_categorical%s%s%s", ln, tw, *tn ? " " : "", tn,
+                           L->kind == NN_LOSS_CCE
+                               ? ", or use sparse_categorical_crossentropy" : "");
+        if (cols != O->size)
+            return nn_fail(e, "%s: targets%s have %d columns but the output "
+                              "has %d units; use dense %d", ln, tw, cols,
+                           O->size, cols);
+        return NN_OK;
     case NN_LOSS_BCE:
-        if (ds->nclasses > 2)
-            return nn_fail(e, "%s is for 2 classes but the data has %d; use "
+    case NN_LOSS_BINARY_FOCAL:
+        if (d.maxclasses > 2 && !d.onehot)
+            return nn_fail(e, "%s is for 2 classes but the data has %d%s; use "
                               "sparse_categorical_crossentropy with a softmax "
-                              "output of %d units", ln, ds->nclasses, ds->nclasses);
-        if (ds->ycols != O->size)
-            return nn_fail(e, "%s: targets have %d columns but the output has "
-                              "%d units; use dense 1 activation=sigmoid",
-                           ln, ds->ycols, O->size);
-        for (size_t i = 0; i < (size_t)ds->n * ds->ycols; i++)
-            if (!(ds->y[i] >= 0 && ds->y[i] <= 1))
-                return nn_fail(e, "%s needs targets in [0, 1] (got %g)", ln,
-                               (double)ds->y[i]);
-        break;
+                              "output of %d units", ln, d.maxclasses, tw,
+                           d.maxclasses);
+        if (cols != O->size)
+            return nn_fail(e, "%s: targets%s have %d columns but the output "
+                              "has %d units; use dense %d activation=sigmoid",
+                           ln, tw, cols, O->size, cols);
+        for (int i = 0; i < ds->n; i++)
+            for (int j = 0; j < om->nt[k]; j++) {
+                int t = ds->targets ? om->t[k][j] : 0;
+                if (nn_dataset_target_onehot(ds, t))
+                    continue;
+                for (int c = 0; c < (ds->targets ? 1 : ds->ycols); c++) {
+                    float y = ds->y[(size_t)i * (size_t)ds->ycols + (size_t)(t + c)];
+                    if (!(y >= 0 && y <= 1))
+                        return nn_fail(e, "%s needs targets in [0, 1] (got %g%s)",
+                                       ln, (double)y, tw);
+                }
+            }
+        return NN_OK;
     default:
-        if (ds->ycols != O->size)
-            return nn_fail(e, "%s: targets have %d columns but the output has "
-                              "%d units; use dense %d", ln, ds->ycols, O->size,
-                           ds->ycols);
-        break;
+        if (cols != O->size)
+            return nn_fail(e, "%s: targets%s have %d columns but the output "
+                              "has %d units; use dense %d", ln, tw, cols,
+                           O->size, cols);
+        return NN_OK;
     }
-    return NN_OK;
 }
 
 /* ---- running means of loss and metrics ---- */
@@ -150,9 +231,9 @@ static int meter_init(meter *t, const nn_model *m, nn_err *e)
 }
 
 /* After a forward and nn_model_loss on rows samples: per_out[k] is output
- * k's loss, y the targets every output is trained against. */
+ * k's loss, ys[k] its targets. */
 static void meter_add(meter *t, const nn_model *m, double loss, const double *per_out,
-                      const float *y, const float *w, int rows)
+                      const float *const *ys, const float *w, int rows)
 {
     t->loss_sum += loss * rows;
     t->rows += rows;
@@ -160,8 +241,8 @@ static void meter_add(meter *t, const nn_model *m, double loss, const double *pe
         const nn_node *o = &m->nodes[t->outs[k]];
         t->out_sum[k] += per_out[k] * rows;
         for (int j = 0; j < t->nmet; j++)
-            nn_metric_update(t->kind[k][j], &m->cc.loss[k], &t->acc[k][j], o->a, y,
-                             w, rows, o->size);
+            nn_metric_update(t->kind[k][j], &m->cc.loss[k], &t->acc[k][j], o->a,
+                             ys[k], w, rows, o->size);
     }
 }
 
@@ -189,9 +270,15 @@ static void meter_logs(const meter *t, const nn_model *m, nn_logs *l,
 
 /* ---- evaluate ---- */
 
+/* Loss and metrics of m on ds into logs (keys with prefix), each sample
+ * weighted by w[i] (n) when w is not NULL (Keras's evaluate with
+ * sample_weight: the loss sum_i w_i l_i / rows, the metrics weighted). */
 static int eval_logs(nn_model *m, const nn_dataset *ds, int batch_size,
-                     nn_logs *logs, const char *prefix, nn_err *e)
+                     const float *w, nn_logs *logs, const char *prefix, nn_err *e)
 {
+    nn_outmap om;
+    if (nn_outmap_make(&om, m, ds, e) != NN_OK)
+        return NN_FAIL;
     meter t;
     if (meter_init(&t, m, e) != NN_OK)
         return NN_FAIL;
@@ -199,31 +286,40 @@ static int eval_logs(nn_model *m, const nn_dataset *ds, int batch_size,
         batch_size = 256;   /* the same numbers, fewer calls */
     if (batch_size > ds->n)
         batch_size = ds->n;
-    /* a byte set is decoded a batch at a time into buf */
+    /* a byte set is decoded a batch at a time into buf; targets gathered
+     * into ybuf when an output is not fed y as it is */
+    int room = nn_outmap_room(&om);
     float *buf = ds->x8 ? nn_calloc((size_t)batch_size * (size_t)ds->d,
                                     sizeof(float), e) : NULL;
-    if (ds->x8 && !buf) {
+    float *ybuf = room ? nn_calloc((size_t)batch_size * (size_t)room,
+                                   sizeof(float), e) : NULL;
+    if ((ds->x8 && !buf) || (room && !ybuf)) {
+        free(buf);
         meter_free(&t);
         return NN_FAIL;
     }
+    int rc = NN_OK;
     for (int s = 0; s < ds->n; s += batch_size) {
         int rows = ds->n - s < batch_size ? ds->n - s : batch_size;
         const float *x = nn_dataset_rows(ds, s, rows, buf);
         const float *y = ds->y + (size_t)s * ds->ycols;
         if (nn_model_forward_data(m, x, ds->d, rows, 0, e) != NN_OK) {
-            free(buf);
-            meter_free(&t);
-            return NN_FAIL;
+            rc = NN_FAIL;
+            break;
         }
-        const float *ys[NN_MAXOUT] = {y, y, y, y};
+        const float *ys[NN_MAXOUT];
+        nn_outmap_batch(&om, ds, y, rows, ybuf, ys);
+        const float *ws = w ? w + s : NULL;
         double per[NN_MAXOUT];
-        double loss = nn_model_loss(m, ys, NULL, per, 0);
-        meter_add(&t, m, loss, per, y, NULL, rows);
+        double loss = nn_model_loss(m, ys, ws, per, 0);
+        meter_add(&t, m, loss, per, ys, ws, rows);
     }
     free(buf);
-    meter_logs(&t, m, logs, prefix);
+    free(ybuf);
+    if (rc == NN_OK)
+        meter_logs(&t, m, logs, prefix);
     meter_free(&t);
-    return NN_OK;
+    return rc;
 }
 
 int nn_predict_set(nn_model *m, const nn_dataset *ds, int from, int count,
@@ -253,12 +349,21 @@ int nn_predict_set(nn_model *m, const nn_dataset *ds, int from, int count,
 int nn_evaluate(nn_model *m, const nn_dataset *ds, int batch_size,
                 nn_logs *logs, nn_err *e)
 {
+    return nn_evaluate_weighted(m, ds, batch_size, NULL, logs, e);
+}
+
+int nn_evaluate_weighted(nn_model *m, const nn_dataset *ds, int batch_size,
+                         const float *w, nn_logs *logs, nn_err *e)
+{
     if (!m->compiled)
         return nn_fail(e, "the model is not compiled");
     if (nn_check_data(m, ds, e) != NN_OK)
         return NN_FAIL;
+    for (int i = 0; w && i < ds->n; i++)
+        if (!(w[i] >= 0) || !isfinite(w[i]))
+            return nn_fail(e, "sample_weight values must be finite and >= 0");
     memset(logs, 0, sizeof *logs);
-    return eval_logs(m, ds, batch_size > 0 ? batch_size : 32, logs, "", e);
+    return eval_logs(m, ds, batch_size > 0 ? batch_size : 32, w, logs, "", e);
 }
 
 /* ---- fit ---- */
@@ -299,7 +404,10 @@ typedef struct fit_run {
     int have_val;
     int n, bs, nb;         /* training samples, batch size, batches */
     float *x, *y, *w;      /* the batch, gathered */
+    float *ybuf;           /* outputs' targets not fed y as it is */
+    nn_outmap om;          /* each output's targets */
     float *sw;             /* per-sample weights of the training set, or NULL */
+    const float *val_w;    /* the validation's weights, or NULL */
     int *idx;              /* the order of the samples (shuffled) */
     nn_stepper st;
 } fit_run;
@@ -308,6 +416,7 @@ static void run_free(fit_run *f)
 {
     free(f->x);
     free(f->y);
+    free(f->ybuf);
     free(f->w);
     free(f->sw);
     free(f->idx);
@@ -327,6 +436,7 @@ static int split_data(fit_run *f, const nn_dataset *train, nn_err *e)
         f->val = *o->validation_data;
         f->val.owns = 0;
         f->have_val = 1;
+        f->val_w = o->validation_weight;
     } else if (o->validation_split > 0) {
         int split_at = (int)floor(train->n * (1.0 - o->validation_split));
         if (split_at < 1 || split_at >= train->n)
@@ -336,6 +446,7 @@ static int split_data(fit_run *f, const nn_dataset *train, nn_err *e)
         nn_dataset_view(&f->tr, train, 0, split_at);
         nn_dataset_view(&f->val, train, split_at, train->n - split_at);
         f->have_val = 1;
+        f->val_w = o->sample_weight ? o->sample_weight + split_at : NULL;
     }
     return NN_OK;
 }
@@ -351,8 +462,14 @@ static int run_alloc(fit_run *f, nn_err *e)
     f->y = f->x ? nn_calloc((size_t)bs * tr->ycols, sizeof(float), e) : NULL;
     f->w = f->y ? nn_calloc((size_t)bs, sizeof(float), e) : NULL;
     f->idx = f->w ? nn_calloc((size_t)n, sizeof(int), e) : NULL;
-    if (!f->idx)
+    if (!f->idx || nn_outmap_make(&f->om, f->m, tr, e) != NN_OK)
         return NN_FAIL;
+    int room = nn_outmap_room(&f->om);
+    if (room) {
+        f->ybuf = nn_calloc((size_t)bs * (size_t)room, sizeof(float), e);
+        if (!f->ybuf)
+            return NN_FAIL;
+    }
     if (nn_stepper_init(&f->st, f->m, o->terminate_on_nan,
                         o->hooks.keep_grads != NULL, e) != NN_OK)
         return NN_FAIL;
@@ -420,8 +537,10 @@ static int run_batches(fit_run *f, int ep, meter *t, nn_logs *logs,
         int fold = bi < nb - 1 && nn_stepper_can_fold(&f->st, m) &&
                    !o->hooks.keep_grads(o->hooks.ctx, m);
         const float *w = f->sw ? f->w : NULL;
+        const float *ys[NN_MAXOUT];
+        nn_outmap_batch(&f->om, &f->tr, f->y, rows, f->ybuf, ys);
         double loss, per[NN_MAXOUT];
-        int rc = nn_step_batch(m, &f->st, fold, f->x, f->tr.d, f->y, w, rows,
+        int rc = nn_step_batch(m, &f->st, fold, f->x, f->tr.d, ys, w, rows,
                                &loss, per, e);
         if (rc < 0) {
             *stop = 1;
@@ -436,7 +555,7 @@ static int run_batches(fit_run *f, int ep, meter *t, nn_logs *logs,
             *stop = 1;
             break;
         }
-        meter_add(t, m, loss, per, f->y, w, rows);
+        meter_add(t, m, loss, per, ys, w, rows);
         if (o->hooks.batch_end) {
             meter_logs(t, m, logs, "");
             if (o->hooks.batch_end(o->hooks.ctx, m, ep, bi, nb, logs)) {
@@ -483,7 +602,7 @@ static int run_epochs(fit_run *f, int first, nn_history *h, nn_rng *r,
             (stop && t.rows == 0))
             break;
         /* an epoch stopped by a batch hook still ends: its logs count */
-        if (f->have_val && eval_logs(m, &f->val, f->bs, &logs, "val_", e) != NN_OK)
+        if (f->have_val && eval_logs(m, &f->val, f->bs, f->val_w, &logs, "val_", e) != NN_OK)
             return NN_FAIL;
         m->epochs_done = ep + 1;
         res->epochs_run++;

@@ -48,7 +48,9 @@ typedef struct nn_fit_opts {
     const nn_dataset *validation_data;   /* wins over validation_split */
     const float *class_weight;  /* (nclasses) or NULL */
     int nclass_weight;
-    const float *sample_weight; /* (n) or NULL */
+    const float *sample_weight; /* (n) or NULL; validation_split's rows
+                                   weigh the validation too (Keras) */
+    const float *validation_weight;  /* (validation_data's n) or NULL */
     int terminate_on_nan;       /* default 1 */
     const volatile sig_atomic_t *interrupt;  /* Ctrl-C flag, or NULL */
     nn_fit_hooks hooks;
@@ -86,11 +88,20 @@ int nn_check_data(const nn_model *m, const nn_dataset *ds, nn_err *e);
  * loss without updating. */
 int nn_train_batch(nn_model *m, const float *x, int d, const float *y,
                    const float *w, int rows, double *loss, nn_err *e);
+/* The same with each output's own targets ys[k] (rows, its columns:
+ * nn_outmap_batch); nn_train_batch gives every output y. */
+int nn_train_batch_ys(nn_model *m, const float *x, int d,
+                      const float *const *ys, const float *w, int rows,
+                      double *loss, nn_err *e);
 
 /* Loss and metrics on ds in batches (Keras evaluate): logs get "loss" and
  * the metric names. */
 int nn_evaluate(nn_model *m, const nn_dataset *ds, int batch_size,
                 nn_logs *logs, nn_err *e);
+/* The same with per-sample weights w (ds->n) or NULL (Keras's
+ * evaluate(sample_weight=w)): loss and metrics weighted. */
+int nn_evaluate_weighted(nn_model *m, const nn_dataset *ds, int batch_size,
+                         const float *w, nn_logs *logs, nn_err *e);
 
 /* nn_model_predict on rows [from, from+count) of ds, whatever its storage
  * (a byte set decoded 256 rows at a time): out (count, output units). */

@@ -6,14 +6,14 @@
 #include "gradcheck.h"
 
 /* xs: each input's rows, as the first forward gathered them */
-static double loss_at(nn_model *m, const float *const *xs, const float *y, int rows)
+static double loss_at(nn_model *m, const float *const *xs,
+                      const float *const *ys, int rows)
 {
     nn_model_forward(m, xs, rows, 0, NULL);
-    const float *ys[NN_MAXOUT] = {y, y, y, y};   /* every output, the same */
     return nn_model_loss(m, ys, NULL, NULL, 0);
 }
 
-static void check_tensor(nn_model *m, const float *const *x, const float *y, int rows,
+static void check_tensor(nn_model *m, const float *const *x, const float *const *y, int rows,
                          double h, size_t max_n, size_t off, size_t count,
                          const float *analytic, nn_gradcheck_row *row)
 {
@@ -44,7 +44,8 @@ static void check_tensor(nn_model *m, const float *const *x, const float *y, int
     }
 }
 
-int nn_gradcheck(nn_model *m, const float *x0, int d, const float *y, int rows,
+int nn_gradcheck_ys(nn_model *m, const float *x0, int d, const float *const *ys,
+                    int rows,
                  double h, size_t max_per_tensor, nn_gradcheck_report *rep,
                  nn_err *e)
 {
@@ -63,7 +64,6 @@ int nn_gradcheck(nn_model *m, const float *x0, int d, const float *y, int rows,
     for (int i = 0; i < m->n; i++)
         if (m->nodes[i].kind == NN_NODE_INPUT)
             x[k++] = m->nodes[i].a;
-    const float *ys[NN_MAXOUT] = {y, y, y, y};
     nn_model_loss(m, ys, NULL, NULL, 1);
     nn_model_backward(m);
     float *analytic = malloc(m->nparams * sizeof(float) + 1);
@@ -81,14 +81,14 @@ int nn_gradcheck(nn_model *m, const float *x0, int d, const float *y, int rows,
         snprintf(row->tensor, sizeof row->tensor, "%s/kernel", nd->name);
         row->node = i;
         if (nd->dense.trainable)
-            check_tensor(m, x, y, rows, h, max_per_tensor, nd->w_off, nw,
+            check_tensor(m, x, ys, rows, h, max_per_tensor, nd->w_off, nw,
                          analytic + nd->w_off, row);
         if (nd->dense.use_bias) {
             row = &rep->rows[rep->nrows++];
             snprintf(row->tensor, sizeof row->tensor, "%s/bias", nd->name);
             row->node = i;
             if (nd->dense.trainable)
-                check_tensor(m, x, y, rows, h, max_per_tensor, nd->b_off,
+                check_tensor(m, x, ys, rows, h, max_per_tensor, nd->b_off,
                              (size_t)nd->dense.units, analytic + nd->b_off, row);
         }
     }
@@ -98,4 +98,14 @@ int nn_gradcheck(nn_model *m, const float *x0, int d, const float *y, int rows,
     nn_model_forward(m, x, rows, 0, NULL);
     free(x);
     return NN_OK;
+}
+
+int nn_gradcheck(nn_model *m, const float *x, int d, const float *y, int rows,
+                 double h, size_t max_per_tensor, nn_gradcheck_report *rep,
+                 nn_err *e)
+{
+    const float *ys[NN_MAXOUT];
+    for (int k = 0; k < NN_MAXOUT; k++)
+        ys[k] = y;               /* every output, the same */
+    return nn_gradcheck_ys(m, x, d, ys, rows, h, max_per_tensor, rep, e);
 }

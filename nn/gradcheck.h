@@ -34,5 +34,10 @@ typedef struct nn_gradcheck_report {
 int nn_gradcheck(nn_model *m, const float *x, int d, const float *y, int rows,
                  double h, size_t max_per_tensor, nn_gradcheck_report *rep,
                  nn_err *e);
+/* The same with each output's own targets ys[k] (rows, its columns:
+ * nn_outmap_batch); nn_gradcheck gives every output y. */
+int nn_gradcheck_ys(nn_model *m, const float *x, int d, const float *const *ys,
+                    int rows, double h, size_t max_per_tensor,
+                    nn_gradcheck_report *rep, nn_err *e);
 
 #endif

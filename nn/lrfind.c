@@ -5,6 +5,7 @@
 #include <string.h>
 #include "fit.h"
 #include "lrfind.h"
+#include "outmap.h"
 
 void nn_lrfind_defaults(nn_lrfind_opts *o)
 {
@@ -75,10 +76,18 @@ int nn_lrfind(const nn_model *m, const nn_dataset *train,
     nn_model *c = nn_model_clone(m, e);
     if (!c)
         return NN_FAIL;
+    nn_outmap om;
+    if (nn_outmap_make(&om, m, train, e) != NN_OK) {
+        nn_model_free(c);
+        return NN_FAIL;
+    }
+    int room = nn_outmap_room(&om);
     int *idx = nn_calloc((size_t)n, sizeof *idx, e);
     float *x = idx ? nn_calloc((size_t)bs * train->d, sizeof *x, e) : NULL;
     float *y = x ? nn_calloc((size_t)bs * train->ycols, sizeof *y, e) : NULL;
-    res->lr = y ? nn_calloc((size_t)o->steps, sizeof(double), e) : NULL;
+    float *ybuf = y && room ? nn_calloc((size_t)bs * (size_t)room, sizeof *ybuf, e)
+                            : NULL;
+    res->lr = y && (ybuf || !room) ? nn_calloc((size_t)o->steps, sizeof(double), e) : NULL;
     res->loss = res->lr ? nn_calloc((size_t)o->steps, sizeof(double), e) : NULL;
     res->smooth = res->loss ? nn_calloc((size_t)o->steps, sizeof(double), e) : NULL;
     int status = NN_OK;
@@ -116,7 +125,9 @@ int nn_lrfind(const nn_model *m, const nn_dataset *train,
         pos += bs;
         c->opt.cfg.learning_rate = lr;
         double loss = 0;
-        if (nn_train_batch(c, x, train->d, y, NULL, bs, &loss, e) != NN_OK) {
+        const float *ys[NN_MAXOUT];
+        nn_outmap_batch(&om, train, y, bs, ybuf, ys);
+        if (nn_train_batch_ys(c, x, train->d, ys, NULL, bs, &loss, e) != NN_OK) {
             if (isfinite(loss)) {
                 status = NN_FAIL;
                 break;
@@ -153,6 +164,7 @@ done:
     free(idx);
     free(x);
     free(y);
+    free(ybuf);
     nn_model_free(c);
     if (status != NN_OK)
         nn_lrfind_result_free(res);

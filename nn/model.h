@@ -31,10 +31,8 @@
 
 #define NN_MAXIN 8       /* inputs of one node */
 #define NN_MAXOUT 4      /* outputs of a model */
-/* fit, gradcheck and the shell give every output the same targets with
- * {y, y, y, y}: one per output */
-_Static_assert(NN_MAXOUT == 4, "the {y, y, y, y} target arrays hold 4");
 #define NN_MAXMETRICS 8
+#define NN_TARGETSPEC 128   /* an output's target=A,B,... with the NUL */
 
 typedef enum nn_node_kind {
     NN_NODE_INPUT,
@@ -102,6 +100,10 @@ typedef struct nn_node {
      * size) (Keras: X[:, a:b] given to that input); 0: all of them (a
      * model of one input) */
     int col_from;
+    /* an output's targets (Keras: the key of its y in fit's dict):
+     * "A" or "A,B" (several labels on one output), "" for the default
+     * (outmap.h says which) */
+    char target[NN_TARGETSPEC];
 } nn_node;
 
 typedef struct nn_compile_cfg {

@@ -203,12 +203,11 @@ static void fold_step(nn_stepper *s, nn_model *m)
 /* ---- one batch ---- */
 
 int nn_step_batch(nn_model *m, nn_stepper *s, int fold, const float *x,
-                  int d, const float *y, const float *w, int rows,
+                  int d, const float *const *ys, const float *w, int rows,
                   double *loss, double *per, nn_err *e)
 {
     if (nn_model_forward_data(m, x, d, rows, 1, e) != NN_OK)
         return -1;
-    const float *ys[NN_MAXOUT] = {y, y, y, y};   /* every output, the same */
     *loss = nn_model_loss(m, ys, w, per, 1);
     if (!isfinite(*loss))
         return 1;
@@ -243,12 +242,22 @@ int nn_step_finalize(nn_model *m, nn_err *e)
 int nn_train_batch(nn_model *m, const float *x, int d, const float *y,
                    const float *w, int rows, double *loss, nn_err *e)
 {
+    const float *ys[NN_MAXOUT];
+    for (int k = 0; k < NN_MAXOUT; k++)
+        ys[k] = y;               /* every output, the same */
+    return nn_train_batch_ys(m, x, d, ys, w, rows, loss, e);
+}
+
+int nn_train_batch_ys(nn_model *m, const float *x, int d,
+                      const float *const *ys, const float *w, int rows,
+                      double *loss, nn_err *e)
+{
     if (nn_step_ready(m, e) != NN_OK)
         return NN_FAIL;
     if (nn_model_check_columns(m, d, e) != NN_OK)
         return NN_FAIL;
     double per[NN_MAXOUT];
-    int r = nn_step_batch(m, NULL, 0, x, d, y, w, rows, loss, per, e);
+    int r = nn_step_batch(m, NULL, 0, x, d, ys, w, rows, loss, per, e);
     if (r < 0)
         return NN_FAIL;
     if (r > 0)

@@ -48,13 +48,13 @@ int nn_stepper_can_fold(const nn_stepper *s, const nn_model *m);
 int nn_stepper_undo(nn_stepper *s, nn_model *m);
 
 /* Forward, loss, backward, step on a gathered batch, x (rows, d) fed as
- * nn_model_forward_data does, y (rows, ycols) the targets of every output,
+ * nn_model_forward_data does, ys[k] (rows, its columns) output k's targets,
  * w (rows) or NULL; *loss gets the loss, per[k] each output's.  Returns 1
  * when the loss is not finite (nothing updated), -1 on error.  s NULL:
  * in place.  With fold (nn_stepper_can_fold), backward and the update are
  * one pass and m->grads are left as they were. */
 int nn_step_batch(nn_model *m, nn_stepper *s, int fold, const float *x,
-                  int d, const float *y, const float *w, int rows,
+                  int d, const float *const *ys, const float *w, int rows,
                   double *loss, double *per, nn_err *e);
 
 /* use_ema: the optimizer's moving average into the trainable weights

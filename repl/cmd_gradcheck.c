@@ -11,6 +11,7 @@
 #include "print.h"
 #include "progress.h"
 #include "gradcheck.h"
+#include "outmap.h"
 
 #define GRADCHECK_PER_TENSOR 100
 
@@ -48,23 +49,34 @@ static int cmd_gradcheck(repl_session *s, const repl_args *a)
     memcpy(keep, m->grads, m->nparams * sizeof *keep);
     long keep_step = m->grads_step;
     nn_gradcheck_report rep;
+    /* each output's targets of the first rows */
+    nn_outmap om;
+    if (nn_outmap_make(&om, m, &s->train, &e) != NN_OK) {
+        free(keep);
+        return repl_error(s, "gradcheck", "%s", e.msg);
+    }
+    float *ybuf = malloc((size_t)rows * (size_t)nn_outmap_room(&om) * sizeof *ybuf + 1);
+    const float *ys[NN_MAXOUT];
+    if (ybuf)
+        nn_outmap_batch(&om, &s->train, s->train.y, rows, ybuf, ys);
     float *buf = s->train.x8 ? malloc((size_t)rows * s->train.d * sizeof *buf) : NULL;
-    int rc = s->train.x8 && !buf ? nn_fail(&e, "out of memory")
-             : nn_gradcheck(m, nn_dataset_rows(&s->train, 0, rows, buf), s->train.d,
-                            s->train.y, rows, h, GRADCHECK_PER_TENSOR, &rep, &e);
+    int rc = !ybuf || (s->train.x8 && !buf) ? nn_fail(&e, "out of memory")
+             : nn_gradcheck_ys(m, nn_dataset_rows(&s->train, 0, rows, buf), s->train.d,
+                               ys, rows, h, GRADCHECK_PER_TENSOR, &rep, &e);
     free(buf);
     memcpy(m->grads, keep, m->nparams * sizeof *keep);
     m->grads_step = keep_step;
     free(keep);
-    if (rc != NN_OK)
+    if (rc != NN_OK) {
+        free(ybuf);
         return repl_error(s, "gradcheck", "%s", e.msg);
+    }
 
     /* The loss at w, for the rounding floor: float32 keeps about 7
      * digits of L, so (L(w+h) - L(w-h)) / 2h is off by up to about
      * eps * |L| / h whatever the gradient is. */
-    const float *yp = s->train.y;
-    const float *ys[NN_MAXOUT] = {yp, yp, yp, yp};   /* every output */
     double L = nn_model_loss(m, ys, NULL, NULL, 0);
+    free(ybuf);
     double floor_abs = FLT_EPSILON * (fabs(L) > 1 ? fabs(L) : 1) / h;
     printf("gradient check on the first %d training samples, h = %g: "
            "backprop against finite differences\n", rows, h);

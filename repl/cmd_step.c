@@ -6,6 +6,7 @@
 #include "progress.h"
 #include "repl.h"
 #include "train_common.h"
+#include "outmap.h"
 
 static int cmd_step(repl_session *s, const repl_args *a)
 {
@@ -26,8 +27,16 @@ static int cmd_step(repl_session *s, const repl_args *a)
     int *idx = malloc((size_t)d->n * sizeof *idx);
     float *x = malloc((size_t)bs * d->d * sizeof *x + 1);
     float *y = malloc((size_t)bs * d->ycols * sizeof *y + 1);
+    nn_outmap om;
+    nn_err e0 = {{0}};
+    int room = nn_outmap_make(&om, s->model, d, &e0) == NN_OK ? nn_outmap_room(&om) : 0;
+    float *ybuf = malloc((size_t)bs * (size_t)room * sizeof *ybuf + 1);
     int rc = 0;
-    if (!idx || !x || !y) {
+    if (e0.msg[0]) {
+        rc = repl_error(s, "step", "%s", e0.msg);
+        goto out;
+    }
+    if (!idx || !x || !y || !ybuf) {
         rc = repl_error(s, "step", "out of memory");
         goto out;
     }
@@ -49,7 +58,9 @@ static int cmd_step(repl_session *s, const repl_args *a)
                    (size_t)d->ycols * sizeof *y);
         }
         double loss;
-        if (nn_train_batch(s->model, x, d->d, y, NULL, (int)bs, &loss, &e) != NN_OK) {
+        const float *ys[NN_MAXOUT];
+        nn_outmap_batch(&om, d, y, (int)bs, ybuf, ys);
+        if (nn_train_batch_ys(s->model, x, d->d, ys, NULL, (int)bs, &loss, &e) != NN_OK) {
             rc = repl_error(s, "step", "%s", e.msg);
             goto out;
         }
@@ -62,6 +73,7 @@ out:
     free(idx);
     free(x);
     free(y);
+    free(ybuf);
     return rc;
 }
 
